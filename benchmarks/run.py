@@ -1,0 +1,97 @@
+"""Run every benchmark module and print one table: our time, scikit-learn's, the ratio.
+
+Each ``benchmarks/bench_*.py`` module exposes ``rows()``, a generator of
+:class:`Row` objects. A row times our code and scikit-learn's on the same
+workload in the same process, so the ratio is meaningful on whatever machine
+runs it, and it carries the result quality of each side (inertia, identical
+labels, log-likelihood ...) so that speed never hides a worse answer.
+
+Usage::
+
+    python -m benchmarks.run            # every module
+    python -m benchmarks.run kmeans     # only bench_kmeans.py
+"""
+
+from __future__ import annotations
+
+import importlib
+import pkgutil
+import statistics
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import benchmarks
+
+
+@dataclass
+class Row:
+    """One line of the benchmark table.
+
+    ``ours`` and ``theirs`` are times in seconds (``theirs`` is None where
+    scikit-learn has no counterpart or could not run); ``quality`` is free text
+    comparing the two results, ``note`` anything else worth saying.
+    """
+
+    name: str
+    ours: float
+    theirs: float | None = None
+    quality: str = ""
+    note: str = ""
+
+
+def median_time(func: Callable[[], object], repeat: int = 5) -> tuple[float, object]:
+    """Call ``func`` ``repeat`` times; return the median wall time and the last result."""
+    times = []
+    result = None
+    for _ in range(repeat):
+        start = time.perf_counter()
+        result = func()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times), result
+
+
+def format_seconds(seconds: float | None) -> str:
+    """Render a duration with a unit that keeps three significant digits."""
+    if seconds is None:
+        return "—"
+    if seconds < 1e-3:
+        return f"{seconds * 1e6:.0f} µs"
+    if seconds < 1:
+        return f"{seconds * 1e3:.1f} ms"
+    return f"{seconds:.2f} s"
+
+
+def format_row(row: Row) -> str:
+    """One table line: name, ours, sklearn, how many times faster we are, quality."""
+    speedup = f"{row.theirs / row.ours:.1f}x" if row.theirs and row.ours else "—"
+    cells = [row.name, format_seconds(row.ours), format_seconds(row.theirs), speedup]
+    text = f"{cells[0]:<48} {cells[1]:>10} {cells[2]:>10} {cells[3]:>8}  {row.quality}"
+    return text + (f"  ({row.note})" if row.note else "")
+
+
+def bench_modules(selected: list[str]) -> list[str]:
+    """Names of the ``bench_*`` modules to run, all of them when none is selected."""
+    names = sorted(
+        info.name
+        for info in pkgutil.iter_modules(benchmarks.__path__)
+        if info.name.startswith("bench_")
+    )
+    if selected:
+        names = [name for name in names if name.removeprefix("bench_") in selected]
+    return names
+
+
+def main(argv: list[str]) -> None:
+    header = f"{'workload':<48} {'ours':>10} {'sklearn':>10} {'speedup':>8}  quality"
+    print(header)
+    print("-" * len(header))
+    for name in bench_modules(argv):
+        module = importlib.import_module(f"benchmarks.{name}")
+        for row in module.rows():
+            print(format_row(row), flush=True)
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])

@@ -1,0 +1,9 @@
+"""Clustering algorithms in plain NumPy, with scikit-learn's interface.
+
+Every estimator here can be read top to bottom by a student: the algorithm is
+ours, written in NumPy (and SciPy for primitives such as a k-d tree), while the
+interface (``fit``, ``predict``, ``labels_`` ...) is scikit-learn's, so code
+written for ``sklearn.cluster`` runs unchanged.
+"""
+
+__all__: list[str] = []

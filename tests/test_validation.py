@@ -1,0 +1,44 @@
+import numpy as np
+import pytest
+
+from clustering._validation import check_in_range, check_one_of, check_sample_weight
+
+
+@pytest.mark.parametrize(
+    ("value", "kwargs", "message"),
+    [
+        (0, {"low": 1, "integer": True}, r"n must be in \[1, inf\], got 0"),
+        (2.5, {"low": 1, "integer": True}, "n must be an integer"),
+        (True, {"low": 0}, "n must be a number"),
+        (0.0, {"low": 0, "low_inclusive": False}, r"n must be in \(0, inf\]"),
+        (11, {"low": 1, "high": 10, "integer": True}, r"\[1, 10\], got 11"),
+    ],
+)
+def test_check_in_range_refuses(value, kwargs, message):
+    with pytest.raises(ValueError, match=message):
+        check_in_range(value, "n", **kwargs)
+
+
+def test_check_in_range_accepts_bounds():
+    check_in_range(1, "n", low=1, high=1, integer=True)
+    check_in_range(np.int64(3), "n", low=1, integer=True)
+    check_in_range(0.5, "eps", low=0, low_inclusive=False)
+
+
+def test_check_one_of():
+    check_one_of("full", "covariance_type", ["full", "diag"])
+    with pytest.raises(ValueError, match="must be one of 'full', 'diag'; got 'ful'"):
+        check_one_of("ful", "covariance_type", ["full", "diag"])
+
+
+def test_check_sample_weight():
+    X = np.zeros((3, 2), dtype=np.float32)
+    assert check_sample_weight(None, X).tolist() == [1, 1, 1]
+    assert check_sample_weight(None, X).dtype == np.float32
+    assert check_sample_weight(2, X).tolist() == [2, 2, 2]
+    with pytest.raises(ValueError, match="one weight per row"):
+        check_sample_weight([1, 2], X)
+    with pytest.raises(ValueError, match="non-negative"):
+        check_sample_weight([1, -1, 1], X)
+    with pytest.raises(ValueError, match="zero everywhere"):
+        check_sample_weight([0, 0, 0], X)
