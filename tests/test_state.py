@@ -14,4 +14,3 @@ def test_a_scenario_widget_reads_its_value_from_the_url():
     app.run()
     assert not app.exception
     assert app.slider(key="test_k").value == 3
-
