@@ -14,6 +14,7 @@ from clustering.datasets import (
     make_five_blobs,
 )
 from clustering.kmeans import KMeans, LloydState, init_centroids, lloyd_steps
+from clustering.metrics import silhouette_samples, silhouette_score
 
 __all__: list[str] = [
     "DigitsSplit",
@@ -25,4 +26,6 @@ __all__: list[str] = [
     "make_chapter_moons",
     "make_ellipsoidal_blobs",
     "make_five_blobs",
+    "silhouette_samples",
+    "silhouette_score",
 ]
