@@ -21,11 +21,13 @@ from figures.palette import (
     CENTROID_COLOR,
     NOISE_GREY,
     cluster_color,
-    label_colors,
+    cluster_marker,
     region_colorscale,
 )
 
+Box = tuple[tuple[float, float], tuple[float, float]]  # (x range, y range)
 POINT_SIZE = 5
+MAP_WIDTH = 600  # about the width in pixels of a map in the page's main column
 GRID_RESOLUTION = 200
 MARGIN = 0.1  # share of the data's extent added around it in the region plots
 
@@ -69,7 +71,19 @@ def centroid_trace(centers: np.ndarray, name: str = "centroids") -> go.Scatter:
     )
 
 
-def padded_box(*arrays: np.ndarray) -> tuple[tuple[float, float], tuple[float, float]]:
+def rings(x, y, size: int, name: str) -> go.Scatter:
+    """Empty black circles drawn around the given points to single them out."""
+    return go.Scatter(
+        x=x,
+        y=y,
+        mode="markers",
+        marker={"size": size, "color": "rgba(0,0,0,0)", "line": {"color": "black", "width": 1.5}},
+        name=name,
+        hoverinfo="skip",
+    )
+
+
+def padded_box(*arrays: np.ndarray) -> Box:
     """The ``(x range, y range)`` around all the given 2-D points, with a margin."""
     points = np.concatenate([np.asarray(a, dtype=float).reshape(-1, 2) for a in arrays])
     low, high = points.min(axis=0), points.max(axis=0)
@@ -78,9 +92,7 @@ def padded_box(*arrays: np.ndarray) -> tuple[tuple[float, float], tuple[float, f
     return (low[0], high[0]), (low[1], high[1])
 
 
-def region_heatmap(
-    model: Any, box: tuple[tuple[float, float], tuple[float, float]], n_clusters: int
-) -> go.Heatmap:
+def region_heatmap(model: Any, box: Box, n_clusters: int) -> go.Heatmap:
     """Each grid cell painted in a light version of the cluster ``model.predict`` gives it.
 
     For k-means the painted regions are the Voronoi cells of the centroids:
@@ -104,16 +116,35 @@ def region_heatmap(
     )
 
 
-def equal_axes(fig: go.Figure, height: int = 520) -> go.Figure:
-    """Same scale on both axes (so Voronoi borders look perpendicular), compact margins."""
-    fig.update_yaxes(scaleanchor="x", scaleratio=1)
+def map_layout(fig: go.Figure, box: Box, title: str = "") -> go.Figure:
+    """Show exactly ``box`` at the same scale on both axes, the legend on top.
+
+    Equal scales keep the Voronoi borders perpendicular to the segments
+    between centroids; the height follows the box's shape so the plot fills
+    its column instead of floating in white space.
+    """
+    (x0, x1), (y0, y1) = box
+    height = int(np.clip(MAP_WIDTH * (y1 - y0) / (x1 - x0), 260, 640)) + 110
+    fig.update_xaxes(range=[x0, x1], constrain="domain", showgrid=False)
+    fig.update_yaxes(range=[y0, y1], scaleanchor="x", scaleratio=1, constrain="domain")
     fig.update_layout(
+        title=title,
         height=height,
         margin={"l": 10, "r": 10, "t": 40, "b": 10},
         plot_bgcolor="white",
-        legend={"itemsizing": "constant"},
+        legend={"orientation": "h", "y": -0.08, "yanchor": "top", "itemsizing": "constant"},
     )
     return fig
+
+
+def equal_panels(fig: go.Figure, box: Box, n_cols: int) -> None:
+    """Give every panel of a one-row subplot grid the same box, at equal scales."""
+    for col in range(1, n_cols + 1):
+        anchor = "x" if col == 1 else f"x{col}"
+        fig.update_xaxes(range=box[0], constrain="domain", showgrid=False, row=1, col=col)
+        fig.update_yaxes(
+            range=box[1], scaleanchor=anchor, scaleratio=1, constrain="domain", row=1, col=col
+        )
 
 
 # --- page "k-means & Voronoi" ------------------------------------------------
@@ -142,8 +173,7 @@ def voronoi_figure(
     fig.add_trace(centroid_trace(centers))
     if extra:
         fig.add_trace(new_points_trace(new_points))
-    fig.update_layout(title=title)
-    return equal_axes(fig)
+    return map_layout(fig, box, title)
 
 
 def new_points_trace(points: np.ndarray) -> go.Scatter:
@@ -174,17 +204,7 @@ def score_by_k_figure(
     )
     if current_k in ks:
         fig.add_trace(
-            go.Scatter(
-                x=[current_k],
-                y=[scores[ks.index(current_k)]],
-                mode="markers",
-                marker={
-                    "size": 16,
-                    "color": "rgba(0,0,0,0)",
-                    "line": {"color": "black", "width": 2},
-                },
-                name=f"k = {current_k}",
-            )
+            rings([current_k], [scores[ks.index(current_k)]], size=16, name=f"k = {current_k}")
         )
     fig.update_layout(
         height=300,
@@ -233,6 +253,13 @@ def silhouette_diagram(coefficients: np.ndarray, labels: np.ndarray, score: floa
     return fig
 
 
+def partition_inertia(X: np.ndarray, groups: np.ndarray) -> float:
+    """The inertia of a given grouping: squared distances from each point to its group's mean."""
+    return float(
+        sum(((X[groups == g] - X[groups == g].mean(axis=0)) ** 2).sum() for g in np.unique(groups))
+    )
+
+
 def failure_figure(X: np.ndarray, true_groups: np.ndarray, model: Any) -> go.Figure:
     """k-means' clusters and Voronoi regions (left) beside the groups the data came from (right)."""
     centers = np.asarray(model.cluster_centers_)
@@ -240,7 +267,10 @@ def failure_figure(X: np.ndarray, true_groups: np.ndarray, model: Any) -> go.Fig
     fig = make_subplots(
         rows=1,
         cols=2,
-        subplot_titles=("k-means' clusters and regions", "the true groups"),
+        subplot_titles=(
+            f"k-means' clusters and regions (inertia {model.inertia_:.1f})",
+            f"the true groups (inertia {partition_inertia(X, true_groups):.1f})",
+        ),
         horizontal_spacing=0.04,
     )
     fig.add_trace(region_heatmap(model, padded_box(X, centers), n_clusters), row=1, col=1)
@@ -250,9 +280,13 @@ def failure_figure(X: np.ndarray, true_groups: np.ndarray, model: Any) -> go.Fig
     n_groups = int(true_groups.max()) + 1
     for trace in cluster_traces(X, true_groups, n_groups, showlegend=False):
         fig.add_trace(trace, row=1, col=2)
-    fig.update_yaxes(scaleanchor="x", scaleratio=1, row=1, col=1)
-    fig.update_yaxes(scaleanchor="x2", scaleratio=1, row=1, col=2)
-    fig.update_layout(height=420, margin={"l": 10, "r": 10, "t": 40, "b": 10}, plot_bgcolor="white")
+    equal_panels(fig, padded_box(X, centers), n_cols=2)
+    fig.update_layout(
+        height=460,
+        margin={"l": 10, "r": 10, "t": 60, "b": 10},
+        plot_bgcolor="white",
+        legend={"orientation": "h", "y": -0.02, "yanchor": "top"},
+    )
     return fig
 
 
@@ -280,26 +314,31 @@ def changed_points(states: Sequence[Any], position: int) -> np.ndarray:
     return np.asarray(state.labels) != previous
 
 
-def trail_xy(states: Sequence[Any], position: int) -> tuple[list, list]:
-    """The path each centroid took up to ``position``, as one line broken by ``None``s."""
+def trail_xy(states: Sequence[Any], position: int) -> tuple[np.ndarray, np.ndarray]:
+    """The path each centroid took up to ``position``, as one line broken by NaN gaps."""
     path = np.stack([np.asarray(s.centers) for s in states[: position + 1]])  # (steps, k, 2)
-    xs: list = []
-    ys: list = []
-    for cluster in range(path.shape[1]):
-        xs += [*path[:, cluster, 0].tolist(), None]
-        ys += [*path[:, cluster, 1].tolist(), None]
-    return xs, ys
+    gap = np.full((1, path.shape[1], 2), np.nan)
+    lines = np.concatenate([path, gap]).transpose(1, 0, 2).reshape(-1, 2)  # centroid by centroid
+    return lines[:, 0], lines[:, 1]
 
 
 def step_title(state: Any) -> str:
     """What the half-step did, in words, with the inertia after it."""
     action = {
         "init": "centroids placed",
-        "assign": "points assigned to the nearest centroid",
-        "update": "centroids moved to their cluster's mean",
+        "assign": "points assigned",
+        "update": "centroids moved",
     }[state.phase]
     inertia = "" if np.isnan(state.inertia) else f" · inertia {state.inertia:.2f}"
     return f"Iteration {state.iteration}: {action}{inertia}"
+
+
+def points_marker(states: Sequence[Any], position: int) -> dict:
+    """Colour the points by their cluster at ``position``; grey before the first assignment."""
+    labels = labels_at(states, position)
+    if labels is None:
+        return {"size": POINT_SIZE, "color": NOISE_GREY}
+    return {"size": POINT_SIZE, **cluster_marker(labels, len(states[0].centers))}
 
 
 def step_traces(X: np.ndarray, states: Sequence[Any], position: int) -> list[go.Scatter]:
@@ -309,36 +348,44 @@ def step_traces(X: np.ndarray, states: Sequence[Any], position: int) -> list[go.
     assignment); 1: the points that just changed cluster, ringed; 2: the
     centroids' trails; 3: the centroids.
     """
-    labels = labels_at(states, position)
-    colors = NOISE_GREY if labels is None else label_colors(labels)
-    changed = changed_points(states, position)
-    trail_x, trail_y = trail_xy(states, position)
+    points, ringed, trail, centers = moving_parts(X, states, position)
     return [
         go.Scatter(
             x=X[:, 0],
             y=X[:, 1],
             mode="markers",
-            marker={"size": POINT_SIZE, "color": colors},
             name="points",
             showlegend=False,
             hoverinfo="skip",
+            **points,
         ),
+        rings(ringed["x"], ringed["y"], size=10, name="just changed cluster"),
         go.Scatter(
-            x=X[changed, 0] if changed.size else [],
-            y=X[changed, 1] if changed.size else [],
-            mode="markers",
-            marker={"size": 10, "color": "rgba(0,0,0,0)", "line": {"color": "black", "width": 1.5}},
-            name="just changed cluster",
-        ),
-        go.Scatter(
-            x=trail_x,
-            y=trail_y,
+            **trail,
             mode="lines+markers",
             line={"color": CENTROID_COLOR, "width": 1, "dash": "dot"},
             marker={"size": 4, "color": CENTROID_COLOR},
             name="centroid trails",
         ),
-        centroid_trace(np.asarray(states[position].centers)),
+        centroid_trace(np.column_stack([centers["x"], centers["y"]])),
+    ]
+
+
+def moving_parts(X: np.ndarray, states: Sequence[Any], position: int) -> list[dict]:
+    """What a frame changes in the four traces of :func:`step_traces`, and nothing else.
+
+    The points never move, so their frame entry holds only their colours; the
+    rings, trails and centroids get new coordinates. Keeping frames this small
+    makes the figure fast to build and to send.
+    """
+    changed = changed_points(states, position)
+    trail_x, trail_y = trail_xy(states, position)
+    centers = np.asarray(states[position].centers)
+    return [
+        {"marker": points_marker(states, position)},
+        {"x": X[changed, 0] if changed.size else [], "y": X[changed, 1] if changed.size else []},
+        {"x": trail_x, "y": trail_y},
+        {"x": centers[:, 0], "y": centers[:, 1]},
     ]
 
 
@@ -346,8 +393,8 @@ def lloyd_figure(X: np.ndarray, states: Sequence[Any], position: int) -> go.Figu
     """Lloyd's algorithm at half-step ``position``, with frames to play the rest.
 
     The chart's Play button animates the remaining half-steps in the browser
-    (plotly frames): no server round-trip per frame. Each frame replaces only
-    the four moving traces (:func:`step_traces`), so the frames stay small.
+    (plotly frames): no server round-trip per frame. Each frame carries only
+    what changes (:func:`moving_parts`), so the frames stay small.
     """
     n_clusters = len(states[0].centers)
     fig = go.Figure(step_traces(X, states, position))
@@ -362,23 +409,18 @@ def lloyd_figure(X: np.ndarray, states: Sequence[Any], position: int) -> go.Figu
             )
         )
     fig.frames = [
-        go.Frame(
-            data=step_traces(X, states, step),
-            traces=[0, 1, 2, 3],
-            name=str(step),
-            layout={"title": {"text": step_title(states[step])}},
-        )
+        {
+            "data": moving_parts(X, states, step),
+            "traces": [0, 1, 2, 3],
+            "name": str(step),
+            "layout": {"title": {"text": step_title(states[step])}},
+        }
         for step in range(position + 1, len(states))
     ]
     if fig.frames:
         fig.update_layout(updatemenus=[play_buttons()])
     box = padded_box(X, *(np.asarray(s.centers) for s in states))
-    fig.update_layout(
-        title=step_title(states[position]),
-        xaxis={"range": box[0]},
-        yaxis={"range": box[1]},
-    )
-    return equal_axes(fig)
+    return map_layout(fig, box, step_title(states[position]))
 
 
 def play_buttons() -> dict:
@@ -392,13 +434,14 @@ def play_buttons() -> dict:
     return {
         "type": "buttons",
         "direction": "left",
-        "x": 0,
-        "y": -0.02,
-        "xanchor": "left",
-        "yanchor": "top",
+        "x": 1,
+        "y": 1.01,
+        "xanchor": "right",
+        "yanchor": "bottom",
+        "pad": {"t": 0, "b": 0},
         "buttons": [
-            {"label": "▶ Play the rest", "method": "animate", "args": [None, play]},
-            {"label": "⏸ Pause", "method": "animate", "args": [[None], pause]},
+            {"label": "Play the rest", "method": "animate", "args": [None, play]},
+            {"label": "Pause", "method": "animate", "args": [[None], pause]},
         ],
     }
 
@@ -407,18 +450,19 @@ def inertia_steps_figure(states: Sequence[Any], position: int) -> go.Figure:
     """Inertia after every half-step so far: it can only go down, and it does."""
     steps = [i for i in range(position + 1) if not np.isnan(states[i].inertia)]
     values = [states[i].inertia for i in steps]
-    colors = [cluster_color(1) if states[i].phase == "assign" else cluster_color(0) for i in steps]
     fig = go.Figure(
         go.Scatter(
             x=steps,
             y=values,
             mode="lines+markers",
-            marker={"size": 8, "color": colors},
-            line={"color": "#555555"},
+            marker={"size": 7, "color": "#0072B2"},
+            line={"color": "#0072B2"},
             customdata=[states[i].phase for i in steps],
             hovertemplate="half-step %{x} (%{customdata})<br>inertia %{y:.2f}<extra></extra>",
         )
     )
+    if steps and steps[-1] == position:
+        fig.add_trace(rings([position], [values[-1]], size=14, name="now"))
     fig.update_layout(
         height=260,
         margin={"l": 10, "r": 10, "t": 30, "b": 10},
@@ -448,7 +492,7 @@ def restarts_figure(X: np.ndarray, runs: Sequence[Any], best: int) -> go.Figure:
                 x=X[:, 0],
                 y=X[:, 1],
                 mode="markers",
-                marker={"size": 3, "color": label_colors(run.labels_)},
+                marker={"size": 3, **cluster_marker(run.labels_, len(run.cluster_centers_))},
                 hoverinfo="skip",
             ),
             row=1,
@@ -456,10 +500,11 @@ def restarts_figure(X: np.ndarray, runs: Sequence[Any], best: int) -> go.Figure:
         )
         centers = np.asarray(run.cluster_centers_)
         fig.add_trace(centroid_trace(centers), row=1, col=i)
+    equal_panels(fig, padded_box(X), n_cols=len(runs))
     fig.update_xaxes(showticklabels=False)
     fig.update_yaxes(showticklabels=False)
     fig.update_layout(
-        height=260,
+        height=200,
         showlegend=False,
         margin={"l": 10, "r": 10, "t": 40, "b": 10},
         plot_bgcolor="white",

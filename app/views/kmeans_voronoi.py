@@ -45,10 +45,11 @@ def scenario_controls() -> tuple[str, int, str, str | int, int]:
     cols = st.columns([1.3, 2, 1.1, 0.9, 1])
     dataset = cols[0].selectbox("Data set", list(DATASETS), **scenario("vor_data"))
     k = cols[1].slider("Number of clusters k", 1, 10, 5, **scenario("vor_k"))
-    init = cols[2].selectbox("Initialisation", ["k-means++", "random"], **scenario("vor_init"))
+    init = cols[2].selectbox("Initialisation", ["random", "k-means++"], **scenario("vor_init"))
     n_init = cols[3].selectbox(
         "n_init",
         N_INIT_CHOICES,
+        index=N_INIT_CHOICES.index(10),
         help="How many runs from different starts; the lowest inertia wins. "
         "'auto' is 1 run for k-means++ and 10 for random.",
         **scenario("vor_n_init"),
@@ -148,26 +149,38 @@ if k >= 2:
     )
 else:
     diagram.info("The silhouette needs at least two clusters: move k to 2 or more.")
+best_k = scores["silhouette_k"][int(np.argmax(scores["silhouette"]))]
 st.markdown(
     "Inertia always drops as k grows (more centroids, shorter distances), so its "
     "minimum says nothing; look for the **elbow** where adding a cluster stops "
-    "paying much. The **silhouette score** is the mean over instances of (b − a) / "
-    "max(a, b), with a the mean distance to the instance's own cluster and b to the "
-    "nearest other cluster: close to 1 is well inside its cluster, near 0 on a "
-    "border, negative probably in the wrong one. On the five blobs the elbow at "
-    "k = 4 hides the fifth blob, while the silhouette diagram shows k = 5 gives "
-    "every cluster a knife reaching past the mean line."
+    "paying much. The **silhouette coefficient** of an instance is (b − a) / max(a, b), "
+    "with a its mean distance to its own cluster and b to the nearest other cluster: "
+    "close to 1 well inside its cluster, near 0 on a border, negative probably in the "
+    "wrong one. The silhouette score is their mean; here it is highest at "
+    f"k = {best_k}. The diagram shows more than the score: each knife is one "
+    "cluster, its thickness the cluster's size; knives that stop short of the dashed "
+    "mean line mark a poor cluster."
 )
+if dataset == "five blobs" and best_k == 4:
+    st.markdown(
+        "On the five blobs the elbow and the best score both point to k = 4, because "
+        "two of the tight blobs on the left sit close together. Compare the diagrams "
+        "for k = 4 and k = 5: at 4 one knife is twice as thick as the others (two "
+        "blobs merged into one cluster); at 5 the knives are of similar thickness and "
+        "all reach past the mean line, so k = 5 is the better choice."
+    )
 
 st.header("Where k-means fails")
 X_ellipses, groups = load_points("ellipsoidal blobs")
 ellipse_model = fit("ellipsoidal blobs", 3, init, 10, seed)
 st.plotly_chart(failure_figure(X_ellipses, groups, ellipse_model), key="vor_failure")
 st.markdown(
-    f"Three elongated clusters of different sizes and densities, k = 3, best of 10 "
-    f"runs (inertia {ellipse_model.inertia_:.1f}). The Voronoi borders are straight "
-    "lines halfway between centroids, so k-means can only cut the plane into "
-    "convex pieces around round, similar-sized clusters: it slices the long "
-    "ellipses across and hands part of one to its neighbour. A lower inertia does "
-    "not fix this; a Gaussian mixture, which learns each cluster's shape, does."
+    "Three clusters of different sizes, densities and orientations, k = 3, best of "
+    "10 runs. Voronoi borders are straight lines halfway between centroids, so "
+    "k-means cuts the plane into convex cells suited to round clusters of similar "
+    "size: here it slices the long ellipses across and hands part of one to its "
+    "neighbour. More runs will not help: compare the titles, the true groups have "
+    "a *higher* inertia than k-means' answer, so by the only measure k-means knows, "
+    "its wrong answer is the better one. A Gaussian mixture, which learns each "
+    "cluster's shape, separates them."
 )
