@@ -1,6 +1,7 @@
 """Page "k-means step by step": Lloyd's algorithm one half-step at a time."""
 
 import numpy as np
+import plotly.graph_objects as go
 import streamlit as st
 from data import DATASETS, load_points
 from figures.kmeans import inertia_steps_figure, lloyd_figure, restarts_figure
@@ -45,6 +46,17 @@ def restarts(dataset: str, k: int, method: str, seed: int, n_runs: int) -> list[
         start = init_centroids(X, k, method=method, random_state=rng)
         runs.append(KMeans(n_clusters=k, init=start, n_init=1).fit(X))
     return runs
+
+
+@st.cache_resource(max_entries=32, show_spinner=False)
+def restarts_view(
+    dataset: str, k: int, method: str, seed: int, n_runs: int
+) -> tuple[go.Figure, int]:
+    """The restarts side by side and the best run; built once per scenario, not per half-step."""
+    X, _ = load_points(dataset)
+    runs = restarts(dataset, k, method, seed, n_runs)
+    best = int(np.argmin([run.inertia_ for run in runs]))
+    return restarts_figure(X, runs, best), best
 
 
 def scenario_controls() -> tuple[str, int, str, int]:
@@ -137,13 +149,13 @@ if st.session_state.get("steps_init") == "unlucky seed":
 
 st.header("Several starts, keep the best")
 n_runs = st.slider("Number of runs (n_init)", 2, 6, 4, **scenario("steps_runs"))
-runs = restarts(dataset, k, method, seed, n_runs)
-best = int(np.argmin([run.inertia_ for run in runs]))
-st.plotly_chart(restarts_figure(X, runs, best), key="steps_restarts")
+figure, best = restarts_view(dataset, k, method, seed, n_runs)
+st.plotly_chart(figure, key="steps_restarts")
+best_inertia = restarts(dataset, k, method, seed, n_runs)[best].inertia_
 st.markdown(
     f"Each panel starts from a different {method} initialisation drawn from seed "
     f"{seed}. `KMeans(n_init={n_runs}, random_state={seed})` runs exactly these "
     f"{n_runs} starts and keeps the one with the lowest inertia, run {best + 1} "
-    f"({runs[best].inertia_:.1f}): inertia is the measure that decides which "
+    f"({best_inertia:.1f}): inertia is the measure that decides which "
     "solution is best."
 )

@@ -2,6 +2,7 @@
 
 import numpy as np
 import pandas as pd
+import plotly.graph_objects as go
 import streamlit as st
 from data import DATASETS, load_points
 from figures.kmeans import failure_figure, score_by_k_figure, silhouette_diagram, voronoi_figure
@@ -38,6 +39,17 @@ def scores_by_k(dataset: str, init: str, n_init: str | int, seed: int) -> dict[s
     ks = [k for k in K_RANGE if k >= 2]
     scores = [float(silhouettes(dataset, k, init, n_init, seed).mean()) for k in ks]
     return {"inertia": inertias, "silhouette_k": ks, "silhouette": scores}
+
+
+@st.cache_resource(max_entries=16, show_spinner=False)
+def failure_view(init: str, seed: int) -> go.Figure:
+    """k-means (k = 3, best of 10) on the ellipsoidal blobs beside the true groups.
+
+    It does not depend on k, so it is built once per init and seed, not on
+    every move of the k slider.
+    """
+    X, groups = load_points("ellipsoidal blobs")
+    return failure_figure(X, groups, fit("ellipsoidal blobs", 3, init, 10, seed))
 
 
 def scenario_controls() -> tuple[str, int, str, str | int, int]:
@@ -171,9 +183,7 @@ if dataset == "five blobs" and best_k == 4:
     )
 
 st.header("Where k-means fails")
-X_ellipses, groups = load_points("ellipsoidal blobs")
-ellipse_model = fit("ellipsoidal blobs", 3, init, 10, seed)
-st.plotly_chart(failure_figure(X_ellipses, groups, ellipse_model), key="vor_failure")
+st.plotly_chart(failure_view(init, seed), key="vor_failure")
 st.markdown(
     "Three clusters of different sizes, densities and orientations, k = 3, best of "
     "10 runs. Voronoi borders are straight lines halfway between centroids, so "
