@@ -184,7 +184,7 @@ def library_states(X, k=5, method="random", seed=42):
 
 
 def test_steps_start_before_any_assignment(steps, blobs):
-    assert metric(steps, "Inertia after half-step 0 of") == "not yet (no assignment)"
+    assert metric(steps, "Inertia after half-step 0 of") == "—"
     spec = chart(steps, "steps_map")
     assert spec["data"][0]["marker"]["color"] == "#A0A0A0"  # unassigned points are grey
     centroids = traces(spec, "centroids")[0]
@@ -229,7 +229,7 @@ def test_steps_end_and_reset(steps, blobs):
     assert metric(steps, "Inertia after") == f"{states[-1].inertia:.2f}"
     assert "Converged" in steps.success[0].value
     steps.button(key="steps_reset").click().run()
-    assert metric(steps, "Inertia after") == "not yet (no assignment)"
+    assert metric(steps, "Inertia after") == "—"
 
 
 def test_steps_changing_the_scenario_restarts_from_the_first_half_step(steps, blobs):

@@ -424,9 +424,13 @@ def lloyd_figure(X: np.ndarray, states: Sequence[Any], position: int) -> go.Figu
 
 
 def play_buttons() -> dict:
-    """Plotly's Play / Pause menu: plays the frames at about two half-steps a second."""
+    """Plotly's Play / Pause menu: about two half-steps a second, the title kept in step.
+
+    ``redraw`` makes each frame also apply its layout (the title with the
+    half-step and inertia); without it only the traces would change.
+    """
     play = {
-        "frame": {"duration": 600, "redraw": False},
+        "frame": {"duration": 600, "redraw": True},
         "transition": {"duration": 250},
         "fromcurrent": True,
     }
@@ -463,11 +467,15 @@ def inertia_steps_figure(states: Sequence[Any], position: int) -> go.Figure:
     )
     if steps and steps[-1] == position:
         fig.add_trace(rings([position], [values[-1]], size=14, name="now"))
+    if not steps:
+        fig.add_annotation(
+            text="no assignment yet", showarrow=False, x=0.5, y=0.5, xref="paper", yref="paper"
+        )
     fig.update_layout(
         height=260,
         margin={"l": 10, "r": 10, "t": 30, "b": 10},
         title="Inertia after each half-step",
-        xaxis={"title": "half-step", "range": [-0.5, max(len(states) - 0.5, 1)], "dtick": 2},
+        xaxis={"title": "half-step", "range": [-0.5, max(len(states) - 0.5, 1)]},
         yaxis={"title": "inertia"},
         showlegend=False,
     )

@@ -127,9 +127,13 @@ step_buttons(last)
 position = st.session_state[POSITION_KEY]
 state = states[position]
 left, right = st.columns([2.2, 1])
-left.plotly_chart(lloyd_figure(X, states, position), key="steps_map")
+left.plotly_chart(
+    lloyd_figure(X, states, position),
+    key="steps_map",
+    config={"displayModeBar": False},  # it would cover the Play button
+)
 with right:
-    inertia = "not yet (no assignment)" if np.isnan(state.inertia) else f"{state.inertia:.2f}"
+    inertia = "—" if np.isnan(state.inertia) else f"{state.inertia:.2f}"
     st.metric(f"Inertia after half-step {position} of {last}", inertia)
     st.plotly_chart(inertia_steps_figure(states, position), key="steps_inertia")
     st.markdown(
@@ -154,7 +158,7 @@ st.plotly_chart(figure, key="steps_restarts")
 best_inertia = restarts(dataset, k, method, seed, n_runs)[best].inertia_
 st.markdown(
     f"Each panel starts from a different {method} initialisation drawn from seed "
-    f"{seed}. `KMeans(n_init={n_runs}, random_state={seed})` runs exactly these "
+    f"{seed}. `KMeans(init='{method}', n_init={n_runs}, random_state={seed})` runs these "
     f"{n_runs} starts and keeps the one with the lowest inertia, run {best + 1} "
     f"({best_inertia:.1f}): inertia is the measure that decides which "
     "solution is best."

@@ -163,7 +163,11 @@ class AppPage:
         return self.screenshot()
 
     def snapshot(self) -> str:
-        """What is running and what is shown, as a string that changes when either does."""
+        """What is running and what is shown, as a string that changes when either does.
+
+        Connection state, script state, status widget, stale elements, plotly
+        charts not drawn yet, URL, then the text of the page.
+        """
         return self.page.evaluate(
             """() => {
                 const app = document.querySelector('[data-testid="stApp"]');
@@ -174,6 +178,8 @@ class AppPage:
                     app.getAttribute('data-test-script-state'),
                     document.querySelector('[data-testid="stStatusWidget"]') ? 'busy' : 'idle',
                     document.querySelectorAll('[data-stale="true"]').length,
+                    [...document.querySelectorAll('[data-testid="stPlotlyChart"]')]
+                        .filter((chart) => !chart.querySelector('.main-svg')).length,
                     location.href,
                     main ? main.innerText : '',
                 ].join('|');
@@ -181,12 +187,13 @@ class AppPage:
         )
 
     def wait_idle(self, settle: float = 0.4, timeout: float = IDLE_TIMEOUT) -> None:
-        """Wait until the script run is over and the page stays unchanged for ``settle`` s."""
+        """Wait until the script run is over, every chart is drawn, and the page stays
+        unchanged for ``settle`` seconds."""
         deadline = time.monotonic() + timeout
         last, stable_since = None, time.monotonic()
         while time.monotonic() < deadline:
             current = self.snapshot()
-            idle = current.startswith("CONNECTED|notRunning|idle|0|")
+            idle = current.startswith("CONNECTED|notRunning|idle|0|0|")
             if current != last or not idle:
                 last, stable_since = current, time.monotonic()
             elif time.monotonic() - stable_since >= settle:
