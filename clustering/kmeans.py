@@ -688,8 +688,11 @@ class KMeans(ClassNamePrefixFeaturesOutMixin, TransformerMixin, ClusterMixin, Ba
 
     def _check_params(self, X: np.ndarray) -> None:
         check_cluster_count(self.n_clusters, X.shape[0])
-        if not self._init_is_array():
-            check_one_of(self.init, "init", INIT_METHODS)
+        if not self._init_is_array() and self.init not in INIT_METHODS:
+            raise ValueError(
+                f"init must be 'k-means++', 'random' or an array of starting centres of shape "
+                f"(n_clusters, n_features); got {self.init!r}."
+            )
         if self.n_init != "auto":
             check_in_range(self.n_init, "n_init", low=1, integer=True)
         check_in_range(self.max_iter, "max_iter", low=1, integer=True)
