@@ -7,6 +7,7 @@ import pytest
 import sklearn.cluster
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.metrics.pairwise import euclidean_distances
+from threadpoolctl import threadpool_limits
 
 from clustering import (
     KMeans,
@@ -16,6 +17,13 @@ from clustering import (
     make_ellipsoidal_blobs,
     make_five_blobs,
 )
+
+
+@pytest.fixture(autouse=True)
+def one_thread():
+    """sklearn's OpenMP threads make these small fits slow on 2 busy cores."""
+    with threadpool_limits(1):
+        yield
 
 
 @pytest.fixture(scope="module")
