@@ -19,6 +19,11 @@ The public pieces, from the inside out:
   state after every half-step (what the app's step-by-step page shows);
 - :class:`KMeans` is the scikit-learn style estimator; its ``fit`` consumes the
   very same generator and keeps the last state of the best run.
+
+Speed comes from doing less work, never from a different answer: each trick
+sits in a small helper that explains itself (:func:`nearest_two_centers`,
+:class:`NearestCenterTracker`, :func:`cluster_statistics`,
+:func:`collapse_duplicates`, :func:`blas_threads_for`).
 """
 
 from __future__ import annotations
@@ -54,8 +59,8 @@ __all__ = ["KMeans", "LloydState", "init_centroids", "lloyd_steps"]
 
 INIT_METHODS = ("k-means++", "random")
 
-# Rows of X handled at once when computing distances to the centres: the
-# (rows x k) block of distances then stays small enough for the CPU cache.
+# Scores handled at once in the assign step (centres x rows of X): the
+# block then stays small enough for the CPU cache.
 CHUNK_ELEMENTS = 1 << 17
 
 # Collapse duplicate rows (see collapse_duplicates) from this many samples on,
@@ -300,8 +305,6 @@ def move_centers_to_means(
 # ---------------------------------------------------------------------------
 # Lloyd's algorithm, one half-step at a time
 # ---------------------------------------------------------------------------
-
-PHASES = ("init", "assign", "update")
 
 
 @dataclass(frozen=True, eq=False)
@@ -662,6 +665,15 @@ class KMeans(ClassNamePrefixFeaturesOutMixin, TransformerMixin, ClusterMixin, Ba
     n_iter_ : int
         Iterations run by the best run.
     n_features_in_ : int
+
+    Notes
+    -----
+    The same ``random_state`` draws the same starting centres as scikit-learn,
+    so results match scikit-learn's run for run. One exception: on large data
+    with many repeated rows (a photo's pixels), ``fit`` clusters the distinct
+    rows weighted by their counts (see :func:`collapse_duplicates`). The
+    objective and the algorithm are the same, but the random starts are drawn
+    among distinct rows, so a given seed picks other (equally likely) starts.
     """
 
     def __init__(
