@@ -197,13 +197,17 @@ class NearestCenterTracker:
     def _labels_and_margins(self, rows, centers: np.ndarray):
         """Assign ``X[rows]`` afresh; margins are in distance units, rounded down.
 
-        The squared distances carry rounding errors from the ``-2 x·c`` trick;
-        widening each by a bound on that error before taking square roots makes
-        the margin safe to skip on.
+        The squared distances carry rounding errors from the ``-2 x·c`` trick
+        (a dot product of d terms is off by at most about d machine epsilons of
+        ``||x||² + ||c||²``); widening each distance by that bound before taking
+        square roots makes the margin safe to skip on.
         """
         x_sq_norms = self.x_sq_norms[rows]
         labels, nearest, second = nearest_two_centers(self.X[rows], centers)
-        rounding = 8 * np.finfo(self.X.dtype).eps * (x_sq_norms + row_sq_norms(centers).max())
+        n_terms = self.X.shape[1] + 2
+        rounding = n_terms * np.finfo(self.X.dtype).eps * (
+            x_sq_norms + row_sq_norms(centers).max()
+        )
         nearest_far = np.sqrt(np.maximum(nearest + x_sq_norms, 0) + rounding)
         second_near = np.sqrt(np.maximum(second + x_sq_norms - rounding, 0))
         return labels, second_near - nearest_far
