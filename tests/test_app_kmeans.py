@@ -48,20 +48,21 @@ def blobs():
     return make_five_blobs()[0]
 
 
-@pytest.fixture
-def voronoi(app_at):
+def opened(app_at, page: str):
     app = app_at().run()
-    app.switch_page(VORONOI).run()
+    app.switch_page(page).run()
     assert not app.exception
     return app
+
+
+@pytest.fixture
+def voronoi(app_at):
+    return opened(app_at, VORONOI)
 
 
 @pytest.fixture
 def steps(app_at):
-    app = app_at().run()
-    app.switch_page(STEPS).run()
-    assert not app.exception
-    return app
+    return opened(app_at, STEPS)
 
 
 # --- page "k-means & Voronoi" ------------------------------------------------
@@ -159,14 +160,6 @@ def test_voronoi_incomplete_new_point_is_reported_and_kept(voronoi):
     assert "Row(s) 1, 2" in voronoi.error[0].value
     assert len(voronoi.dataframe[1].value) == 1
     assert voronoi.session_state["vor_new_points_saved"].shape == (3, 2)
-
-
-def test_voronoi_opens_from_a_shared_link(app_at):
-    app = app_at().run()
-    app.query_params = {"vor_k": "3", "vor_seed": "7"}
-    app.switch_page(VORONOI).run()
-    assert app.slider(key="vor_k").value == 3
-    assert app.number_input(key="vor_seed").value == 7
 
 
 def test_voronoi_settings_survive_switching_pages(voronoi):
@@ -270,9 +263,10 @@ def test_restarts_keep_the_run_kmeans_n_init_keeps(steps, blobs):
     assert kept[0].endswith(f"inertia {expected:.1f}")
 
 
-def test_steps_opens_from_a_shared_link(app_at):
+@pytest.mark.parametrize("page, prefix", [(VORONOI, "vor_"), (STEPS, "steps_")])
+def test_each_page_opens_from_a_shared_link(app_at, page, prefix):
     app = app_at().run()
-    app.query_params = {"steps_k": "3", "steps_seed": "7"}
-    app.switch_page(STEPS).run()
-    assert app.slider(key="steps_k").value == 3
-    assert app.number_input(key="steps_seed").value == 7
+    app.query_params = {f"{prefix}k": "3", f"{prefix}seed": "7"}
+    app.switch_page(page).run()
+    assert app.slider(key=f"{prefix}k").value == 3
+    assert app.number_input(key=f"{prefix}seed").value == 7
