@@ -74,6 +74,9 @@ def test_voronoi_defaults_find_the_chapters_centroids(voronoi, blobs):
     assert np.allclose(np.sort(found.round(2), axis=0), np.sort(CHAPTER_CENTROIDS, axis=0))
     expected = KMeans(5, init="random", n_init=10, random_state=42).fit(blobs)
     assert metric(voronoi, "Inertia") == f"{expected.inertia_:.2f}"
+    assert "the chapter's settings" in voronoi.caption[0].value
+    voronoi.slider(key="vor_k").set_value(4).run()
+    assert not any("the chapter's settings" in c.value for c in voronoi.caption)
 
 
 def test_voronoi_map_has_a_trace_per_cluster_the_regions_and_new_points(voronoi, blobs):

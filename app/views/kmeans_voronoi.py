@@ -13,9 +13,14 @@ from clustering.metrics import silhouette_samples
 
 K_RANGE = range(1, 11)
 N_INIT_CHOICES = ("auto", 1, 3, 10)
+# KMeans(n_clusters=5, init="random", n_init=10, random_state=42) on the five
+# blobs finds the five centroids the chapter prints.
+CHAPTER_SETTINGS = ("five blobs", 5, "random", 10, 42)
 # The chapter's four new instances, placed on the map and passed to predict/transform.
 CHAPTER_X_NEW = pd.DataFrame({"x1": [0.0, 3.0, -3.0, -3.0], "x2": [2.0, 2.0, 3.0, 2.5]})
 NEW_POINTS_KEY = "vor_new_points_saved"
+# New points far outside the data would shrink the map to a dot: keep them near it.
+COORDINATE_RANGE = {"min_value": -20.0, "max_value": 20.0}
 
 
 @st.cache_resource(max_entries=128, show_spinner=False)
@@ -83,8 +88,8 @@ def new_points_editor() -> np.ndarray:
         key="vor_new_points",
         num_rows="dynamic",
         column_config={
-            "x1": st.column_config.NumberColumn("x1", format="%.2f"),
-            "x2": st.column_config.NumberColumn("x2", format="%.2f"),
+            "x1": st.column_config.NumberColumn("x1", format="%.2f", **COORDINATE_RANGE),
+            "x2": st.column_config.NumberColumn("x2", format="%.2f", **COORDINATE_RANGE),
         },
         width="stretch",
     )
@@ -122,12 +127,21 @@ with right:
     st.metric("Inertia", f"{model.inertia_:.2f}")
     st.markdown(
         "**Inertia** is the sum of squared distances from each instance to its "
-        "centroid: the quantity k-means makes as small as it can. "
-        "On the five blobs with k = 5, look at the border between the wide blob "
-        "and the middle one: a few instances land in the wrong cluster, because "
-        "k-means only compares distances to centroids and ignores that one blob "
-        "is much wider than the other."
+        "centroid: the quantity k-means makes as small as it can."
     )
+    if (dataset, k, init, n_init, seed) == CHAPTER_SETTINGS:
+        st.caption(
+            "These are the chapter's settings and its result: centroids at "
+            "(−2.80, 1.30), (0.21, 2.26), (−2.79, 2.80), (−1.47, 2.29) and "
+            "(−2.80, 1.80), and the first new instance 0.33 from its centroid."
+        )
+    if dataset == "five blobs" and k == 5:
+        st.markdown(
+            "Look at the border between the wide blob and the middle one: a few "
+            "instances land in the wrong cluster, because k-means only compares "
+            "distances to centroids and ignores that one blob is much wider than "
+            "the other."
+        )
     st.subheader("New instances")
     st.caption("The chapter's X_new; edit a cell or add a row to place your own points.")
     new_points = new_points_editor()
