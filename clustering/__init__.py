@@ -6,4 +6,11 @@ interface (``fit``, ``predict``, ``labels_`` ...) is scikit-learn's, so code
 written for ``sklearn.cluster`` runs unchanged.
 """
 
-__all__: list[str] = []
+from clustering.dbscan import DBSCAN, NeighborsVoteClassifier, classifier_from_dbscan, k_distances
+
+__all__: list[str] = [
+    "DBSCAN",
+    "NeighborsVoteClassifier",
+    "classifier_from_dbscan",
+    "k_distances",
+]
