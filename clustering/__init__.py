@@ -6,11 +6,23 @@ interface (``fit``, ``predict``, ``labels_`` ...) is scikit-learn's, so code
 written for ``sklearn.cluster`` runs unchanged.
 """
 
+from clustering.datasets import (
+    DigitsSplit,
+    load_digits_split,
+    make_chapter_moons,
+    make_ellipsoidal_blobs,
+    make_five_blobs,
+)
 from clustering.dbscan import DBSCAN, NeighborsVoteClassifier, classifier_from_dbscan, k_distances
 
 __all__: list[str] = [
     "DBSCAN",
+    "DigitsSplit",
     "NeighborsVoteClassifier",
     "classifier_from_dbscan",
     "k_distances",
+    "load_digits_split",
+    "make_chapter_moons",
+    "make_ellipsoidal_blobs",
+    "make_five_blobs",
 ]
