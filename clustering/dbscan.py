@@ -35,6 +35,7 @@ fitted DBSCAN (DBSCAN itself has no ``predict``).
 
 from __future__ import annotations
 
+import itertools
 import math
 
 import numpy as np
@@ -283,13 +284,23 @@ class _Grid:
 
         Two such cells are linked when a core point of one is within eps of a
         core point of the other (all core points of one cell are within eps of
-        each other). Returns a component id per cell (-1 for cells without core
-        points). Union-find skips the pairs of cells already connected.
+        each other). Most links are confirmed at once, for all pairs of cells
+        together, by the cells' outermost core points; the pairs left are tested
+        one by one, skipping those that union-find already shows connected.
+        Returns a component id per cell (-1 for cells without core points).
         """
         n_cells = len(self.cell_keys)
-        has_core = np.zeros(n_cells, dtype=bool)
-        has_core[self.cell_of_sorted_point[is_core]] = True
-        parent = list(range(n_cells))
+        cell, other = self._candidate_links(is_core)
+        confirmed = self._linked_by_outermost_points(cell, other, is_core)
+        links = coo_matrix(
+            (np.ones(confirmed.sum()), (cell[confirmed], other[confirmed])),
+            shape=(n_cells, n_cells),
+        )
+        _, component = connected_components(links, directed=False)
+        # Union-find over cells, starting from those components (each led by its first cell).
+        leader = np.full(component.max() + 1, n_cells)
+        np.minimum.at(leader, component, np.arange(n_cells))
+        parent = leader[component].tolist()
 
         def root(cell):
             while parent[cell] != cell:
@@ -297,14 +308,71 @@ class _Grid:
                 cell = parent[cell]
             return cell
 
-        for cell in np.flatnonzero(has_core).tolist():
-            for other in self.neighbours[cell].tolist():
-                if other <= cell or not has_core[other] or root(cell) == root(other):
-                    continue
-                if self._core_points_touch(cell, other, is_core):
-                    parent[root(other)] = root(cell)
+        for a, b in zip(cell[~confirmed].tolist(), other[~confirmed].tolist(), strict=True):
+            if root(a) != root(b) and self._core_points_touch(a, b, is_core):
+                parent[root(b)] = root(a)
+        has_core = np.zeros(n_cells, dtype=bool)
+        has_core[self.cell_of_sorted_point[is_core]] = True
         roots = np.array([root(cell) for cell in range(n_cells)])
         return np.where(has_core, roots, -1)
+
+    def _core_segments(self, is_core: np.ndarray):
+        """The core points in sorted order, the cells holding some, and where each cell's begin."""
+        core_points = self.points[is_core]
+        first_core = np.searchsorted(np.flatnonzero(is_core), self.start[:-1])
+        cells_with_core = np.flatnonzero(first_core < np.r_[first_core[1:], len(core_points)])
+        return core_points, cells_with_core, first_core[cells_with_core]
+
+    def _candidate_links(self, is_core: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Pairs of neighbouring cells (each pair once) whose core points might be within eps.
+
+        A pair is left out when the bounding boxes of the two cells' core points
+        are farther than eps apart (or a cell has no core point). Pairs come
+        nearest offsets first: once the adjacent cells are linked, many of the
+        farther pairs are already connected and need no test.
+        """
+        core_points, cells_with_core, starts = self._core_segments(is_core)
+        low = np.full((len(self.cell_keys), self.points.shape[1]), np.inf)
+        high = np.full_like(low, -np.inf)
+        if len(core_points):
+            low[cells_with_core] = np.minimum.reduceat(core_points, starts)
+            high[cells_with_core] = np.maximum.reduceat(core_points, starts)
+        cells = np.arange(len(self.cell_keys))
+        pairs = []
+        for others in self.neighbours.T:
+            keep = others > cells
+            cell, other = cells[keep], others[keep]
+            gap = np.maximum(low[other] - high[cell], 0) + np.maximum(low[cell] - high[other], 0)
+            close = (gap**2).sum(axis=1) <= self.eps**2
+            pairs.append(np.stack([cell[close], other[close]]))
+        return tuple(np.concatenate(pairs, axis=1))
+
+    def _linked_by_outermost_points(self, cell, other, is_core) -> np.ndarray:
+        """For each candidate pair, True if their outermost core points prove a link.
+
+        A cell's outermost core points are the farthest ones in each direction
+        of {-1, 0, 1}^d (8 directions in 2-D): right, upper-right, up ... Two
+        crowded neighbouring cells almost always have a pair of these within
+        eps (the points on the sides facing each other), so comparing only
+        those settles most pairs with a few array operations.
+        """
+        n_features = self.points.shape[1]
+        directions = np.array(list(itertools.product((-1, 0, 1), repeat=n_features)))
+        directions = directions[np.any(directions != 0, axis=1)]
+        core_points, cells_with_core, starts = self._core_segments(is_core)
+        outermost = np.full((len(self.cell_keys), len(directions), n_features), np.inf)
+        if len(core_points):
+            segment = np.repeat(np.arange(len(starts)), np.diff(np.r_[starts, len(core_points)]))
+            for j, scores in enumerate(directions @ core_points.T):
+                best = np.flatnonzero(scores == np.maximum.reduceat(scores, starts)[segment])
+                first_best = best[np.r_[True, segment[best][1:] != segment[best][:-1]]]
+                outermost[cells_with_core, j] = core_points[first_best]
+        ours, theirs = outermost[cell], outermost[other]
+        confirmed = np.zeros(len(cell), dtype=bool)
+        for j in range(len(directions)):
+            distances = _squared_distances_rowwise(ours[:, j, None, :], theirs)
+            confirmed |= np.any(distances <= self.eps**2, axis=1)
+        return confirmed
 
     def _core_points_touch(self, cell: int, other: int, is_core: np.ndarray) -> bool:
         """Whether some core point of ``cell`` is within eps of a core point of ``other``.
@@ -353,6 +421,17 @@ def _squared_distances(A: np.ndarray, B: np.ndarray) -> np.ndarray:
     distances = np.zeros((len(A), len(B)))
     for k in range(A.shape[1]):
         distances += (A[:, k, None] - B[None, :, k]) ** 2
+    return distances
+
+
+def _squared_distances_rowwise(A: np.ndarray, B: np.ndarray) -> np.ndarray:
+    """Squared Euclidean distances along the last axis of ``A - B`` (broadcast).
+
+    Summed coordinate by coordinate like :func:`_squared_distances`.
+    """
+    distances = (A[..., 0] - B[..., 0]) ** 2
+    for k in range(1, A.shape[-1]):
+        distances += (A[..., k] - B[..., k]) ** 2
     return distances
 
 
