@@ -526,26 +526,28 @@ class NeighborsVoteClassifier(ClassifierMixin, BaseEstimator):
 
     def predict_proba(self, X) -> np.ndarray:
         """Share of each class (column, in ``classes_`` order) among the nearest neighbours."""
-        codes, _ = self._neighbours(X)
-        counts = np.zeros((codes.shape[0], len(self.classes_)))
-        np.add.at(counts, (np.arange(codes.shape[0])[:, None], codes), 1)
-        return counts / codes.shape[1]
+        proba, _ = self._vote(X)
+        return proba
 
     def predict(self, X) -> np.ndarray:
         """The winning class of the vote (ties: the smaller), or -1 beyond ``max_distance``."""
-        labels = self.classes_[np.argmax(self.predict_proba(X), axis=1)]
+        proba, nearest = self._vote(X)
+        labels = self.classes_[np.argmax(proba, axis=1)]
         if self.max_distance is not None:
-            _, nearest = self._neighbours(X, n_neighbors=1)
-            labels = np.where(nearest[:, 0] > self.max_distance, -1, labels)
+            labels = np.where(nearest > self.max_distance, -1, labels)
         return labels
 
-    def _neighbours(self, X, n_neighbors: int | None = None):
-        """Class codes and distances of the nearest training points, nearest first."""
+    def _vote(self, X) -> tuple[np.ndarray, np.ndarray]:
+        """Each point's class shares among its nearest neighbours, and its nearest distance."""
         check_is_fitted(self)
         X = check_data(self, X, reset=False, dtype=np.float64)
-        k = min(n_neighbors or self.n_neighbors, self.tree_.n)
+        k = min(self.n_neighbors, self.tree_.n)
         distances, indices = self.tree_.query(X, k=list(range(1, k + 1)))
-        return self.y_codes_[indices], distances
+        n_points, n_classes = len(X), len(self.classes_)
+        # Count all votes at once: point i's vote for class c lands in bin i * n_classes + c.
+        bins = np.arange(n_points)[:, None] * n_classes + self.y_codes_[indices]
+        votes = np.bincount(bins.ravel(), minlength=n_points * n_classes)
+        return votes.reshape(n_points, n_classes) / k, distances[:, 0]
 
 
 def classifier_from_dbscan(
