@@ -12,11 +12,11 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from figures.palette import NOISE_GREY, label_colors, region_colorscale
+from figures.palette import NOISE_GREY, region_colorscale
 
 ANOMALY_RED = "#D62728"
 NEW_POINT_COLOR = "#000000"
-REGION_RESOLUTION = 150
+REGION_RESOLUTION = 100  # a k-nearest-neighbour vote per grid point: the page's main cost
 MARGIN = 0.1  # of the data's range, around the plotted area
 
 
@@ -40,8 +40,10 @@ def region_trace(classifier, low: np.ndarray, high: np.ndarray) -> go.Heatmap:
 
     Where it predicts -1 (beyond its max distance) the background stays blank.
     """
-    xs = np.linspace(low[0], high[0], REGION_RESOLUTION)
-    ys = np.linspace(low[1], high[1], REGION_RESOLUTION)
+    # Square grid cells, REGION_RESOLUTION of them along the longer side.
+    step = np.max(high - low) / REGION_RESOLUTION
+    xs = np.arange(low[0], high[0] + step, step)
+    ys = np.arange(low[1], high[1] + step, step)
     grid = np.stack(np.meshgrid(xs, ys), axis=-1).reshape(-1, 2)
     predicted = classifier.predict(grid).astype(float)
     predicted[predicted < 0] = np.nan
@@ -97,33 +99,37 @@ def clusters_figure(
     kinds = point_kinds(dbscan)
     labels = dbscan.labels_
     low, high = plot_bounds(X, X_new)
-    figure = go.Figure()
+    traces = []
     if classifier is not None and regions:
-        figure.add_trace(region_trace(classifier, low, high))
+        traces.append(region_trace(classifier, low, high))
+    # Colour by label number through a stepped colorscale: plotly checks one array of
+    # numbers much faster than a list of a thousand colour strings.
+    n_clusters = max(int(labels.max()) + 1, 1)
+    cluster_colors = {"colorscale": region_colorscale(n_clusters, alpha=1.0),
+                      "cmin": -0.5, "cmax": n_clusters - 0.5}  # fmt: skip
     styles = {
-        "core": {"size": 9, "line": {"width": 0.5, "color": "white"}},
-        "border": {"size": 4},
+        "core": {"size": 9, "line": {"width": 0.5, "color": "white"}, **cluster_colors},
+        "border": {"size": 4, **cluster_colors},
         "anomaly": {"size": 8, "symbol": "x", "color": ANOMALY_RED},
     }
     for kind, style in styles.items():
         chosen = kinds == kind
         if kind != "anomaly":
-            style = {**style, "color": label_colors(labels[chosen])}
-        figure.add_trace(points_trace(X[chosen], labels[chosen], kind, **style))
+            style = {**style, "color": labels[chosen]}
+        traces.append(points_trace(X[chosen], labels[chosen], kind, **style))
     if X_new is not None and len(X_new):
-        figure.add_trace(new_points_trace(X_new, classifier))
-    figure.update_layout(
-        height=520,
-        margin={"l": 10, "r": 10, "t": 30, "b": 10},
-        legend={"orientation": "h", "y": 1.06, "x": 0},
-        plot_bgcolor="white",
-    )
+        traces.append(new_points_trace(X_new, classifier))
     # Equal scales on both axes; the plot area shrinks to fit rather than showing past the data.
-    figure.update_xaxes(range=[low[0], high[0]], constrain="domain", showgrid=False)
-    figure.update_yaxes(
-        range=[low[1], high[1]], constrain="domain", scaleanchor="x", scaleratio=1, showgrid=False
-    )
-    return figure
+    axis = {"constrain": "domain", "showgrid": False}
+    layout = {
+        "height": 520,
+        "margin": {"l": 10, "r": 10, "t": 30, "b": 10},
+        "legend": {"orientation": "h", "y": 1.06, "x": 0},
+        "plot_bgcolor": "white",
+        "xaxis": {"range": [low[0], high[0]], **axis},
+        "yaxis": {"range": [low[1], high[1]], "scaleanchor": "x", "scaleratio": 1, **axis},
+    }
+    return go.Figure(data=traces, layout=layout)
 
 
 def new_points_trace(X_new: np.ndarray, classifier=None) -> go.Scatter:
@@ -150,31 +156,29 @@ def k_distance_figure(distances: np.ndarray, eps: float, k: int) -> go.Figure:
     (themselves included) within ``eps``: they are the core points.
     """
     n_core = int(np.sum(distances <= eps))
-    figure = go.Figure(
-        go.Scatter(
-            x=np.arange(1, len(distances) + 1),
-            y=distances,
-            mode="lines",
-            name=f"distance to neighbour {k}",
-            line={"color": "#0072B2"},
-            hovertemplate="%{x} points have a k-distance ≤ %{y:.3f}<extra></extra>",
-        )
+    curve = go.Scatter(
+        x=np.arange(1, len(distances) + 1),
+        y=distances,
+        mode="lines",
+        line={"color": "#0072B2"},
+        hovertemplate="%{x} points have a k-distance ≤ %{y:.3f}<extra></extra>",
     )
-    figure.add_hline(
-        y=eps,
-        line={"dash": "dash", "color": ANOMALY_RED},
-        annotation_text=f"eps = {eps:g}: {n_core} core points",
-        annotation_position="top left",
-    )
-    figure.add_vline(x=n_core + 0.5, line={"dash": "dot", "color": NOISE_GREY})
-    figure.update_layout(
-        height=300,
-        margin={"l": 10, "r": 10, "t": 30, "b": 10},
-        xaxis_title="points, sorted by k-distance",
-        yaxis_title=f"distance to neighbour {k} (itself = 1)",
-        showlegend=False,
-    )
-    return figure
+    eps_line = {"type": "line", "xref": "paper", "x0": 0, "x1": 1, "y0": eps, "y1": eps,
+                "line": {"dash": "dash", "color": ANOMALY_RED}}  # fmt: skip
+    last_core = {"type": "line", "yref": "paper", "y0": 0, "y1": 1, "x0": n_core + 0.5,
+                 "x1": n_core + 0.5, "line": {"dash": "dot", "color": NOISE_GREY}}  # fmt: skip
+    label = {"text": f"eps = {eps:g}: {n_core} core points", "xref": "paper", "x": 0,
+             "xanchor": "left", "y": eps, "yanchor": "bottom", "showarrow": False}  # fmt: skip
+    layout = {
+        "height": 300,
+        "margin": {"l": 10, "r": 10, "t": 30, "b": 10},
+        "xaxis_title": "points, sorted by k-distance",
+        "yaxis_title": f"distance to neighbour {k} (itself = 1)",
+        "shapes": [eps_line, last_core],
+        "annotations": [label],
+        "showlegend": False,
+    }
+    return go.Figure(data=[curve], layout=layout)
 
 
 def new_points_table(X_new: np.ndarray, classifier) -> pd.DataFrame:
