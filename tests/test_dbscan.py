@@ -67,6 +67,29 @@ def test_both_neighbour_searches_run_and_agree():
     assert_same_as_sklearn(X3, 0.2, 40)
 
 
+def test_cells_linked_pair_by_pair_without_the_outermost_points_shortcut(monkeypatch, moons):
+    """The shortcut settles nearly every pair of cells; the point-by-point test must agree too."""
+    tested = []
+    touch = _Grid._core_points_touch
+
+    def counted_touch(self, cell, other, is_core):
+        tested.append(touch(self, cell, other, is_core))
+        return tested[-1]
+
+    monkeypatch.setattr(
+        _Grid, "_linked_by_outermost_points", lambda self, cell, other, is_core: cell < 0
+    )
+    monkeypatch.setattr(_Grid, "_core_points_touch", counted_touch)
+    for eps in (0.1, 0.2, 0.3):
+        assert_same_as_sklearn(moons, eps, 5)
+    # Two cells whose core points' bounding boxes are 0.85 apart, yet no pair is within
+    # eps = 1: the pair is a candidate, and the test must say "not linked".
+    corners = np.repeat([[0.0, 0.6], [0.6, 0.0], [1.2, 1.2]], 10, axis=0)
+    assert _Grid.build(corners, 1.0) is not None
+    assert assert_same_as_sklearn(corners, 1.0, 10).labels_.max() == 1
+    assert True in tested and False in tested  # both outcomes were exercised
+
+
 # Coordinates on a half-integer lattice make distances of exactly eps (and
 # duplicate points) common, and exact in floating point for every method.
 lattice_data = st.integers(1, 5).flatmap(
