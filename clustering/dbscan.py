@@ -116,6 +116,8 @@ class DBSCAN(ClusterMixin, BaseEstimator):
             The fitted estimator.
         """
         check_in_range(self.eps, "eps", low=0, low_inclusive=False)
+        if not math.isfinite(self.eps):
+            raise ValueError(f"eps must be a finite distance, got {self.eps!r}.")
         check_in_range(self.min_samples, "min_samples", low=1, integer=True)
         X = check_data(self, X, dtype=np.float64)
         grid = _Grid.build(X, self.eps)

@@ -165,6 +165,7 @@ def test_check_estimator():
         (np.empty((0, 2)), {}, "0 sample"),
         ([[0.0, 1.0]], {"eps": 0}, r"eps must be in \(0, inf\]"),
         ([[0.0, 1.0]], {"eps": -0.1}, r"eps must be in \(0, inf\]"),
+        ([[0.0, 1.0]], {"eps": np.inf}, "eps must be a finite distance"),
         ([[0.0, 1.0]], {"min_samples": 0}, r"min_samples must be in \[1, inf\]"),
         ([[0.0, 1.0]], {"min_samples": 2.5}, "min_samples must be an integer"),
         ([["a", "b"], ["c", "d"]], {}, "could not convert|numeric"),
