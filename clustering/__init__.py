@@ -13,14 +13,19 @@ from clustering.datasets import (
     make_ellipsoidal_blobs,
     make_five_blobs,
 )
+from clustering.dbscan import DBSCAN, NeighborsVoteClassifier, classifier_from_dbscan, k_distances
 from clustering.kmeans import KMeans, LloydState, init_centroids, lloyd_steps
 from clustering.metrics import silhouette_samples, silhouette_score
 
 __all__: list[str] = [
+    "DBSCAN",
     "DigitsSplit",
     "KMeans",
     "LloydState",
+    "NeighborsVoteClassifier",
+    "classifier_from_dbscan",
     "init_centroids",
+    "k_distances",
     "lloyd_steps",
     "load_digits_split",
     "make_chapter_moons",

@@ -1,0 +1,38 @@
+"""Reading new points typed by a user as text: ``x, y; x, y; ...``.
+
+A text box is easy to edit, fits in a shareable URL, and keeps what the user
+typed when it has a mistake, so the page can point at the mistake instead of
+losing the input.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+
+def parse_points(text: str, n_features: int = 2) -> np.ndarray:
+    """Parse ``"x, y; x, y"`` into an array of shape (n_points, n_features).
+
+    Points are separated by semicolons or new lines, coordinates by commas or
+    spaces. An empty text gives no points.
+
+    Raises
+    ------
+    ValueError
+        Naming the first point that does not have ``n_features`` finite numbers.
+    """
+    chunks = [chunk.strip() for chunk in text.replace("\n", ";").split(";")]
+    points = []
+    for number, chunk in enumerate((c for c in chunks if c), start=1):
+        parts = chunk.replace(",", " ").split()
+        try:
+            values = [float(part) for part in parts]
+        except ValueError:
+            raise ValueError(f"point {number} ({chunk!r}) is not {n_features} numbers.") from None
+        if len(values) != n_features or not np.all(np.isfinite(values)):
+            raise ValueError(
+                f"point {number} ({chunk!r}) needs exactly {n_features} finite numbers, "
+                "e.g. '0.5, -0.2'."
+            )
+        points.append(values)
+    return np.array(points, dtype=float).reshape(-1, n_features)
