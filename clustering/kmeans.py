@@ -763,6 +763,8 @@ class KMeans(ClassNamePrefixFeaturesOutMixin, TransformerMixin, ClusterMixin, Ba
         abs_tol = absolute_tolerance(X, self.tol)
         offset = X.mean(axis=0)
 
+        # Same objective, less work: repeated rows become one weighted row, and
+        # centring the data keeps the distance arithmetic accurate.
         points, weights, inverse = collapse_duplicates_if_worthwhile(X, weights)
         points = points - offset
         point_stats = point_statistics(points, weights)
