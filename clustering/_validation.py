@@ -54,15 +54,35 @@ def check_data(
     X : ndarray of shape (n_samples, n_features)
         A C-contiguous floating-point array.
     """
-    return validate_data(
-        estimator,
-        X,
-        reset=reset,
-        dtype=dtype,
-        order="C",
-        accept_sparse=False,
-        ensure_min_samples=min_samples,
-    )
+    try:
+        return validate_data(
+            estimator,
+            X,
+            reset=reset,
+            dtype=dtype,
+            order="C",
+            accept_sparse=False,
+            ensure_min_samples=min_samples,
+        )
+    except ValueError as error:
+        raise ValueError(with_advice(str(error))) from None
+
+
+# scikit-learn's messages say what is wrong; these say what to do about it.
+ADVICE = {
+    "infinity": "Replace or drop the infinite values before fitting.",
+    "NaN": "Drop or impute the missing values before fitting.",
+    "0 sample(s)": "Pass at least one row of data.",
+    "0 feature(s)": "Pass data with at least one column.",
+}
+
+
+def with_advice(message: str) -> str:
+    """Append a hint on what to change to one of scikit-learn's validation messages."""
+    for symptom, advice in ADVICE.items():
+        if symptom in message and advice not in message:
+            return f"{message} {advice}"
+    return message
 
 
 def check_sample_weight(sample_weight, X: np.ndarray) -> np.ndarray:

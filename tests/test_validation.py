@@ -42,3 +42,20 @@ def test_check_sample_weight():
         check_sample_weight([1, -1, 1], X)
     with pytest.raises(ValueError, match="zero everywhere"):
         check_sample_weight([0, 0, 0], X)
+
+
+@pytest.mark.parametrize(
+    ("X", "advice"),
+    [
+        ([[0.0, 1.0], [np.inf, 2.0]], "Replace or drop the infinite values"),
+        ([[0.0, 1.0], [np.nan, 2.0]], "Drop or impute the missing values"),
+        (np.empty((0, 2)), "Pass at least one row of data"),
+        (np.empty((3, 0)), "Pass data with at least one column"),
+    ],
+)
+def test_check_data_says_what_to_do(X, advice):
+    from clustering import KMeans
+    from clustering._validation import check_data
+
+    with pytest.raises(ValueError, match=advice):
+        check_data(KMeans(), X)
