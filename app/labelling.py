@@ -51,6 +51,13 @@ class LabelBoard:
     def n_labelled(self) -> int:
         return sum(label != UNLABELLED for label in self.labels)
 
+    @classmethod
+    def from_labels(cls, labels: Sequence[int]) -> LabelBoard:
+        """A board holding ``labels``, the cursor on the first unlabelled image."""
+        board = cls(list(labels))
+        board.selected = board._next_unlabelled(len(labels) - 1)
+        return board
+
     def select(self, index: int) -> None:
         """Move the cursor to image ``index``."""
         if not 0 <= index < len(self.labels):

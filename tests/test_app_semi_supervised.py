@@ -186,6 +186,7 @@ def test_labels_come_back_from_the_url(app_at):
     app = open_page(app_at, {"semi_labels": "31" + "." * (K - 2)})
     assert tile_texts(app)[:3] == ["#0 · 3", "#1 · 1", "#2 · ?"]
     assert app.progress[0].proto.text == f"2/{K} labelled"
+    assert app.button(key="semi_tile_2").proto.type == "primary"  # the first unlabelled
 
 
 def test_a_broken_url_is_ignored_with_a_warning(app_at):

@@ -129,7 +129,7 @@ def accuracy_figure(ours: Mapping[str, float], chapter: Mapping[str, float]) -> 
         barmode="group",
         height=60 + 55 * len(names),
         margin={"l": 5, "r": 5, "t": 10, "b": 30},
-        xaxis={"range": [0.5, 1.0], "tickformat": ".0%", "title": "test accuracy"},
+        xaxis={"range": [0, 1.08], "tickformat": ".0%", "title": "test accuracy"},
         yaxis={"autorange": "reversed"},
         legend={"orientation": "h", "y": -0.25},
     )

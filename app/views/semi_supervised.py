@@ -153,7 +153,7 @@ def scenario_boards(k: int, seed: int) -> tuple[LabelBoard, dict]:
         board = LabelBoard.empty(k)
         if URL_KEY in st.query_params:
             try:
-                board.labels = from_url(st.query_params[URL_KEY], k)
+                board = LabelBoard.from_labels(from_url(st.query_params[URL_KEY], k))
             except ValueError as error:
                 st.warning(f"The labels in the link were ignored: {error}")
         boards[(k, seed)] = board
@@ -190,48 +190,70 @@ def import_labels(board: LabelBoard, rows: list[int]) -> None:
     st.session_state["semi_import_note"] = ("success", message)
 
 
+# The tile's button is stretched over its picture, so a click anywhere on the
+# digit selects it; the button's own text (number and label) sits under the
+# picture. Our own fixed CSS, no user text in it.
+TILE_CSS = """<style>
+[class*="st-key-semi_grid"] [data-testid="stColumn"] > [data-testid="stVerticalBlock"] {
+  position: relative; padding-bottom: 2.6rem; gap: 0;
+}
+[class*="st-key-semi_grid"] [class*="st-key-semi_"][class*="tile_"] {
+  position: absolute; inset: 0;
+}
+[class*="st-key-semi_grid"] [class*="st-key-semi_"][class*="tile_"] [data-testid="stButton"] {
+  height: 100%;
+}
+[class*="st-key-semi_grid"] [class*="st-key-semi_"][class*="tile_"] button {
+  height: 100%; width: 100%; align-items: flex-end; background: transparent;
+  padding-bottom: 0.45rem;
+}
+[class*="st-key-semi_grid"] [data-testid="stBaseButton-primary"] {
+  border: 3px solid #0072B2; color: #0072B2; font-weight: 700;
+}
+</style>"""
+
+
 def show_tiles(board: LabelBoard, images: list[bytes], key: str, names: list[str]) -> None:
-    """Clickable digit tiles: the picture, and under it a button with its number and label."""
-    for start in range(0, len(images), COLUMNS):
-        stop = min(start + COLUMNS, len(images))
-        for column, index in zip(st.columns(COLUMNS), range(start, stop), strict=False):
-            label = board.labels[index]
-            with column:
-                st.image(images[index], width="stretch")
-                st.button(
-                    f"{names[index]} · {'?' if label < 0 else label}",
-                    key=f"{key}{index}",
-                    type="primary" if index == board.selected else "secondary",
-                    on_click=focus,
-                    args=(board, index),
-                    width="stretch",
-                )
+    """Clickable digit tiles: the picture, with its number and label underneath."""
+    with st.container(key=f"semi_grid_{key}"):
+        for start in range(0, len(images), COLUMNS):
+            stop = min(start + COLUMNS, len(images))
+            for column, index in zip(st.columns(COLUMNS), range(start, stop), strict=False):
+                label = board.labels[index]
+                with column:
+                    st.image(images[index], width="stretch")
+                    st.button(
+                        f"{names[index]} · {'?' if label < 0 else label}",
+                        key=f"{key}{index}",
+                        type="primary" if index == board.selected else "secondary",
+                        on_click=focus,
+                        args=(board, index),
+                        width="stretch",
+                    )
 
 
 def show_keypad(target: LabelBoard, board: LabelBoard, truth: list[int]) -> None:
     """Digit buttons (keys 0-9), undo, clear, previous/next and the quick demo fill."""
-    cells = st.columns(COLUMNS + 5)
-    for digit in range(10):
-        cells[digit].button(
-            str(digit),
-            key=f"semi_digit_{digit}",
-            shortcut=str(digit),
-            on_click=target.assign,
-            args=(digit,),
-            width="stretch",
-        )
     last = len(target.labels) - 1
     actions = [
-        ("←", "semi_prev", "Left", target.select, (max(target.selected - 1, 0),), "previous image"),
-        ("→", "semi_next", "Right", target.select, (min(target.selected + 1, last),), "next image"),
-        ("Clear", "semi_clear", "Backspace", target.clear, (), "remove the selected label"),
-        ("Undo", "semi_undo", "U", target.undo, (), "undo the last change"),
-        ("Fill", "semi_fill", "Shift+F", board.replace, (truth,), "demo: the true labels"),
+        ("Previous", "semi_prev", "Left", target.select, (max(target.selected - 1, 0),)),
+        ("Next", "semi_next", "Right", target.select, (min(target.selected + 1, last),)),
+        ("Clear", "semi_clear", "Backspace", target.clear, ()),
+        ("Undo", "semi_undo", "U", target.undo, ()),
+        ("Fill with the true labels", "semi_fill", "Shift+F", board.replace, (truth,)),
     ]
-    for cell, (text, key, shortcut, action, args, tip) in zip(cells[10:], actions, strict=True):
-        cell.button(
-            text, key=key, shortcut=shortcut, on_click=action, args=args, help=tip, width="stretch"
-        )
+    with st.container(horizontal=True, key="semi_keypad"):
+        for digit in range(10):
+            st.button(
+                str(digit),
+                key=f"semi_digit_{digit}",
+                shortcut=str(digit),
+                on_click=target.assign,
+                args=(digit,),
+            )
+    with st.container(horizontal=True, key="semi_actions"):
+        for text, key, shortcut, action, args in actions:
+            st.button(text, key=key, shortcut=shortcut, on_click=action, args=args)
 
 
 def show_results(k: int, seed: int, board: LabelBoard, percentile: int) -> None:
@@ -348,6 +370,7 @@ target = focused(board, active)
 truth = data.y_train[reps].tolist()
 st.query_params[URL_KEY] = to_url(board.labels)
 
+st.html(TILE_CSS)
 st.subheader("1. Label the representatives")
 st.progress(board.n_labelled / k, text=f"{board.n_labelled}/{k} labelled")
 where = "the extra round below" if target is not board else "the representatives"
