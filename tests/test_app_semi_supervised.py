@@ -190,7 +190,9 @@ def test_labels_come_back_from_the_url(app_at):
 
 
 def test_a_broken_url_is_ignored_with_a_warning(app_at):
-    app = open_page(app_at, {"semi_labels": "3x"})
+    app = app_at(PAGE)
+    app.query_params = {"semi_labels": "3x"}
+    app.run()
     assert app.warning and "ignored" in app.warning[0].value
     assert app.progress[0].proto.text == f"0/{K} labelled"
 
