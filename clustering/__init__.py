@@ -15,17 +15,31 @@ from clustering.datasets import (
 )
 from clustering.kmeans import KMeans, LloydState, init_centroids, lloyd_steps
 from clustering.metrics import silhouette_samples, silhouette_score
+from clustering.semi_supervised import (
+    least_confident,
+    partial_propagation_mask,
+    propagate_labels,
+    propagation_accuracies,
+    representatives,
+    training_set_accuracy,
+)
 
 __all__: list[str] = [
     "DigitsSplit",
     "KMeans",
     "LloydState",
     "init_centroids",
+    "least_confident",
     "lloyd_steps",
     "load_digits_split",
     "make_chapter_moons",
     "make_ellipsoidal_blobs",
     "make_five_blobs",
+    "partial_propagation_mask",
+    "propagate_labels",
+    "propagation_accuracies",
+    "representatives",
     "silhouette_samples",
     "silhouette_score",
+    "training_set_accuracy",
 ]
