@@ -32,8 +32,8 @@ def test_label_check_marks_only_the_wrong_labels():
     assert texts[5] == "<b>?</b>"
     assert sum("(is" in text for text in texts) == 1
     z = np.asarray(figure.data[0].z, dtype=float)
-    assert z.shape == (3 * 9, 5 * 9)
-    np.testing.assert_array_equal(z[9:17, 9:17], images[6].reshape(8, 8))  # row 1, column 1
+    assert z.shape == (3 * 12, 5 * 9)
+    np.testing.assert_array_equal(z[16:24, 9:17], images[6].reshape(8, 8))  # row 1, column 1
 
 
 def test_accuracy_figure_puts_ours_beside_the_chapter():

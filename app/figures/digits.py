@@ -20,6 +20,7 @@ from PIL import Image
 from figures.palette import OKABE_ITO
 
 DIGIT_SIDE = 8
+ROW_GAP = 4  # blank pixel rows above each digit, where its label goes
 MAX_INK = 16.0  # pixel values of the digits data set run from 0 (paper) to 16 (ink)
 MISTAKE_COLOR = OKABE_ITO[5]  # vermillion
 AGREE_COLOR = OKABE_ITO[4]  # blue
@@ -64,11 +65,12 @@ def label_check_figure(
     """
     n = len(images)
     rows = -(-n // columns)
-    canvas = np.full((rows * (DIGIT_SIDE + 1), columns * (DIGIT_SIDE + 1)), np.nan)
+    pitch_y, pitch_x = DIGIT_SIDE + ROW_GAP, DIGIT_SIDE + 1
+    canvas = np.full((rows * pitch_y, columns * pitch_x), np.nan)
     annotations = []
     for position, (image, label, true) in enumerate(zip(images, labels, truth, strict=True)):
         row, column = divmod(position, columns)
-        top, left = row * (DIGIT_SIDE + 1), column * (DIGIT_SIDE + 1)
+        top, left = row * pitch_y + ROW_GAP, column * pitch_x
         canvas[top : top + DIGIT_SIDE, left : left + DIGIT_SIDE] = np.reshape(
             image, (DIGIT_SIDE, DIGIT_SIDE)
         )
@@ -79,10 +81,11 @@ def label_check_figure(
         annotations.append(
             {
                 "x": left + DIGIT_SIDE / 2 - 0.5,
-                "y": top - 0.6,
+                "y": top - ROW_GAP / 2 - 0.5,
                 "text": f"<b>{text}</b>",
                 "showarrow": False,
                 "font": {"color": MISTAKE_COLOR if wrong else AGREE_COLOR, "size": 13},
+                "bgcolor": "white",
             }
         )
     figure = go.Figure(
@@ -92,12 +95,13 @@ def label_check_figure(
             zmin=0,
             zmax=MAX_INK,
             showscale=False,
+            connectgaps=False,
             hoverinfo="skip",
         )
     )
     figure.update_layout(
         annotations=annotations,
-        height=rows * 95 + 40,
+        height=rows * 120 + 30,
         margin={"l": 5, "r": 5, "t": 30, "b": 5},
         plot_bgcolor="white",
     )

@@ -213,8 +213,8 @@ TILE_CSS = """<style>
 </style>"""
 
 
-def show_tiles(board: LabelBoard, images: list[bytes], key: str, names: list[str]) -> None:
-    """Clickable digit tiles: the picture, with its number and label underneath."""
+def show_tiles(board: LabelBoard, images: list[bytes], key: str, names: list[str] | None) -> None:
+    """Clickable digit tiles: the picture, with its name (if any) and label underneath."""
     with st.container(key=f"semi_grid_{key}"):
         for start in range(0, len(images), COLUMNS):
             stop = min(start + COLUMNS, len(images))
@@ -222,8 +222,9 @@ def show_tiles(board: LabelBoard, images: list[bytes], key: str, names: list[str
                 label = board.labels[index]
                 with column:
                     st.image(images[index], width="stretch")
+                    text = "?" if label < 0 else str(label)
                     st.button(
-                        f"{names[index]} · {'?' if label < 0 else label}",
+                        f"{names[index]} · {text}" if names else text,
                         key=f"{key}{index}",
                         type="primary" if index == board.selected else "secondary",
                         on_click=focus,
@@ -314,7 +315,7 @@ def show_active_round(k: int, seed: int, board: LabelBoard, active: dict, percen
         st.caption("Label at least two representatives first, then start a round.")
         return
     rows, hand = tuple(active["rows"]), active["board"]
-    show_tiles(hand, tile_images(rows), "semi_active_tile_", [f"row {row}" for row in rows])
+    show_tiles(hand, tile_images(rows), "semi_active_tile_", None)
     _, clusters, distances = clustering(k, seed)
     job = (k, seed, to_url(active["labels"]), percentile, rows, to_url(hand.labels))
     after, fresh = latest(
