@@ -13,6 +13,7 @@ request cancels every older one that has not started yet.
 
 from __future__ import annotations
 
+import os
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
@@ -30,7 +31,9 @@ class LatestJobs:
     """
 
     def __init__(self, keep: int = 256):
-        self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="semi-results")
+        self._executor = ThreadPoolExecutor(
+            max_workers=1, thread_name_prefix="latest-jobs", initializer=_lower_priority
+        )
         self._futures: OrderedDict[Hashable, Future] = OrderedDict()
         self._lock = threading.Lock()
         self._keep = keep
@@ -52,3 +55,11 @@ class LatestJobs:
     def _forget_old(self) -> None:
         while len(self._futures) > self._keep:
             self._futures.popitem(last=False)
+
+
+def _lower_priority() -> None:
+    """Let the page's own threads win the CPU over the worker (Linux: per-thread niceness)."""
+    try:
+        os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), 10)
+    except (AttributeError, OSError):  # other systems: keep the normal priority
+        pass

@@ -65,7 +65,7 @@ class LabelBoard:
         self.selected = index
 
     def assign(self, digit: int) -> None:
-        """Label the selected image, then move on to the next unlabelled one."""
+        """Label the selected image, then move on to the next unlabelled one (or the next)."""
         if not 0 <= digit < N_CLASSES:
             raise ValueError(f"a digit label is 0 to 9, got {digit}.")
         self._remember()
@@ -96,13 +96,17 @@ class LabelBoard:
         self.history.append((tuple(self.labels), self.selected))
 
     def _next_unlabelled(self, start: int) -> int:
-        """The first unlabelled image after ``start`` (wrapping round), else ``start``."""
+        """The first unlabelled image after ``start`` (wrapping round).
+
+        Once every image is labelled, simply the next one: going through the
+        images in order is then the way to check or correct them.
+        """
         size = len(self.labels)
         for step in range(1, size + 1):
             index = (start + step) % size
             if self.labels[index] == UNLABELLED:
                 return index
-        return start
+        return (start + 1) % size
 
 
 def to_url(labels: Sequence[int]) -> str:

@@ -26,7 +26,10 @@ def test_assign_moves_to_the_next_unlabelled_and_wraps():
     board.assign(1)
     assert board.selected == 0  # wrapped past the end, skipping nothing unlabelled
     board.assign(0)
-    assert board.n_labelled == 4 and board.selected == 0  # nothing left: stays put
+    assert board.n_labelled == 4 and board.selected == 1  # all labelled: simply the next
+    board.select(3)
+    board.assign(2)
+    assert board.selected == 0
 
 
 def test_undo_restores_labels_and_cursor_in_reverse_order():
@@ -45,7 +48,7 @@ def test_undo_restores_labels_and_cursor_in_reverse_order():
 
 def test_from_labels_puts_the_cursor_on_the_first_unlabelled():
     assert LabelBoard.from_labels([3, UNLABELLED, 4]).selected == 1
-    assert LabelBoard.from_labels([3, 2]).selected == 1
+    assert LabelBoard.from_labels([3, 2]).selected == 0  # all labelled: from the start
 
 
 def test_board_refuses_bad_edits():

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+
 import numpy as np
 import streamlit as st
 from figures.digits import accuracy_figure, digit_png, label_check_figure
@@ -53,8 +55,14 @@ def clustering(k: int, seed: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
 
 
 @st.cache_resource(show_spinner=False)
-def tile_images(rows: tuple[int, ...]) -> list[bytes]:
-    return [digit_png(digits().X_train[row]) for row in rows]
+def tile_images(rows: tuple[int, ...]) -> list[str]:
+    """The digits as inline PNG data URLs: the browser shows them with no media-file round trip,
+    and ``st.image`` passes them through without decoding them again on every rerun."""
+    X_train = digits().X_train
+    return [
+        "data:image/png;base64," + base64.b64encode(digit_png(X_train[row])).decode()
+        for row in rows
+    ]
 
 
 @st.cache_data(show_spinner=False)
@@ -213,7 +221,7 @@ TILE_CSS = """<style>
 </style>"""
 
 
-def show_tiles(board: LabelBoard, images: list[bytes], key: str, names: list[str] | None) -> None:
+def show_tiles(board: LabelBoard, images: list[str], key: str, names: list[str] | None) -> None:
     """Clickable digit tiles: the picture, with its name (if any) and label underneath."""
     with st.container(key=f"semi_grid_{key}"):
         for start in range(0, len(images), COLUMNS):
