@@ -16,6 +16,14 @@ from clustering.datasets import (
 from clustering.dbscan import DBSCAN, NeighborsVoteClassifier, classifier_from_dbscan, k_distances
 from clustering.kmeans import KMeans, LloydState, init_centroids, lloyd_steps
 from clustering.metrics import silhouette_samples, silhouette_score
+from clustering.semi_supervised import (
+    least_confident,
+    partial_propagation_mask,
+    propagate_labels,
+    propagation_accuracies,
+    representatives,
+    training_set_accuracy,
+)
 
 __all__: list[str] = [
     "DBSCAN",
@@ -26,11 +34,17 @@ __all__: list[str] = [
     "classifier_from_dbscan",
     "init_centroids",
     "k_distances",
+    "least_confident",
     "lloyd_steps",
     "load_digits_split",
     "make_chapter_moons",
     "make_ellipsoidal_blobs",
     "make_five_blobs",
+    "partial_propagation_mask",
+    "propagate_labels",
+    "propagation_accuracies",
+    "representatives",
     "silhouette_samples",
     "silhouette_score",
+    "training_set_accuracy",
 ]

@@ -1,0 +1,243 @@
+"""The user's digit labels on the semi-supervised page: editing, undo, URL and files.
+
+Pure Python, no Streamlit: the page keeps a :class:`LabelBoard` in session
+state and calls its methods from button callbacks, so every rule here is
+tested without a server.
+
+Three encodings of the same labels, one per use:
+
+- the URL: one character per representative, ``'0'``-``'9'`` or ``'.'`` for
+  unlabelled (``"13.6"``), short enough for a query parameter;
+- CSV: ``cluster,train_index,label``, one row per representative, for a
+  spreadsheet;
+- JSON: ``{"k", "seed", "train_indices", "labels"}``, ``null`` for unlabelled.
+
+Reading any of them checks everything before anything changes: a bad file
+raises :class:`ValueError` with a message for the user, and the board is only
+touched once the whole file is known to be good.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+UNLABELLED = -1
+N_CLASSES = 10
+URL_UNLABELLED = "."
+CSV_HEADER = ["cluster", "train_index", "label"]
+
+
+@dataclass
+class LabelBoard:
+    """Labels being typed in for a row of images, with a cursor and an undo history.
+
+    ``labels[i]`` is the label of image ``i`` (-1 while unlabelled) and
+    ``selected`` the image the next digit goes to.
+    """
+
+    labels: list[int]
+    selected: int = 0
+    history: list[tuple[tuple[int, ...], int]] = field(default_factory=list)
+
+    @classmethod
+    def empty(cls, size: int) -> LabelBoard:
+        return cls([UNLABELLED] * size)
+
+    @property
+    def n_labelled(self) -> int:
+        return sum(label != UNLABELLED for label in self.labels)
+
+    @classmethod
+    def from_labels(cls, labels: Sequence[int]) -> LabelBoard:
+        """A board holding ``labels``, the cursor on the first unlabelled image."""
+        board = cls(list(labels))
+        board.selected = board._next_unlabelled(len(labels) - 1)
+        return board
+
+    def select(self, index: int) -> None:
+        """Move the cursor to image ``index``."""
+        if not 0 <= index < len(self.labels):
+            raise ValueError(f"there is no image {index}; pick 0 to {len(self.labels) - 1}.")
+        self.selected = index
+
+    def assign(self, digit: int) -> None:
+        """Label the selected image, then move on to the next unlabelled one (or the next)."""
+        if not 0 <= digit < N_CLASSES:
+            raise ValueError(f"a digit label is 0 to 9, got {digit}.")
+        self._remember()
+        self.labels[self.selected] = digit
+        self.selected = self._next_unlabelled(self.selected)
+
+    def clear(self) -> None:
+        """Remove the selected image's label."""
+        self._remember()
+        self.labels[self.selected] = UNLABELLED
+
+    def replace(self, labels: Sequence[int]) -> None:
+        """Take all labels at once (an import, the true labels); undo brings the old ones back."""
+        if len(labels) != len(self.labels):
+            raise ValueError(f"expected {len(self.labels)} labels, got {len(labels)}.")
+        self._remember()
+        self.labels = list(labels)
+
+    def undo(self) -> bool:
+        """Go back one edit; False when there is nothing to undo."""
+        if not self.history:
+            return False
+        labels, self.selected = self.history.pop()
+        self.labels = list(labels)
+        return True
+
+    def _remember(self) -> None:
+        self.history.append((tuple(self.labels), self.selected))
+
+    def _next_unlabelled(self, start: int) -> int:
+        """The first unlabelled image after ``start`` (wrapping round).
+
+        Once every image is labelled, simply the next one: going through the
+        images in order is then the way to check or correct them.
+        """
+        size = len(self.labels)
+        for step in range(1, size + 1):
+            index = (start + step) % size
+            if self.labels[index] == UNLABELLED:
+                return index
+        return (start + 1) % size
+
+
+def to_url(labels: Sequence[int]) -> str:
+    """``[1, 3, -1, 6]`` -> ``"13.6"``."""
+    return "".join(URL_UNLABELLED if label == UNLABELLED else str(label) for label in labels)
+
+
+def from_url(text: str, k: int) -> list[int]:
+    """Read labels written by :func:`to_url`; ValueError unless ``k`` valid characters."""
+    if len(text) != k:
+        raise ValueError(
+            f"the link holds {len(text)} labels but the page has k = {k} representatives."
+        )
+    bad = sorted(set(text) - set("0123456789" + URL_UNLABELLED))
+    if bad:
+        raise ValueError(f"the link's labels may only hold digits and '.', found {bad!r}.")
+    return [UNLABELLED if char == URL_UNLABELLED else int(char) for char in text]
+
+
+def to_csv(labels: Sequence[int], train_indices: Sequence[int]) -> str:
+    """One row per representative: its cluster, its row in the training set, its label."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(CSV_HEADER)
+    for cluster, (index, label) in enumerate(zip(train_indices, labels, strict=True)):
+        writer.writerow([cluster, int(index), "" if label == UNLABELLED else label])
+    return out.getvalue()
+
+
+def to_json(labels: Sequence[int], train_indices: Sequence[int], *, seed: int) -> str:
+    """The labels with the scenario they belong to (k, seed, representatives)."""
+    document = {
+        "k": len(labels),
+        "seed": seed,
+        "train_indices": [int(index) for index in train_indices],
+        "labels": [None if label == UNLABELLED else label for label in labels],
+    }
+    return json.dumps(document, indent=1)
+
+
+def read_labels_file(name: str, data: bytes, train_indices: Sequence[int]) -> list[int]:
+    """Labels from an exported CSV or JSON file, checked against this page's representatives.
+
+    Parameters
+    ----------
+    name : str
+        The file's name; its extension (.csv or .json) says how to read it.
+    data : bytes
+        The file's content.
+    train_indices : sequence of int
+        The representatives shown now: the file must have one label for each,
+        made for these same images.
+
+    Raises
+    ------
+    ValueError
+        With a message for the user: not UTF-8 text, not valid CSV/JSON, the
+        wrong number of labels (another k), other images (another seed), or a
+        label that is not a digit 0-9.
+    """
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise ValueError(f"{name} is not a text file (expected UTF-8 CSV or JSON).") from None
+    if name.lower().endswith(".json"):
+        rows, indices = _parse_json(text, len(train_indices))
+    elif name.lower().endswith(".csv"):
+        rows, indices = _parse_csv(text)
+    else:
+        raise ValueError(f"{name}: expected a .csv or .json file exported from this page.")
+    return _check_labels(rows, indices, train_indices)
+
+
+def _parse_json(text: str, k: int) -> tuple[list, list | None]:
+    try:
+        document = json.loads(text)
+    except json.JSONDecodeError as error:
+        problem = f"{error.msg}, line {error.lineno}"
+        raise ValueError(f"the file is not valid JSON ({problem}).") from None
+    if not isinstance(document, dict) or not isinstance(document.get("labels"), list):
+        raise ValueError('the JSON file needs an object with a "labels" list.')
+    if "k" in document and document["k"] != k:
+        raise ValueError(
+            f"the file was made for k = {document['k']!r}, but the page has k = {k}: "
+            "set k to match, then import again."
+        )
+    indices = document.get("train_indices")
+    if indices is not None and not isinstance(indices, list):
+        raise ValueError('"train_indices" in the JSON file must be a list.')
+    return document["labels"], indices
+
+
+def _parse_csv(text: str) -> tuple[list, list]:
+    rows = list(csv.reader(io.StringIO(text)))
+    if not rows or [cell.strip() for cell in rows[0]] != CSV_HEADER:
+        raise ValueError(f"the CSV file must start with the header {','.join(CSV_HEADER)}.")
+    body = [row for row in rows[1:] if row]
+    for line, row in enumerate(body, start=2):
+        if len(row) != len(CSV_HEADER):
+            raise ValueError(f"line {line} of the CSV file has {len(row)} cells, expected 3.")
+    clusters = [row[0].strip() for row in body]
+    if clusters != [str(cluster) for cluster in range(len(body))]:
+        raise ValueError("the CSV rows must list clusters 0, 1, 2 ... in order, once each.")
+    labels = [row[2].strip() or None for row in body]
+    return labels, [row[1].strip() for row in body]
+
+
+def _check_labels(raw: list, indices: list | None, train_indices: Sequence[int]) -> list[int]:
+    """Turn raw label cells into ints, after checking count, images and range."""
+    k = len(train_indices)
+    if len(raw) != k:
+        raise ValueError(
+            f"the file has {len(raw)} labels but the page has k = {k} representatives: "
+            "it was made for another k."
+        )
+    if indices is not None and [str(i) for i in indices] != [str(i) for i in train_indices]:
+        raise ValueError(
+            "the file labels other images than the representatives shown (another seed "
+            "or k?): set the same k and seed as when you exported, then import again."
+        )
+    return [_label_from_cell(cell, position) for position, cell in enumerate(raw)]
+
+
+def _label_from_cell(cell, position: int) -> int:
+    if cell is None or cell == UNLABELLED or cell == str(UNLABELLED):
+        return UNLABELLED
+    if isinstance(cell, str) and cell.isdigit():
+        cell = int(cell)
+    if isinstance(cell, bool) or not isinstance(cell, int) or not 0 <= cell < N_CLASSES:
+        raise ValueError(
+            f"label {cell!r} of cluster {position} is not a digit 0-9 (leave it empty, "
+            "or null in JSON, for unlabelled)."
+        )
+    return cell
