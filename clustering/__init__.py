@@ -13,6 +13,12 @@ from clustering.datasets import (
     make_ellipsoidal_blobs,
     make_five_blobs,
 )
+from clustering.mixture import (
+    CriterionCurve,
+    GaussianMixture,
+    density_anomalies,
+    information_criteria,
+)
 
 __all__: list[str] = [
     "DigitsSplit",
@@ -20,4 +26,8 @@ __all__: list[str] = [
     "make_chapter_moons",
     "make_ellipsoidal_blobs",
     "make_five_blobs",
+    "CriterionCurve",
+    "GaussianMixture",
+    "density_anomalies",
+    "information_criteria",
 ]
