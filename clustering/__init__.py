@@ -13,6 +13,8 @@ from clustering.datasets import (
     make_ellipsoidal_blobs,
     make_five_blobs,
 )
+from clustering.kmeans import KMeans, LloydState, init_centroids, lloyd_steps
+from clustering.metrics import silhouette_samples, silhouette_score
 from clustering.mixture import (
     CriterionCurve,
     GaussianMixture,
@@ -22,10 +24,16 @@ from clustering.mixture import (
 
 __all__: list[str] = [
     "DigitsSplit",
+    "KMeans",
+    "LloydState",
+    "init_centroids",
+    "lloyd_steps",
     "load_digits_split",
     "make_chapter_moons",
     "make_ellipsoidal_blobs",
     "make_five_blobs",
+    "silhouette_samples",
+    "silhouette_score",
     "CriterionCurve",
     "GaussianMixture",
     "density_anomalies",

@@ -49,6 +49,7 @@ from sklearn.utils.validation import check_is_fitted
 from threadpoolctl import ThreadpoolController
 
 from clustering._validation import check_data, check_in_range, check_one_of, check_random_state
+from clustering.kmeans import KMeans, init_centroids
 
 __all__ = [
     "COVARIANCE_TYPES",
@@ -290,16 +291,14 @@ def initial_responsibilities(X, n_components: int, init_params: str, random_stat
     """
     n_samples = X.shape[0]
     if init_params == "kmeans":
-        from clustering.kmeans import KMeans
-
         kmeans = KMeans(n_clusters=n_components, n_init=1, random_state=random_state)
         labels = kmeans.fit(X).labels_
         return _one_hot(n_samples, n_components, np.arange(n_samples), labels, X.dtype)
     if init_params == "k-means++":
-        from clustering.kmeans import kmeans_plusplus
-
-        _, seeds = kmeans_plusplus(X, n_components, random_state=random_state)
-        return _one_hot(n_samples, n_components, seeds, np.arange(n_components), X.dtype)
+        seeds = init_centroids(X, n_components, random_state=random_state)
+        # The seeds are rows of X: each component starts from the point its seed is.
+        rows = [np.flatnonzero((X == seed).all(axis=1))[0] for seed in seeds]
+        return _one_hot(n_samples, n_components, rows, np.arange(n_components), X.dtype)
     if init_params == "random_from_data":
         seeds = random_state.choice(n_samples, size=n_components, replace=False)
         return _one_hot(n_samples, n_components, seeds, np.arange(n_components), X.dtype)

@@ -1,0 +1,128 @@
+"""Silhouette coefficients: how well each point sits in its cluster.
+
+For a point, let ``a`` be its mean distance to the other points of its own
+cluster and ``b`` its mean distance to the points of the nearest other
+cluster. Its silhouette coefficient is ``(b - a) / max(a, b)``, between -1 and
++1: close to +1 the point is well inside its cluster and far from the others,
+near 0 it sits on a border, below 0 it is probably in the wrong cluster. The
+silhouette score is the mean over all points; plotted against ``k`` it helps to
+choose the number of clusters, where the inertia keeps falling as ``k`` grows.
+
+Every coefficient needs the distances from its point to all the others, so the
+work grows as ``n²``. Here the distance matrix is never held whole: rows are
+processed in chunks whose distance block stays under a fixed memory budget.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from scipy import sparse
+from scipy.spatial.distance import cdist
+from sklearn.utils import check_array
+
+from clustering._validation import check_in_range, check_random_state
+
+__all__ = ["silhouette_samples", "silhouette_score"]
+
+# The most bytes a block of distances (chunk rows x n_samples) may take.
+CHUNK_BYTES = 64 * 2**20
+
+
+def _check_points_and_labels(X, labels) -> tuple[np.ndarray, np.ndarray, int]:
+    """Validate ``X`` and ``labels``; return X, labels as 0..K-1, and K."""
+    X = check_array(X, dtype=np.float64)
+    labels = np.asarray(labels)
+    if labels.shape != (X.shape[0],):
+        raise ValueError(
+            f"labels has shape {labels.shape}, but X has {X.shape[0]} samples: "
+            "pass one label per row of X."
+        )
+    names, codes = np.unique(labels, return_inverse=True)
+    n_labels, n_samples = names.size, X.shape[0]
+    if not 2 <= n_labels <= n_samples - 1:
+        raise ValueError(
+            f"The silhouette needs between 2 and n_samples - 1 = {n_samples - 1} distinct "
+            f"labels, got {n_labels}: with one cluster there is no other cluster to compare "
+            "with, and with one cluster per point there is no cluster to sit in. "
+            "Choose a number of clusters in that range."
+        )
+    return X, codes.reshape(-1), n_labels
+
+
+def _rows_per_chunk(n_samples: int) -> int:
+    """How many rows of the distance matrix fit in the memory budget at once."""
+    return max(1, CHUNK_BYTES // (8 * n_samples))
+
+
+def _distance_sums_to_clusters(X: np.ndarray, labels: np.ndarray, n_labels: int):
+    """Yield, chunk by chunk, the total distance from each row to each cluster.
+
+    A one-hot matrix (sample -> cluster) turns "sum of the distances to the
+    points of each cluster" into one product per chunk of rows.
+    """
+    n_samples = X.shape[0]
+    one_hot = sparse.csr_matrix(
+        (np.ones(n_samples), (np.arange(n_samples), labels)), shape=(n_samples, n_labels)
+    )
+    chunk = _rows_per_chunk(n_samples)
+    for start in range(0, n_samples, chunk):
+        distances = cdist(X[start : start + chunk], X)
+        yield start, np.asarray(distances @ one_hot)
+
+
+def silhouette_samples(X, labels) -> np.ndarray:
+    """The silhouette coefficient of every point (Euclidean distance).
+
+    Parameters
+    ----------
+    X : array-like of shape (n_samples, n_features)
+    labels : array-like of shape (n_samples,)
+        The cluster of each point; any values, 2 to n_samples - 1 distinct ones.
+
+    Returns
+    -------
+    coefficients : ndarray of shape (n_samples,)
+        In [-1, 1]. A point alone in its cluster gets 0.
+    """
+    X, labels, n_labels = _check_points_and_labels(X, labels)
+    sizes = np.bincount(labels, minlength=n_labels)
+    own = np.empty(X.shape[0])
+    nearest_other = np.empty(X.shape[0])
+    for start, totals in _distance_sums_to_clusters(X, labels, n_labels):
+        rows = np.arange(start, start + totals.shape[0])
+        chunk_labels = labels[rows]
+        # The point itself is at distance 0, hence "- 1" in its cluster's size.
+        own[rows] = totals[rows - start, chunk_labels]
+        totals[rows - start, chunk_labels] = np.inf
+        nearest_other[rows] = (totals / sizes).min(axis=1)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        own /= sizes[labels] - 1
+        coefficients = (nearest_other - own) / np.maximum(own, nearest_other)
+    # A point alone in its cluster has no "own" distance (0/0): its coefficient is 0.
+    return np.nan_to_num(coefficients)
+
+
+def silhouette_score(X, labels, *, sample_size: int | None = None, random_state=None) -> float:
+    """Mean silhouette coefficient over all points, or over a random sample of them.
+
+    Parameters
+    ----------
+    X : array-like of shape (n_samples, n_features)
+    labels : array-like of shape (n_samples,)
+    sample_size : int or None, default=None
+        Score a random subset of this many points (the work grows as its
+        square). None scores every point.
+    random_state : int, RandomState or None, default=None
+        Which subset; the same seed picks the same points as scikit-learn.
+
+    Returns
+    -------
+    score : float
+        In [-1, 1]; higher means tighter, better separated clusters.
+    """
+    if sample_size is not None:
+        X, labels, _ = _check_points_and_labels(X, labels)
+        check_in_range(sample_size, "sample_size", low=1, high=X.shape[0], integer=True)
+        chosen = check_random_state(random_state).permutation(X.shape[0])[:sample_size]
+        X, labels = X[chosen], labels[chosen]
+    return float(np.mean(silhouette_samples(X, labels)))
