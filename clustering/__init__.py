@@ -23,9 +23,13 @@ from clustering.mixture import (
 )
 
 __all__: list[str] = [
+    "CriterionCurve",
     "DigitsSplit",
+    "GaussianMixture",
     "KMeans",
     "LloydState",
+    "density_anomalies",
+    "information_criteria",
     "init_centroids",
     "lloyd_steps",
     "load_digits_split",
@@ -34,8 +38,4 @@ __all__: list[str] = [
     "make_five_blobs",
     "silhouette_samples",
     "silhouette_score",
-    "CriterionCurve",
-    "GaussianMixture",
-    "density_anomalies",
-    "information_criteria",
 ]

@@ -104,6 +104,13 @@ class MixtureParameters(NamedTuple):
 # --------------------------------------------------------------------------
 
 
+def _add_to_diagonal(matrices: np.ndarray, value: float) -> np.ndarray:
+    """Add ``value`` to the diagonal of a matrix, or of each matrix in a stack."""
+    diagonal = np.arange(matrices.shape[-1])
+    matrices[..., diagonal, diagonal] += value
+    return matrices
+
+
 def _full_covariances(X, resp, counts, means, reg_covar):
     """One covariance matrix per component: the responsibility-weighted scatter."""
     n_components, n_features = means.shape
@@ -111,8 +118,7 @@ def _full_covariances(X, resp, counts, means, reg_covar):
     for k in range(n_components):
         centred = X - means[k]
         covariances[k] = (resp[:, k] * centred.T) @ centred / counts[k]
-    covariances[:, np.arange(n_features), np.arange(n_features)] += reg_covar
-    return covariances
+    return _add_to_diagonal(covariances, reg_covar)
 
 
 def _tied_covariance(X, resp, counts, means, reg_covar):
@@ -122,8 +128,7 @@ def _tied_covariance(X, resp, counts, means, reg_covar):
     total second moment ``XᵀX`` minus what the component means explain.
     """
     covariance = (X.T @ X - (counts * means.T) @ means) / counts.sum()
-    covariance.flat[:: X.shape[1] + 1] += reg_covar
-    return covariance
+    return _add_to_diagonal(covariance, reg_covar)
 
 
 def _diag_covariances(X, resp, counts, means, reg_covar):
@@ -580,9 +585,7 @@ class GaussianMixture(DensityMixin, BaseEstimator):
 # --------------------------------------------------------------------------
 
 
-def density_anomalies(
-    model: GaussianMixture, X, percent: float = 2.0
-) -> tuple[np.ndarray, float]:
+def density_anomalies(model: GaussianMixture, X, percent: float = 2.0) -> tuple[np.ndarray, float]:
     """Flag the points in the lowest-density ``percent`` of ``X`` as anomalies.
 
     The density threshold is the ``percent``-th percentile of

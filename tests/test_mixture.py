@@ -10,6 +10,7 @@ from scipy.optimize import linear_sum_assignment
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.mixture import GaussianMixture as SkGaussianMixture
 from sklearn.utils.estimator_checks import check_estimator
+from threadpoolctl import threadpool_limits
 
 from clustering import GaussianMixture, density_anomalies, information_criteria
 from clustering.datasets import make_ellipsoidal_blobs
@@ -19,6 +20,13 @@ CHAPTER = dict(n_components=3, n_init=10, random_state=42)
 # The weights the chapter prints for this fit, largest cluster first.
 CHAPTER_WEIGHTS = [0.40007391, 0.39025715, 0.20966893]
 FITTED = ("weights_", "means_", "covariances_", "precisions_cholesky_")
+
+
+@pytest.fixture(scope="module", autouse=True)
+def one_blas_thread():
+    """scikit-learn's mixture is several times faster with one BLAS thread on small data."""
+    with threadpool_limits(limits=1):
+        yield
 
 
 @pytest.fixture(scope="module")
@@ -40,9 +48,10 @@ def matching_order(ours_means, their_means):
     return ours[np.argsort(theirs)]
 
 
-def per_component(values, covariance_type, order):
-    """Reorder an attribute's components; a tied covariance has none to reorder."""
-    return values if covariance_type == "tied" and values.ndim == 2 else values[order]
+def reordered(model, name, order):
+    """A fitted attribute with its components reordered; a tied covariance has none."""
+    values = getattr(model, name)
+    return values if model.covariance_type == "tied" and name == "covariances_" else values[order]
 
 
 def with_their_parameters(theirs):
@@ -60,16 +69,17 @@ def test_parameters_match_sklearn(fitted_pair):
     ours, theirs = fitted_pair
     order = matching_order(ours.means_, theirs.means_)
     for name in ("weights_", "means_", "covariances_"):
-        mine = per_component(getattr(ours, name), ours.covariance_type, order)
+        mine = reordered(ours, name, order)
         np.testing.assert_allclose(mine, getattr(theirs, name), atol=1e-3, err_msg=name)
 
 
 def test_converges_in_a_few_iterations_like_sklearn(fitted_pair):
     ours, theirs = fitted_pair
     assert ours.converged_ and theirs.converged_
-    assert abs(ours.n_iter_ - theirs.n_iter_) <= 1
+    # Our KMeans draws the same random numbers, so EM starts and ends alike.
+    assert ours.n_iter_ == theirs.n_iter_
     assert len(ours.lower_bounds_) == ours.n_iter_
-    assert ours.lower_bound_ == pytest.approx(theirs.lower_bound_, abs=1e-6)
+    assert ours.lower_bound_ == pytest.approx(theirs.lower_bound_, abs=1e-8)
 
 
 def test_full_fit_reproduces_the_chapter(X):
@@ -134,8 +144,8 @@ def test_precision_factors_match_sklearn(fitted_pair):
 
 
 @pytest.mark.parametrize("covariance_type", COVARIANCE_TYPES)
-@pytest.mark.parametrize("init_params", ["random", "random_from_data"])
-def test_random_inits_follow_sklearns_path_exactly(X, covariance_type, init_params):
+@pytest.mark.parametrize("init_params", ["k-means++", "random", "random_from_data"])
+def test_seeded_inits_follow_sklearns_path_exactly(X, covariance_type, init_params):
     """Both draw the same random numbers, so every EM step must agree."""
     settings_ = dict(CHAPTER, covariance_type=covariance_type, init_params=init_params)
     ours = GaussianMixture(**settings_).fit(X)
@@ -144,13 +154,6 @@ def test_random_inits_follow_sklearns_path_exactly(X, covariance_type, init_para
     np.testing.assert_allclose(ours.lower_bounds_, theirs.lower_bounds_, rtol=1e-10)
     for name in FITTED:
         np.testing.assert_allclose(getattr(ours, name), getattr(theirs, name), atol=1e-10)
-
-
-def test_kmeans_plusplus_init_matches_sklearn(X):
-    settings_ = dict(CHAPTER, init_params="k-means++")
-    ours = GaussianMixture(**settings_).fit(X)
-    theirs = SkGaussianMixture(**settings_).fit(X)
-    assert ours.lower_bound_ >= theirs.lower_bound_ - 1e-3
 
 
 def test_sample_is_grouped_by_component_and_equals_sklearns(fitted_pair):
@@ -187,7 +190,10 @@ def blob_data(draw):
     centres = rng.uniform(-6, 6, size=(n_blobs, 2))
     spreads = rng.uniform(0.2, 1.5, size=n_blobs)
     X = np.concatenate(
-        [c + s * rng.standard_normal((n, 2)) for c, s, n in zip(centres, spreads, sizes)]
+        [
+            c + s * rng.standard_normal((n, 2))
+            for c, s, n in zip(centres, spreads, sizes, strict=True)
+        ]
     )
     return X, draw(st.integers(1, 4)), draw(st.sampled_from(COVARIANCE_TYPES)), seed
 
@@ -217,8 +223,8 @@ def test_density_anomalies_are_the_lowest_two_percent(X):
 
 
 def test_information_criteria_equal_sklearns_and_pick_three(X):
-    curve = information_criteria(X, range(1, 7), n_init=10, random_state=42)
-    for k, bic, aic in zip(curve.n_components, curve.bic, curve.aic):
+    curve = information_criteria(X, range(1, 6), n_init=10, random_state=42)
+    for k, bic, aic in zip(curve.n_components, curve.bic, curve.aic, strict=True):
         theirs = SkGaussianMixture(k, n_init=10, random_state=42).fit(X)
         assert bic == pytest.approx(theirs.bic(X), rel=1e-6)
         assert aic == pytest.approx(theirs.aic(X), rel=1e-6)
