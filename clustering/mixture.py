@@ -606,11 +606,16 @@ def density_anomalies(model: GaussianMixture, X, percent: float = 2.0) -> tuple[
 
 @dataclass(frozen=True)
 class CriterionCurve:
-    """BIC and AIC of a mixture for each number of components tried."""
+    """BIC and AIC of a mixture for each number of components tried, and the fitted models."""
 
     n_components: np.ndarray
     bic: np.ndarray
     aic: np.ndarray
+    models: tuple[GaussianMixture, ...]
+
+    def model(self, n_components: int) -> GaussianMixture:
+        """The mixture fitted with ``n_components`` components."""
+        return self.models[list(self.n_components).index(n_components)]
 
     @property
     def best_bic(self) -> int:
@@ -626,7 +631,7 @@ class CriterionCurve:
 def information_criteria(
     X, n_components_range, covariance_type: str = "full", **mixture_params
 ) -> CriterionCurve:
-    """Fit one mixture per number of components and return their BIC and AIC.
+    """Fit one mixture per number of components; return them with their BIC and AIC.
 
     Both criteria add a penalty for the parameters to the misfit ``-2 log L``;
     the k where they are lowest is a good number of clusters (BIC's heavier
@@ -637,10 +642,12 @@ def information_criteria(
     if len(ks) == 0:
         raise ValueError("n_components_range is empty: give at least one number of components.")
     models = [
-        GaussianMixture(k, covariance_type=covariance_type, **mixture_params).fit(X) for k in ks
+        GaussianMixture(int(k), covariance_type=covariance_type, **mixture_params).fit(X)
+        for k in ks
     ]
     return CriterionCurve(
         n_components=ks,
         bic=np.array([model.bic(X) for model in models]),
         aic=np.array([model.aic(X) for model in models]),
+        models=tuple(models),
     )

@@ -228,6 +228,7 @@ def test_information_criteria_equal_sklearns_and_pick_three(X):
         theirs = SkGaussianMixture(k, n_init=10, random_state=42).fit(X)
         assert bic == pytest.approx(theirs.bic(X), rel=1e-6)
         assert aic == pytest.approx(theirs.aic(X), rel=1e-6)
+    np.testing.assert_allclose(curve.model(3).means_, GaussianMixture(**CHAPTER).fit(X).means_)
     # The chapter's data were made from three blobs, and both criteria say so.
     assert curve.best_bic == 3
     assert curve.best_aic == 3
