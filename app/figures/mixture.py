@@ -10,7 +10,7 @@ import numpy as np
 import plotly.graph_objects as go
 
 from clustering import CriterionCurve, GaussianMixture
-from figures.palette import CENTROID_COLOR, cluster_color, label_colors
+from figures.palette import CENTROID_COLOR, cluster_color
 
 # The chapter shades -log density between 1 and 100 on a log scale.
 NEG_LOG_DENSITY_RANGE = (1.0, 100.0)
@@ -35,8 +35,10 @@ def full_covariances(model: GaussianMixture) -> np.ndarray:
         return covariances
     if model.covariance_type == "tied":
         return np.broadcast_to(covariances, (k, d, d))
-    variances = covariances if model.covariance_type == "diag" else np.repeat(
-        covariances[:, np.newaxis], d, axis=1
+    variances = (
+        covariances
+        if model.covariance_type == "diag"
+        else np.repeat(covariances[:, np.newaxis], d, axis=1)
     )
     return variances[:, :, np.newaxis] * np.eye(d)
 
@@ -74,7 +76,8 @@ def _density_contours(xs, ys, neg_log_density) -> go.Contour:
         contours=dict(start=np.log10(low), end=np.log10(high), size=np.log10(high / low) / 11),
         line=dict(width=0.5, color="rgba(255,255,255,0.4)"),
         colorbar=dict(
-            title=dict(text="−log density"),
+            title=dict(text="−log density", side="right"),
+            thickness=14,
             tickvals=np.log10(ticks),
             ticktext=[f"{tick:g}" for tick in ticks],
         ),
@@ -102,24 +105,24 @@ def _boundaries(xs, ys, labels: np.ndarray, n_components: int) -> list[go.Contou
     ]
 
 
-def _points(X: np.ndarray, proba: np.ndarray) -> go.Scatter:
-    """The data coloured by most likely component; hovering shows ``predict_proba``."""
+def _points(X: np.ndarray, proba: np.ndarray) -> list[go.Scatter]:
+    """The data, one trace per most likely component; hovering shows ``predict_proba``."""
     lines = "<br>".join(
         f"P(component {j}) = %{{customdata[{j}]:.3f}}" for j in range(proba.shape[1])
     )
-    return go.Scatter(
-        x=X[:, 0],
-        y=X[:, 1],
-        mode="markers",
-        marker=dict(
-            color=label_colors(proba.argmax(axis=1)),
-            size=5,
-            line=dict(width=0.5, color="black"),
-        ),
-        customdata=proba,
-        hovertemplate=f"x₁ = %{{x:.2f}}, x₂ = %{{y:.2f}}<br>{lines}<extra></extra>",
-        name="data",
-    )
+    labels = proba.argmax(axis=1)
+    return [
+        go.Scatter(
+            x=X[labels == component, 0],
+            y=X[labels == component, 1],
+            mode="markers",
+            marker=dict(color=cluster_color(component), size=5, line=dict(width=0.5)),
+            customdata=proba[labels == component],
+            hovertemplate=f"x₁ = %{{x:.2f}}, x₂ = %{{y:.2f}}<br>{lines}<extra></extra>",
+            name=f"component {component}",
+        )
+        for component in range(proba.shape[1])
+    ]
 
 
 def _means(means: np.ndarray) -> go.Scatter:
@@ -145,18 +148,27 @@ def _anomalies(X: np.ndarray) -> go.Scatter:
     )
 
 
-def _samples(X_new: np.ndarray, y_new: np.ndarray) -> go.Scatter:
-    return go.Scatter(
-        x=X_new[:, 0],
-        y=X_new[:, 1],
-        mode="markers",
-        marker=dict(
-            symbol="diamond", size=8, color=label_colors(y_new), line=dict(width=1.5, color="white")
-        ),
-        customdata=y_new,
-        hovertemplate="sampled from component %{customdata}<extra></extra>",
-        name=f"sampled ({len(X_new)})",
-    )
+def _samples(X_new: np.ndarray, y_new: np.ndarray) -> list[go.Scatter]:
+    """Points drawn from the model, as diamonds in the colour of the component that made them."""
+    components = [int(component) for component in np.unique(y_new)]
+    return [
+        go.Scatter(
+            x=X_new[y_new == component, 0],
+            y=X_new[y_new == component, 1],
+            mode="markers",
+            marker=dict(
+                symbol="diamond",
+                size=8,
+                color=cluster_color(component),
+                line=dict(width=1.5, color="white"),
+            ),
+            hovertemplate=f"sampled from component {component}<extra></extra>",
+            legendgroup="sampled",
+            showlegend=component == components[0],
+            name=f"sampled ({len(X_new)})",
+        )
+        for component in components
+    ]
 
 
 def density_figure(
@@ -189,19 +201,19 @@ def density_figure(
     labels = model.predict(grid).reshape(xx.shape)
     traces = [_density_contours(xs, ys, neg_log_density)]
     traces += _boundaries(xs, ys, labels, model.n_components)
-    traces.append(_points(X, model.predict_proba(X)))
+    traces += _points(X, model.predict_proba(X))
     if samples is not None and len(samples[0]):
-        traces.append(_samples(*samples))
+        traces += _samples(*samples)
     if anomalies is not None and anomalies.any():
         traces.append(_anomalies(X[anomalies]))
     traces.append(_means(model.means_))
     figure = go.Figure(traces)
     figure.update_layout(
-        height=620,
-        margin=dict(l=10, r=10, t=30, b=10),
+        height=600,
+        margin=dict(l=10, r=10, t=10, b=10),
         xaxis=dict(title="x₁", range=[xs[0], xs[-1]], constrain="domain"),
         yaxis=dict(title="x₂", range=[ys[0], ys[-1]], scaleanchor="x", constrain="domain"),
-        legend=dict(orientation="h", yanchor="bottom", y=1.0, x=0),
+        legend=dict(orientation="h", yanchor="top", y=-0.08, x=0),
         hovermode="closest",
     )
     return figure
