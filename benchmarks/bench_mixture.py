@@ -71,8 +71,9 @@ def page_rows() -> Iterator[Row]:
 
     moves = [
         ("anomaly % slider", "slider", "gm_anomaly_pct", [2.5, 3.0, 1.0, 4.0, 1.5, 5.0, 2.0]),
-        ("k slider (new fits)", "slider", "gm_k", [4, 2, 5, 6, 7, 8, 9]),
+        ("k slider (models fitted with the BIC curve)", "slider", "gm_k", [4, 2, 5, 6, 7, 8, 9]),
         ("sample-size slider", "slider", "gm_n_new", [10, 100, 200, 300, 400, 500, 600]),
+        ("n_init slider (refits k = 1..10)", "slider", "gm_n_init", [9, 8, 7, 6, 5, 4, 3]),
     ]
     for label, kind, key, values in moves:
         seconds = rerun_time(PAGE, lambda app, k=key, t=kind: getattr(app, t)(key=k), values)

@@ -42,7 +42,6 @@ from functools import cache, reduce
 from typing import NamedTuple
 
 import numpy as np
-from scipy.linalg import solve_triangular
 from sklearn.base import BaseEstimator, DensityMixin
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.utils.validation import check_is_fitted
@@ -166,14 +165,15 @@ def precision_cholesky(covariances: np.ndarray, covariance_type: str) -> np.ndar
             raise ValueError(SINGULAR_COVARIANCE_MESSAGE)
         return 1.0 / np.sqrt(covariances)
     stack = covariances[np.newaxis] if covariance_type == "tied" else covariances
-    identity = np.eye(stack.shape[-1], dtype=stack.dtype)
-    factors = np.empty_like(stack)
-    for k, covariance in enumerate(stack):
-        try:
-            lower = np.linalg.cholesky(covariance)
-        except np.linalg.LinAlgError:
-            raise ValueError(SINGULAR_COVARIANCE_MESSAGE) from None
-        factors[k] = solve_triangular(lower, identity, lower=True).T
+    try:
+        lower = np.linalg.cholesky(stack)
+    except np.linalg.LinAlgError:
+        raise ValueError(SINGULAR_COVARIANCE_MESSAGE) from None
+    # Solve L Z = I for every component at once (NumPy solves stacks of systems).
+    # P = Zᵀ is upper triangular; np.triu clears the rounding noise the general
+    # solver leaves below the diagonal.
+    identities = np.broadcast_to(np.eye(stack.shape[-1], dtype=stack.dtype), stack.shape)
+    factors = np.triu(np.linalg.solve(lower, identities).transpose(0, 2, 1))
     return factors[0] if covariance_type == "tied" else factors
 
 
