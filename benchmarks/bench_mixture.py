@@ -3,47 +3,61 @@
 scikit-learn is timed twice, with its default BLAS threads and with one thread
 (small EM fits are faster with one on this machine); the sklearn column shows
 the faster of the two and the note gives both. Ours limits itself to one
-thread. Quality: the best lower bound of each side (mean log-likelihood per
-sample, higher is better), or how far apart the log densities are.
+thread. The three runs alternate, so a busy machine slows them alike.
+Quality: the best lower bound of each side (mean log-likelihood per sample,
+higher is better), or how far apart the log densities are.
 """
 
 from __future__ import annotations
 
+import statistics
+import time
 from collections.abc import Callable, Iterator
+from contextlib import nullcontext
 
 import numpy as np
 from sklearn.mixture import GaussianMixture as SkGaussianMixture
 from threadpoolctl import threadpool_limits
 
-from benchmarks.run import Row, format_seconds, median_time
+from benchmarks.run import Row, format_seconds
 from clustering import GaussianMixture, make_ellipsoidal_blobs
 from clustering.mixture import COVARIANCE_TYPES
 
-REPEAT = 5
+REPEAT = 7
 GRID_SIDE = 500
 PAGE = "views/mixtures.py"
 
 
-def sklearn_times(func: Callable[[], object]) -> tuple[float, object, str]:
-    """scikit-learn's median time, the faster of default threads and one thread."""
-    default_time, result = median_time(func, REPEAT)
-    with threadpool_limits(limits=1):
-        one_thread_time, _ = median_time(func, REPEAT)
+def interleaved_times(ours: Callable[[], object], theirs: Callable[[], object]):
+    """Median times of ours, sklearn with default threads and sklearn with one thread.
+
+    The three alternate within every repeat, so that load from other work on
+    the machine falls on all of them alike and the ratios stay meaningful.
+    """
+    times: dict[str, list[float]] = {"ours": [], "default": [], "one": []}
+    results = {}
+    for _ in range(REPEAT):
+        for name in times:
+            func = ours if name == "ours" else theirs
+            limits = threadpool_limits(limits=1) if name == "one" else nullcontext()
+            with limits:
+                start = time.perf_counter()
+                results[name] = func()
+                times[name].append(time.perf_counter() - start)
+    ours_time, default_time, one_time = (statistics.median(times[name]) for name in times)
     note = (
         f"sklearn default threads {format_seconds(default_time)}, "
-        f"1 thread {format_seconds(one_thread_time)}"
+        f"1 thread {format_seconds(one_time)}"
     )
-    return min(default_time, one_thread_time), result, note
+    return ours_time, min(default_time, one_time), note, results["ours"], results["default"]
 
 
 def fit_rows(X: np.ndarray) -> Iterator[Row]:
     for covariance_type in COVARIANCE_TYPES:
         settings = dict(n_components=3, covariance_type=covariance_type, n_init=10)
-        ours_time, ours = median_time(
-            lambda s=settings: GaussianMixture(**s, random_state=42).fit(X), REPEAT
-        )
-        theirs_time, theirs, note = sklearn_times(
-            lambda s=settings: SkGaussianMixture(**s, random_state=42).fit(X)
+        ours_time, theirs_time, note, ours, theirs = interleaved_times(
+            lambda s=settings: GaussianMixture(**s, random_state=42).fit(X),
+            lambda s=settings: SkGaussianMixture(**s, random_state=42).fit(X),
         )
         quality = f"lower bound ours {ours.lower_bound_:.6f}, sklearn {theirs.lower_bound_:.6f}"
         name = f"GMM fit {covariance_type}, k=3, n_init=10: ellipsoids 1250x2"
@@ -58,8 +72,9 @@ def score_rows(X: np.ndarray) -> Iterator[Row]:
         settings = dict(n_components=3, covariance_type=covariance_type, n_init=10)
         ours = GaussianMixture(**settings, random_state=42).fit(X)
         theirs = SkGaussianMixture(**settings, random_state=42).fit(X)
-        ours_time, ours_scores = median_time(lambda m=ours: m.score_samples(grid), REPEAT)
-        theirs_time, their_scores, note = sklearn_times(lambda m=theirs: m.score_samples(grid))
+        ours_time, theirs_time, note, ours_scores, their_scores = interleaved_times(
+            lambda m=ours: m.score_samples(grid), lambda m=theirs: m.score_samples(grid)
+        )
         quality = f"max |Δ log density| {np.max(np.abs(ours_scores - their_scores)):.1e}"
         name = f"GMM score_samples {covariance_type}: {GRID_SIDE}x{GRID_SIDE} grid"
         yield Row(name, ours_time, theirs_time, quality, note)

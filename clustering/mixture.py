@@ -212,31 +212,39 @@ def estimate_gaussians(
 # --------------------------------------------------------------------------
 
 
+def as_matrix_stack(
+    values: np.ndarray, covariance_type: str, n_components: int, n_features: int
+) -> np.ndarray:
+    """Covariances (or precision factors) of any type as a stack of k (d, d) matrices.
+
+    Every type is a special case of 'full': a tied mixture repeats its one
+    matrix for every component, and 'diag' or 'spherical' values are diagonal
+    matrices (a spherical one has the same value all along its diagonal).
+    """
+    shape = (n_components, n_features, n_features)
+    if covariance_type in ("full", "tied"):
+        return np.broadcast_to(values, shape)
+    diagonals = np.broadcast_to(values.reshape(n_components, -1), (n_components, n_features))
+    return diagonals[:, :, np.newaxis] * np.eye(n_features, dtype=diagonals.dtype)
+
+
 def log_gaussian_densities(
     X: np.ndarray, means: np.ndarray, precisions_cholesky: np.ndarray, covariance_type: str
 ) -> np.ndarray:
     """``log N(x | μ_k, Σ_k)`` for every point and component, shape (n_samples, n_components).
 
     The density is ``-½ (d log 2π + ‖(x - μ) P‖²) + log det P`` with ``P`` the
-    precision's Cholesky factor. Full and tied factors are matrices (a tied
-    mixture uses the same one for every component); diagonal and spherical
-    factors just scale each feature.
+    precision's Cholesky factor (triangular, so its determinant is the product
+    of its diagonal).
     """
     n_components, n_features = means.shape
-    if covariance_type in ("full", "tied"):
-        factors = np.broadcast_to(precisions_cholesky, (n_components, n_features, n_features))
-        # One product for all components: columns k*d .. (k+1)*d hold x·P_k.
-        all_factors = factors.transpose(1, 0, 2).reshape(n_features, -1)
-        shift = np.einsum("kd,kde->ke", means, factors).reshape(-1)
-        whitened = (X @ all_factors - shift).reshape(len(X), n_components, n_features)
-        log_det = np.log(np.diagonal(factors, axis1=1, axis2=2)).sum(axis=1)
-    else:
-        scales = np.broadcast_to(
-            precisions_cholesky.reshape(n_components, -1), (n_components, n_features)
-        )
-        whitened = (X[:, np.newaxis, :] - means) * scales
-        log_det = np.log(scales).sum(axis=1)
+    factors = as_matrix_stack(precisions_cholesky, covariance_type, n_components, n_features)
+    # One matrix product for all components: columns k*d .. (k+1)*d hold x·P_k.
+    all_factors = factors.transpose(1, 0, 2).reshape(n_features, -1)
+    shift = np.einsum("kd,kde->ke", means, factors).reshape(-1)
+    whitened = (X @ all_factors - shift).reshape(len(X), n_components, n_features)
     squared_distances = np.einsum("nkd,nkd->nk", whitened, whitened)
+    log_det = np.log(np.diagonal(factors, axis1=1, axis2=2)).sum(axis=1)
     return -0.5 * (n_features * math.log(2 * math.pi) + squared_distances) + log_det
 
 

@@ -2,7 +2,7 @@
 
 import numpy as np
 import pytest
-from figures.mixture import criteria_figure, density_figure, grid_around
+from figures.mixture import criteria_figure, density_figure, evaluate_on_grid, grid_around
 
 from clustering import density_anomalies, information_criteria, make_ellipsoidal_blobs
 
@@ -25,7 +25,8 @@ def test_density_figure_shows_the_models_density_and_responsibilities(X, curve):
     model = curve.model(3)
     is_anomaly, _ = density_anomalies(model, X)
     X_new, y_new = model.sample(50)
-    figure = density_figure(model, X, anomalies=is_anomaly, samples=(X_new, y_new), resolution=60)
+    grid = evaluate_on_grid(model, X, resolution=60)
+    figure = density_figure(model, X, grid=grid, anomalies=is_anomaly, samples=(X_new, y_new))
 
     contour = figure.data[0]
     xs, ys = grid_around(X, 60)
@@ -45,7 +46,11 @@ def test_density_figure_shows_the_models_density_and_responsibilities(X, curve):
     (anomalies,) = traces_named(figure, "anomalies")
     np.testing.assert_allclose(anomalies.x, X[is_anomaly, 0])
     assert sum(len(trace.x) for trace in traces_named(figure, "sampled")) == 50
-    assert len(traces_named(figure, "decision boundary")) == 3
+    boundaries = traces_named(figure, "decision boundary")
+    labels = model.predict(np.column_stack([xx.ravel(), yy.ravel()])).reshape(xx.shape)
+    for component, boundary in enumerate(boundaries):
+        np.testing.assert_array_equal(boundary.z, labels == component)
+    assert len(boundaries) == 3
 
 
 def test_criteria_figure_marks_each_minimum(curve):

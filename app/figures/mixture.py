@@ -6,10 +6,13 @@ plotly figure or table rows out. They evaluate the model on a grid but never fit
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 import numpy as np
 import plotly.graph_objects as go
 
 from clustering import CriterionCurve, GaussianMixture
+from clustering.mixture import as_matrix_stack
 from figures.palette import CENTROID_COLOR, cluster_color
 
 # The chapter shades -log density between 1 and 100 on a log scale.
@@ -29,18 +32,7 @@ def grid_around(X: np.ndarray, resolution: int = GRID_RESOLUTION, margin: float 
 
 def full_covariances(model: GaussianMixture) -> np.ndarray:
     """Every covariance type written out as one (d, d) matrix per component."""
-    k, d = model.means_.shape
-    covariances = model.covariances_
-    if model.covariance_type == "full":
-        return covariances
-    if model.covariance_type == "tied":
-        return np.broadcast_to(covariances, (k, d, d))
-    variances = (
-        covariances
-        if model.covariance_type == "diag"
-        else np.repeat(covariances[:, np.newaxis], d, axis=1)
-    )
-    return variances[:, :, np.newaxis] * np.eye(d)
+    return as_matrix_stack(model.covariances_, model.covariance_type, *model.means_.shape)
 
 
 def parameter_rows(model: GaussianMixture) -> list[dict[str, float | int]]:
@@ -171,13 +163,33 @@ def _samples(X_new: np.ndarray, y_new: np.ndarray) -> list[go.Scatter]:
     ]
 
 
+class DensityGrid(NamedTuple):
+    """A fitted mixture evaluated on a grid: what the contours and boundaries are drawn from."""
+
+    xs: np.ndarray
+    ys: np.ndarray
+    neg_log_density: np.ndarray  # (len(ys), len(xs))
+    labels: np.ndarray  # most likely component, same shape
+
+
+def evaluate_on_grid(
+    model: GaussianMixture, X: np.ndarray, resolution: int = GRID_RESOLUTION
+) -> DensityGrid:
+    """The model's −log density and most likely component on a grid covering ``X``."""
+    xs, ys = grid_around(X, resolution)
+    xx, yy = np.meshgrid(xs, ys)
+    points = np.column_stack([xx.ravel(), yy.ravel()])
+    neg_log_density = -model.score_samples(points).reshape(xx.shape)
+    return DensityGrid(xs, ys, neg_log_density, model.predict(points).reshape(xx.shape))
+
+
 def density_figure(
     model: GaussianMixture,
     X: np.ndarray,
     *,
+    grid: DensityGrid | None = None,
     anomalies: np.ndarray | None = None,
     samples: tuple[np.ndarray, np.ndarray] | None = None,
-    resolution: int = GRID_RESOLUTION,
 ) -> go.Figure:
     """The chapter's mixture figure: density contours, decision boundaries and means.
 
@@ -187,18 +199,15 @@ def density_figure(
         Fitted on 2-D data.
     X : ndarray of shape (n_samples, 2)
         The training data, drawn coloured by most likely component.
+    grid : DensityGrid, optional
+        ``evaluate_on_grid(model, X)``, if the caller already has it (it is the
+        costly part, worth caching).
     anomalies : ndarray of bool, shape (n_samples,), optional
         Which points to mark as anomalies (red stars).
     samples : (X_new, y_new), optional
         Points drawn from the model, overlaid as diamonds in their component's colour.
-    resolution : int
-        Grid points per axis for the contours.
     """
-    xs, ys = grid_around(X, resolution)
-    xx, yy = np.meshgrid(xs, ys)
-    grid = np.column_stack([xx.ravel(), yy.ravel()])
-    neg_log_density = -model.score_samples(grid).reshape(xx.shape)
-    labels = model.predict(grid).reshape(xx.shape)
+    xs, ys, neg_log_density, labels = grid if grid is not None else evaluate_on_grid(model, X)
     traces = [_density_contours(xs, ys, neg_log_density)]
     traces += _boundaries(xs, ys, labels, model.n_components)
     traces += _points(X, model.predict_proba(X))

@@ -4,7 +4,13 @@ import warnings
 
 import numpy as np
 import streamlit as st
-from figures.mixture import criteria_figure, density_figure, parameter_rows
+from figures.mixture import (
+    DensityGrid,
+    criteria_figure,
+    density_figure,
+    evaluate_on_grid,
+    parameter_rows,
+)
 from sklearn.exceptions import ConvergenceWarning
 from state import scenario
 
@@ -52,6 +58,18 @@ def fit_mixtures(name: str, covariance_type: str, n_init: int, seed: int) -> Cri
         return information_criteria(
             load_data(name), K_RANGE, covariance_type, n_init=n_init, random_state=seed
         )
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def density_grid(name: str, covariance_type: str, n_init: int, seed: int, k: int) -> DensityGrid:
+    model = fit_mixtures(name, covariance_type, n_init, seed).model(k)
+    return evaluate_on_grid(model, load_data(name))
+
+
+@st.cache_resource(max_entries=32, show_spinner=False)
+def bic_aic_figure(name: str, covariance_type: str, n_init: int, seed: int):
+    """Plotly figures are not changed by st.plotly_chart, so one can be shared."""
+    return criteria_figure(fit_mixtures(name, covariance_type, n_init, seed))
 
 
 st.title("Gaussian mixtures")
@@ -133,7 +151,13 @@ with side_column:
 
 with figure_column:
     st.plotly_chart(
-        density_figure(model, X, anomalies=is_anomaly, samples=samples),
+        density_figure(
+            model,
+            X,
+            grid=density_grid(data_name, covariance_type, n_init, int(seed), k),
+            anomalies=is_anomaly,
+            samples=samples,
+        ),
         key="gm_density",
         config={"displaylogo": False},
     )
@@ -172,7 +196,11 @@ with table_column:
 
 with criteria_column:
     st.subheader("How many components? BIC and AIC")
-    st.plotly_chart(criteria_figure(curve), key="gm_criteria", config={"displaylogo": False})
+    st.plotly_chart(
+        bic_aic_figure(data_name, covariance_type, n_init, int(seed)),
+        key="gm_criteria",
+        config={"displaylogo": False},
+    )
     st.markdown(
         "Both criteria start from the misfit −2 · log-likelihood and add a charge per free "
         "parameter: AIC adds 2, BIC adds log n, so BIC prefers simpler models. "
