@@ -19,11 +19,11 @@ from clustering import (
 
 PAGE = "views/mixtures.py"
 DATA = {
-    "ellipsoids": make_ellipsoidal_blobs,
-    "moons": make_chapter_moons,
-    "blobs": make_five_blobs,
+    "Ellipsoids": make_ellipsoidal_blobs,
+    "Moons": make_chapter_moons,
+    "Five blobs": make_five_blobs,
 }
-DEFAULTS = dict(data="ellipsoids", cov="full", k=3, n_init=10, seed=42, percent=2.0)
+DEFAULTS = dict(data="Ellipsoids", cov="full", k=3, n_init=10, seed=42, percent=2.0)
 
 
 def library(settings):
@@ -112,8 +112,8 @@ def test_defaults_show_the_chapters_fit(page):
 @pytest.mark.parametrize(
     ("kind", "key", "value", "setting"),
     [
-        ("selectbox", "gm_data", "moons", "data"),
-        ("selectbox", "gm_data", "blobs", "data"),
+        ("selectbox", "gm_data", "Moons", "data"),
+        ("selectbox", "gm_data", "Five blobs", "data"),
         ("radio", "gm_cov", "tied", "cov"),
         ("radio", "gm_cov", "diag", "cov"),
         ("radio", "gm_cov", "spherical", "cov"),
@@ -155,11 +155,12 @@ def test_sampling_overlays_points_drawn_by_the_library(page):
 
 def test_a_shared_link_reopens_the_same_view(app_at):
     app = app_at(PAGE)
-    app.query_params = {"gm_cov": "diag", "gm_k": "4", "gm_seed": "3"}
+    app.query_params = {"gm_data": "Moons", "gm_cov": "diag", "gm_k": "4", "gm_seed": "3"}
     app.run()
+    assert app.selectbox(key="gm_data").value == "Moons"
     assert app.radio(key="gm_cov").value == "diag"
     assert app.slider(key="gm_k").value == 4
-    assert_page_shows(app, dict(DEFAULTS, cov="diag", k=4, seed=3))
+    assert_page_shows(app, dict(DEFAULTS, data="Moons", cov="diag", k=4, seed=3))
 
 
 def test_a_link_with_impossible_values_falls_back_to_the_defaults(app_at):

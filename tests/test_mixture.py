@@ -234,6 +234,13 @@ def test_information_criteria_equal_sklearns_and_pick_three(X):
     assert curve.best_aic == 3
 
 
+@pytest.mark.parametrize("percent", [-1, 101, "2%"])
+def test_density_anomalies_need_a_percentage(X, percent):
+    model = GaussianMixture(2, random_state=0).fit(X)
+    with pytest.raises(ValueError, match="percent must be"):
+        density_anomalies(model, X, percent=percent)
+
+
 def test_information_criteria_need_a_range():
     with pytest.raises(ValueError, match="n_components_range is empty"):
         information_criteria(np.zeros((5, 2)), [])

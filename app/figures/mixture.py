@@ -150,9 +150,10 @@ def _samples(X_new: np.ndarray, y_new: np.ndarray) -> list[go.Scatter]:
             mode="markers",
             marker=dict(
                 symbol="diamond",
-                size=8,
+                size=7,
                 color=cluster_color(component),
-                line=dict(width=1.5, color="white"),
+                opacity=0.85,
+                line=dict(width=1, color="black"),
             ),
             hovertemplate=f"sampled from component {component}<extra></extra>",
             legendgroup="sampled",

@@ -24,10 +24,11 @@ from clustering import (
 )
 from clustering.mixture import COVARIANCE_TYPES
 
+# The option labels are also what a shared link carries (?gm_data=Moons).
 DATASETS = {
-    "ellipsoids": ("Ellipsoidal blobs (chapter)", make_ellipsoidal_blobs),
-    "moons": ("Moons", make_chapter_moons),
-    "blobs": ("Five blobs", make_five_blobs),
+    "Ellipsoids": make_ellipsoidal_blobs,
+    "Moons": make_chapter_moons,
+    "Five blobs": make_five_blobs,
 }
 COVARIANCE_HELP = {
     "full": "each component its own ellipse, any shape and orientation",
@@ -35,7 +36,7 @@ COVARIANCE_HELP = {
     "diag": "ellipses aligned with the axes",
     "spherical": "circles, each of its own size",
 }
-CHAPTER_SETTINGS = ("ellipsoids", "full", 3, 10, 42)
+CHAPTER_SETTINGS = ("Ellipsoids", "full", 3, 10, 42)
 CHAPTER_WEIGHTS = (0.39025715, 0.40007391, 0.20966893)
 CHAPTER_ITERATIONS = 4
 K_RANGE = range(1, 11)
@@ -43,7 +44,7 @@ K_RANGE = range(1, 11)
 
 @st.cache_data(show_spinner=False)
 def load_data(name: str):
-    return DATASETS[name][1]()[0]
+    return DATASETS[name]()[0]
 
 
 @st.cache_resource(max_entries=32, show_spinner=False)
@@ -84,7 +85,10 @@ st.markdown(
 
 controls = st.columns([1.6, 2.2, 1.2, 1.2, 0.8])
 data_name = controls[0].selectbox(
-    "Data set", list(DATASETS), format_func=lambda name: DATASETS[name][0], **scenario("gm_data")
+    "Data set",
+    list(DATASETS),
+    help="Ellipsoids: the chapter's three blobs of different shapes, sizes and densities.",
+    **scenario("gm_data"),
 )
 covariance_type = controls[1].radio(
     "Covariance type",
@@ -208,7 +212,7 @@ with criteria_column:
         f"**k = {curve.best_aic}**"
         + (
             ", the three blobs the chapter's data were drawn from."
-            if data_name == "ellipsoids" and curve.best_bic == curve.best_aic == 3
+            if data_name == "Ellipsoids" and curve.best_bic == curve.best_aic == 3
             else "."
         )
     )
