@@ -19,16 +19,23 @@ The public pieces, from the inside out:
   state after every half-step (what the app's step-by-step page shows);
 - :class:`KMeans` is the scikit-learn style estimator; its ``fit`` consumes the
   very same generator and keeps the last state of the best run.
+
+Speed comes from doing less work, never from a different answer: each trick
+sits in a small helper that explains itself (:func:`nearest_two_centers`,
+:class:`NearestCenterTracker`, :func:`cluster_statistics`,
+:func:`collapse_duplicates`, :func:`blas_threads_for`).
 """
 
 from __future__ import annotations
 
+import functools
 import warnings
 from collections import deque
 from collections.abc import Iterator
 from dataclasses import dataclass
 
 import numpy as np
+from scipy import sparse
 from scipy.spatial.distance import cdist
 from sklearn.base import (
     BaseEstimator,
@@ -39,6 +46,7 @@ from sklearn.base import (
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.utils import check_array
 from sklearn.utils.validation import check_is_fitted
+from threadpoolctl import ThreadpoolController
 
 from clustering._validation import (
     check_data,
@@ -52,14 +60,27 @@ __all__ = ["KMeans", "LloydState", "init_centroids", "lloyd_steps"]
 
 INIT_METHODS = ("k-means++", "random")
 
-# Rows of X handled at once when computing distances to the centres: the
-# (rows x k) block of distances then stays small enough for the CPU cache.
-CHUNK_ELEMENTS = 1 << 15
+# Scores handled at once in the assign step (centres x rows of X): the
+# block then stays small enough for the CPU cache.
+CHUNK_ELEMENTS = 1 << 17
+
+# Collapse duplicate rows (see collapse_duplicates) from this many samples on,
+# when the distinct rows are at most this share of all rows.
+DEDUP_MIN_SAMPLES = 20_000
+DEDUP_MAX_SHARE = 0.8
+
+# Below this many multiply-adds per assign step, use one BLAS thread.
+BLAS_THREADS_MIN_WORK = 1 << 26
 
 
 # ---------------------------------------------------------------------------
 # Distances and the two half-steps
 # ---------------------------------------------------------------------------
+
+
+def row_sq_norms(X: np.ndarray) -> np.ndarray:
+    """``||x||²`` for every row ``x`` of ``X``."""
+    return np.einsum("ij,ij->i", X, X)
 
 
 def squared_distances(A: np.ndarray, B: np.ndarray, B_sq_norms: np.ndarray) -> np.ndarray:
@@ -71,58 +92,170 @@ def squared_distances(A: np.ndarray, B: np.ndarray, B_sq_norms: np.ndarray) -> n
     """
     distances = A @ B.T
     distances *= -2
-    distances += np.einsum("ij,ij->i", A, A)[:, None]
+    distances += row_sq_norms(A)[:, None]
     distances += B_sq_norms[None, :]
     return np.maximum(distances, 0, out=distances)
 
 
-def row_sq_norms(X: np.ndarray) -> np.ndarray:
-    """``||x||²`` for every row ``x`` of ``X``."""
-    return np.einsum("ij,ij->i", X, X)
+def nearest_two_centers(
+    X: np.ndarray, centers: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """For every row of ``X``: the label of its nearest centre and the scores of
+    its nearest and second-nearest centres.
 
+    The nearest centre ``c`` minimises ``||x - c||² = ||x||² - 2 x·c + ||c||²``,
+    and ``||x||²`` is the same for every centre, so the *score*
+    ``||c||² - 2 x·c`` is enough to compare centres: one matrix product for all
+    pairs. Add ``||x||²`` to a score to get the squared distance.
 
-def nearest_centers(
-    X: np.ndarray, centers: np.ndarray, x_sq_norms: np.ndarray
-) -> tuple[np.ndarray, np.ndarray]:
-    """Label of the nearest centre and squared distance to it, for every row of ``X``.
+    Two details make it fast. Points are taken in chunks, so that the block of
+    scores stays in the CPU cache whatever the size of ``X``. The block is laid
+    out one row per centre, and the best centres are found by walking over the
+    centres, keeping running minima: that works on long contiguous rows, where
+    ``argmin`` over the few centres of each point would pay a per-point
+    overhead.
 
-    The nearest centre minimises ``||c||² - 2 x·c`` (``||x||²`` is the same for
-    every centre), so only that is compared; ``||x||²`` is added back to the
-    winner to get the true squared distance. Rows are processed in chunks so
-    that the block of distances stays in cache whatever the size of ``X``.
+    Returns
+    -------
+    labels : ndarray of shape (n_samples,), int32
+    nearest_scores, second_scores : ndarrays of shape (n_samples,)
+        ``second_scores`` is infinite when there is a single centre.
     """
     n_samples, n_clusters = X.shape[0], centers.shape[0]
     labels = np.empty(n_samples, dtype=np.int32)
-    closest = np.empty(n_samples, dtype=X.dtype)
-    minus_two_centers_t = -2 * centers.T
-    c_sq_norms = row_sq_norms(centers)
+    nearest = np.empty(n_samples, dtype=X.dtype)
+    second = np.empty(n_samples, dtype=X.dtype)
+    minus_two_centers = -2 * centers
+    c_sq_norms = row_sq_norms(centers)[:, None]
     chunk = max(1, CHUNK_ELEMENTS // n_clusters)
     for start in range(0, n_samples, chunk):
         rows = slice(start, start + chunk)
-        scores = X[rows] @ minus_two_centers_t
+        scores = minus_two_centers @ X[rows].T  # shape (n_clusters, chunk)
         scores += c_sq_norms
-        labels[rows] = scores.argmin(axis=1)
-        closest[rows] = np.take_along_axis(scores, labels[rows, None], axis=1)[:, 0]
-    closest += x_sq_norms
-    return labels, np.maximum(closest, 0, out=closest)
+        labels[rows], nearest[rows], second[rows] = _two_smallest_over_rows(scores)
+    return labels, nearest, second
 
 
-def weighted_inertia(sq_distances: np.ndarray, weights: np.ndarray) -> float:
-    """Sum of weighted squared distances, accumulated in float64."""
-    return float(np.dot(sq_distances.astype(np.float64), weights.astype(np.float64)))
+def _two_smallest_over_rows(scores: np.ndarray):
+    """Row index of the smallest value in every column, the smallest value and the
+    second smallest, by a running minimum over the rows (first row wins ties)."""
+    best = scores[0].copy()
+    second = np.full_like(best, np.inf)
+    best_row = np.zeros(scores.shape[1], dtype=np.int32)
+    for row in range(1, scores.shape[0]):
+        np.minimum(second, np.maximum(best, scores[row]), out=second)
+        closer = scores[row] < best
+        np.copyto(best, scores[row], where=closer)
+        best_row[closer] = row
+    return best_row, best, second
 
 
-def cluster_weights_and_sums(
-    X: np.ndarray, labels: np.ndarray, weights: np.ndarray, n_clusters: int
-) -> tuple[np.ndarray, np.ndarray]:
-    """Total weight and weighted sum of the points of every cluster.
+def nearest_centers(X: np.ndarray, centers: np.ndarray) -> np.ndarray:
+    """The assign half-step: the label of the nearest centre for every row of ``X``."""
+    return nearest_two_centers(X, centers)[0]
 
-    ``sums[j] / totals[j]`` is then the weighted mean of cluster ``j``.
+
+class NearestCenterTracker:
+    """The assign half-step of a Lloyd run, skipping points that cannot change cluster.
+
+    After a point is assigned, remember its *margin*: how much farther its
+    second-nearest centre is than its nearest one. When the centres then move,
+    each by some distance, the point's distance to its own centre grows by at
+    most the distance its centre moved, and its distance to any other centre
+    shrinks by at most the largest move (triangle inequality). So as long as the
+    margin exceeds these moves, summed over the iterations since, its nearest
+    centre cannot have changed and it need not be looked at again (Hamerly's
+    bound). Late in a run the centres barely move and most points are skipped;
+    the labels are those a full assign would give.
     """
-    totals = np.bincount(labels, weights=weights, minlength=n_clusters).astype(X.dtype)
-    sums = np.zeros((n_clusters, X.shape[1]), dtype=X.dtype)
-    np.add.at(sums, labels, X * weights[:, None])
-    return totals, sums
+
+    def __init__(self, X: np.ndarray):
+        self.X = X
+        self.x_sq_norms = row_sq_norms(X)
+        self.labels: np.ndarray | None = None
+        self.margins: np.ndarray | None = None
+        self.centers: np.ndarray | None = None
+
+    def assign(self, centers: np.ndarray) -> np.ndarray:
+        """Labels of the nearest centres (a new array: earlier labels are left as they were)."""
+        n_samples = self.X.shape[0]
+        if self.labels is None:
+            labels = np.empty(n_samples, dtype=np.int32)
+            margins = np.empty(n_samples, dtype=self.X.dtype)
+            stale = slice(None)
+        else:
+            moved = np.sqrt(row_sq_norms(centers - self.centers))
+            margins = self.margins - (moved[self.labels] + moved.max())
+            labels = self.labels.copy()
+            stale = np.flatnonzero(margins <= 0)
+            if stale.size > n_samples // 2:  # then a plain pass is cheaper than gathering
+                stale = slice(None)
+        labels[stale], margins[stale] = self._labels_and_margins(stale, centers)
+        self.labels, self.margins, self.centers = labels, margins, centers
+        return labels
+
+    def _labels_and_margins(self, rows, centers: np.ndarray):
+        """Assign ``X[rows]`` afresh; margins are in distance units, rounded down.
+
+        The squared distances carry rounding errors from the ``-2 x·c`` trick
+        (a dot product of d terms is off by at most about d machine epsilons of
+        ``||x||² + ||c||²``); widening each distance by that bound before taking
+        square roots makes the margin safe to skip on.
+        """
+        x_sq_norms = self.x_sq_norms[rows]
+        labels, nearest, second = nearest_two_centers(self.X[rows], centers)
+        n_terms = self.X.shape[1] + 2
+        rounding = n_terms * np.finfo(self.X.dtype).eps * (
+            x_sq_norms + row_sq_norms(centers).max()
+        )
+        nearest_far = np.sqrt(np.maximum(nearest + x_sq_norms, 0) + rounding)
+        second_near = np.sqrt(np.maximum(second + x_sq_norms - rounding, 0))
+        return labels, second_near - nearest_far
+
+
+def point_statistics(X: np.ndarray, weights: np.ndarray) -> np.ndarray:
+    """Per point ``[w, w·x, w·||x||²]``, shape (n_samples, n_features + 2), in float64.
+
+    Summed over the points of a cluster (see :func:`cluster_statistics`), these
+    give everything Lloyd's algorithm needs about that cluster: its weight
+    ``W``, the weighted sum of its points ``S`` (so its mean is ``S / W``) and
+    the weighted sum of their squared norms ``Q``, from which its inertia
+    around any centre follows (see :func:`inertia_from_statistics`).
+    """
+    X64 = X.astype(np.float64, copy=False)
+    w = weights.astype(np.float64, copy=False)[:, None]
+    return np.hstack([w, w * X64, w * row_sq_norms(X64)[:, None]])
+
+
+def cluster_statistics(
+    labels: np.ndarray, point_stats: np.ndarray, n_clusters: int
+) -> np.ndarray:
+    """Sum the rows of ``point_stats`` cluster by cluster: shape (n_clusters, n_features + 2).
+
+    The sum is one product ``one_hot(labels).T @ point_stats``, where
+    ``one_hot`` has a 1 in row ``i``, column ``labels[i]``. Stored as a sparse
+    matrix it is built for free (exactly one entry per row) and multiplied in
+    one pass over the points, faster than a loop of ``np.bincount`` calls.
+    """
+    n_samples = labels.shape[0]
+    one_hot = sparse.csr_matrix(
+        (np.ones(n_samples), labels, np.arange(n_samples + 1)), shape=(n_samples, n_clusters)
+    )
+    return one_hot.T @ point_stats
+
+
+def inertia_from_statistics(stats: np.ndarray, centers: np.ndarray) -> float:
+    """Inertia of the clusters described by ``stats`` around ``centers``.
+
+    Summing ``w ||x - c||² = w||x||² - 2 c·(w x) + ||c||² w`` over a cluster
+    gives ``Q - 2 c·S + ||c||² W``: the inertia without another pass over the
+    points.
+    """
+    weight, sums, sq_sums = stats[:, 0], stats[:, 1:-1], stats[:, -1]
+    centers = centers.astype(np.float64)
+    per_cluster = sq_sums - 2 * np.einsum("ij,ij->i", centers, sums)
+    per_cluster += weight * row_sq_norms(centers)
+    return float(max(per_cluster.sum(), 0.0))
 
 
 def farthest_points(X: np.ndarray, centers: np.ndarray, labels: np.ndarray, count: int):
@@ -132,43 +265,51 @@ def farthest_points(X: np.ndarray, centers: np.ndarray, labels: np.ndarray, coun
 
 
 def move_centers_to_means(
-    X: np.ndarray, labels: np.ndarray, weights: np.ndarray, centers: np.ndarray
-) -> tuple[np.ndarray, np.ndarray, bool]:
+    X: np.ndarray,
+    labels: np.ndarray,
+    point_stats: np.ndarray,
+    stats: np.ndarray,
+    centers: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """The update half-step: each centre moves to the weighted mean of its points.
 
-    A cluster that lost all its points would have no mean. As scikit-learn does,
-    it is re-seeded on the point farthest from its own centre (the point the
-    current centres explain worst), and that point's weight is taken away from
-    the cluster it came from.
+    A cluster left without points (zero weight) has no mean. As scikit-learn
+    does, it is re-seeded on the point farthest from its own centre (the point
+    the current centres explain worst), which leaves its former cluster.
+
+    Parameters
+    ----------
+    X, labels, point_stats :
+        The points, their labels and :func:`point_statistics`.
+    stats : ndarray of shape (n_clusters, n_features + 2)
+        :func:`cluster_statistics` of ``labels``.
+    centers : ndarray of shape (n_clusters, n_features)
+        The centres the labels were assigned to.
 
     Returns
     -------
-    new_centers : ndarray of shape (n_clusters, n_features)
-    cluster_weights : ndarray of shape (n_clusters,)
-        Total weight of the points labelled with each cluster.
-    reseeded : bool
-        Whether some empty cluster was re-seeded.
+    new_centers, labels, stats
+        The moved centres; the labels and statistics after re-seeding (the
+        inputs themselves when no cluster was empty).
     """
-    n_clusters = centers.shape[0]
-    totals, sums = cluster_weights_and_sums(X, labels, weights, n_clusters)
-    empty = np.flatnonzero(totals == 0)
+    empty = np.flatnonzero(stats[:, 0] == 0)
     seeds = farthest_points(X, centers, labels, empty.size) if empty.size else empty
-    for seed in seeds:
-        donor = labels[seed]
-        totals[donor] -= weights[seed]
-        sums[donor] -= weights[seed] * X[seed]
+    if empty.size:
+        labels, stats = labels.copy(), stats.copy()
+    for cluster, seed in zip(empty, seeds, strict=True):
+        stats[labels[seed]] -= point_stats[seed]
+        stats[cluster] = point_stats[seed]
+        labels[seed] = cluster
     new_centers = centers.copy()
-    filled = totals > 0
-    new_centers[filled] = sums[filled] / totals[filled, None]
+    filled = stats[:, 0] > 0
+    new_centers[filled] = stats[filled, 1:-1] / stats[filled, :1]
     new_centers[empty] = X[seeds]
-    return new_centers, totals, empty.size > 0
+    return new_centers, labels, stats
 
 
 # ---------------------------------------------------------------------------
 # Lloyd's algorithm, one half-step at a time
 # ---------------------------------------------------------------------------
-
-PHASES = ("init", "assign", "update")
 
 
 @dataclass(frozen=True, eq=False)
@@ -223,12 +364,11 @@ def absolute_tolerance(X: np.ndarray, tol: float) -> float:
 def _lloyd(
     X: np.ndarray,
     centers: np.ndarray,
-    weights: np.ndarray,
+    point_stats: np.ndarray,
     *,
     max_iter: int,
     abs_tol: float,
     offset: np.ndarray,
-    x_sq_norms: np.ndarray,
 ) -> Iterator[LloydState]:
     """Lloyd's algorithm on data already shifted by ``-offset``; the core of
     :func:`lloyd_steps` and :meth:`KMeans.fit`.
@@ -236,37 +376,35 @@ def _lloyd(
     Working on centred data keeps ``||x||² - 2 x·c + ||c||²`` accurate; the
     states report centres in the caller's coordinates (``+ offset``).
     """
+    n_clusters = centers.shape[0]
+    tracker = NearestCenterTracker(X)
 
-    def state(iteration, phase, labels, inertia, converged=False, shift=float("nan")):
+    def state(iteration, phase, labels, stats, converged=False, shift=float("nan")):
+        inertia = float("nan") if stats is None else inertia_from_statistics(stats, centers)
         return LloydState(iteration, phase, centers + offset, labels, inertia, converged, shift)
 
-    yield state(0, "init", None, float("nan"))
+    yield state(0, "init", None, None)
     previous_labels = None
-    iteration = 0
+    iteration, shift = 0, float("inf")
     for iteration in range(1, max_iter + 1):
-        labels, sq_distances = nearest_centers(X, centers, x_sq_norms)
-        inertia = weighted_inertia(sq_distances, weights)
+        labels = tracker.assign(centers)
+        stats = cluster_statistics(labels, point_stats, n_clusters)
         unchanged = previous_labels is not None and np.array_equal(labels, previous_labels)
-        yield state(iteration, "assign", labels, inertia, converged=unchanged)
+        yield state(iteration, "assign", labels, stats, converged=unchanged)
         if unchanged:
             return
-        new_centers, totals, reseeded = move_centers_to_means(X, labels, weights, centers)
-        moves = ((new_centers - centers) ** 2).sum(axis=1)
-        shift = float(moves.sum())
-        if reseeded:
-            inertia = weighted_inertia(((X - new_centers[labels]) ** 2).sum(axis=1), weights)
-        else:
-            # Moving a cluster's centre to its mean lowers the cluster's inertia
-            # by exactly (its weight) x (squared distance moved).
-            inertia -= float(np.dot(totals.astype(np.float64), moves))
-        centers = new_centers
-        yield state(iteration, "update", labels, inertia, shift=shift)
+        previous_labels = labels
+        old_centers = centers
+        centers, labels, stats = move_centers_to_means(X, labels, point_stats, stats, centers)
+        shift = float(((centers - old_centers) ** 2).sum())
+        yield state(iteration, "update", labels, stats, shift=shift)
         if shift <= abs_tol:
             break
-        previous_labels = labels
-    labels, sq_distances = nearest_centers(X, centers, x_sq_norms)
-    inertia = weighted_inertia(sq_distances, weights)
-    yield state(iteration, "assign", labels, inertia, converged=shift <= abs_tol)
+    # Stopped on the tolerance or at max_iter: give the points their nearest
+    # centre, so that labels and centres agree (as scikit-learn does).
+    labels = tracker.assign(centers)
+    stats = cluster_statistics(labels, point_stats, n_clusters)
+    yield state(iteration, "assign", labels, stats, converged=shift <= abs_tol)
 
 
 def last_state(steps: Iterator[LloydState]) -> LloydState:
@@ -320,11 +458,10 @@ def lloyd_steps(
     yield from _lloyd(
         X,
         centers - offset,
-        weights,
+        point_statistics(X, weights),
         max_iter=max_iter,
         abs_tol=abs_tol,
         offset=offset,
-        x_sq_norms=row_sq_norms(X),
     )
 
 
@@ -438,6 +575,73 @@ def check_centers(centers, X: np.ndarray, n_clusters: int) -> np.ndarray:
 
 
 # ---------------------------------------------------------------------------
+# Speed: same answers, less work
+# ---------------------------------------------------------------------------
+
+
+def collapse_duplicates(
+    X: np.ndarray, weights: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Merge identical rows of ``X`` into one row whose weight is their total weight.
+
+    The k-means objective only sees a point through its weight, so clustering
+    the distinct rows with summed weights gives exactly the same centres and
+    inertia, and ``labels[inverse]`` gives every original row its label. A
+    photo has many pixels of the same colour: 2 to 4 times fewer distinct
+    colours than pixels, hence 2 to 4 times less work per iteration.
+
+    Returns
+    -------
+    unique_rows : ndarray of shape (n_unique, n_features)
+    unique_weights : ndarray of shape (n_unique,)
+    inverse : ndarray of shape (n_samples,)
+        ``unique_rows[inverse]`` equals ``X``.
+    """
+    order = np.lexsort(X.T[::-1])  # sort rows, first column first
+    sorted_rows = X[order]
+    starts_group = np.ones(len(X), dtype=bool)
+    np.any(sorted_rows[1:] != sorted_rows[:-1], axis=1, out=starts_group[1:])
+    group = np.cumsum(starts_group) - 1
+    inverse = np.empty(len(X), dtype=np.intp)
+    inverse[order] = group
+    unique_weights = np.bincount(group, weights=weights[order]).astype(X.dtype)
+    return sorted_rows[starts_group], unique_weights, inverse
+
+
+def collapse_duplicates_if_worthwhile(X: np.ndarray, weights: np.ndarray):
+    """:func:`collapse_duplicates` for large data with enough repeats, else ``(X, weights, None)``.
+
+    Sorting the rows costs about one Lloyd iteration, so it is only tried on
+    large data sets, and only used when it removes a good share of the rows.
+    """
+    if X.shape[0] < DEDUP_MIN_SAMPLES:
+        return X, weights, None
+    unique_rows, unique_weights, inverse = collapse_duplicates(X, weights)
+    if len(unique_rows) > DEDUP_MAX_SHARE * len(X):
+        return X, weights, None
+    return unique_rows, unique_weights, inverse
+
+
+@functools.cache
+def _blas_controller() -> ThreadpoolController:
+    """Find the BLAS libraries once (a search of the loaded libraries takes milliseconds)."""
+    return ThreadpoolController()
+
+
+def blas_threads_for(shape: tuple[int, int], n_clusters: int):
+    """A context in which the distance products get the BLAS threads they deserve.
+
+    Starting and synchronising threads costs more than a small matrix product
+    saves: on a busy 2-core machine the digits fit (1400 x 64, k=50) ran 60
+    times slower with 2 BLAS threads than with 1. Small work gets one thread,
+    large work keeps the BLAS default.
+    """
+    n_samples, n_features = shape
+    small = n_samples * n_features * n_clusters < BLAS_THREADS_MIN_WORK
+    return _blas_controller().limit(limits=1 if small else None, user_api="blas")
+
+
+# ---------------------------------------------------------------------------
 # The estimator
 # ---------------------------------------------------------------------------
 
@@ -474,6 +678,15 @@ class KMeans(ClassNamePrefixFeaturesOutMixin, TransformerMixin, ClusterMixin, Ba
     n_iter_ : int
         Iterations run by the best run.
     n_features_in_ : int
+
+    Notes
+    -----
+    The same ``random_state`` draws the same starting centres as scikit-learn,
+    so results match scikit-learn's run for run. One exception: on large data
+    with many repeated rows (a photo's pixels), ``fit`` clusters the distinct
+    rows weighted by their counts (see :func:`collapse_duplicates`). The
+    objective and the algorithm are the same, but the random starts are drawn
+    among distinct rows, so a given seed picks other (equally likely) starts.
     """
 
     def __init__(
@@ -500,8 +713,11 @@ class KMeans(ClassNamePrefixFeaturesOutMixin, TransformerMixin, ClusterMixin, Ba
 
     def _check_params(self, X: np.ndarray) -> None:
         check_cluster_count(self.n_clusters, X.shape[0])
-        if not self._init_is_array():
-            check_one_of(self.init, "init", INIT_METHODS)
+        if not self._init_is_array() and self.init not in INIT_METHODS:
+            raise ValueError(
+                f"init must be 'k-means++', 'random' or an array of starting centres of shape "
+                f"(n_clusters, n_features); got {self.init!r}."
+            )
         if self.n_init != "auto":
             check_in_range(self.n_init, "n_init", low=1, integer=True)
         check_in_range(self.max_iter, "max_iter", low=1, integer=True)
@@ -543,36 +759,35 @@ class KMeans(ClassNamePrefixFeaturesOutMixin, TransformerMixin, ClusterMixin, Ba
         weights = check_sample_weight(sample_weight, X)
         if self._init_is_array():
             starts = check_centers(self.init, X, self.n_clusters)
-        n_init = self._effective_n_init()
         rng = check_random_state(self.random_state)
         abs_tol = absolute_tolerance(X, self.tol)
-
         offset = X.mean(axis=0)
-        X_centred = X - offset
-        x_sq_norms = row_sq_norms(X_centred)
+
+        points, weights, inverse = collapse_duplicates_if_worthwhile(X, weights)
+        points = points - offset
+        point_stats = point_statistics(points, weights)
         best = None
-        for _ in range(n_init):
-            if self._init_is_array():
-                centers = starts - offset
-            else:
-                centers = _init_centroids(X_centred, self.n_clusters, self.init, weights, rng)
-            state = last_state(
-                _lloyd(
-                    X_centred,
+        with blas_threads_for(points.shape, self.n_clusters):
+            for _ in range(self._effective_n_init()):
+                if self._init_is_array():
+                    centers = starts - offset
+                else:
+                    centers = _init_centroids(points, self.n_clusters, self.init, weights, rng)
+                steps = _lloyd(
+                    points,
                     centers,
-                    weights,
+                    point_stats,
                     max_iter=self.max_iter,
                     abs_tol=abs_tol,
                     offset=offset,
-                    x_sq_norms=x_sq_norms,
                 )
-            )
-            if best is None or state.inertia < best.inertia:
-                best = state
+                state = last_state(steps)
+                if best is None or state.inertia < best.inertia:
+                    best = state
 
-        self._warn_if_fewer_clusters(best.labels)
+        self.labels_ = best.labels if inverse is None else best.labels[inverse]
+        self._warn_if_fewer_clusters(self.labels_)
         self.cluster_centers_ = best.centers
-        self.labels_ = best.labels
         self.inertia_ = best.inertia
         self.n_iter_ = best.iteration
         self._n_features_out = self.n_clusters
@@ -606,8 +821,8 @@ class KMeans(ClassNamePrefixFeaturesOutMixin, TransformerMixin, ClusterMixin, Ba
         """The label of the nearest centre for each row of ``X``."""
         X = self._check_new_data(X)
         centers = self.cluster_centers_.astype(X.dtype, copy=False)
-        labels, _ = nearest_centers(X, centers, row_sq_norms(X))
-        return labels
+        with blas_threads_for(X.shape, self.n_clusters):
+            return nearest_centers(X, centers)
 
     def transform(self, X):
         """Distance from each row of ``X`` to every centre, shape (n_samples, n_clusters).
@@ -625,5 +840,7 @@ class KMeans(ClassNamePrefixFeaturesOutMixin, TransformerMixin, ClusterMixin, Ba
         X = self._check_new_data(X)
         weights = check_sample_weight(sample_weight, X)
         centers = self.cluster_centers_.astype(X.dtype, copy=False)
-        _, sq_distances = nearest_centers(X, centers, row_sq_norms(X))
-        return -weighted_inertia(sq_distances, weights)
+        with blas_threads_for(X.shape, self.n_clusters):
+            labels = nearest_centers(X, centers)
+        sq_distances = row_sq_norms(X - centers[labels]).astype(np.float64)
+        return -float(sq_distances @ weights)

@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 from sklearn.exceptions import ConvergenceWarning
 
+import clustering
 from clustering import (
     GaussianMixture,
     density_anomalies,
@@ -19,11 +20,11 @@ from clustering import (
 
 PAGE = "views/mixtures.py"
 DATA = {
-    "Ellipsoids": make_ellipsoidal_blobs,
-    "Moons": make_chapter_moons,
-    "Five blobs": make_five_blobs,
+    "ellipsoidal blobs": make_ellipsoidal_blobs,
+    "moons": make_chapter_moons,
+    "five blobs": make_five_blobs,
 }
-DEFAULTS = dict(data="Ellipsoids", cov="full", k=3, n_init=10, seed=42, percent=2.0)
+DEFAULTS = dict(data="ellipsoidal blobs", cov="full", k=3, n_init=10, seed=42, percent=2.0)
 
 
 def library(settings):
@@ -112,8 +113,8 @@ def test_defaults_show_the_chapters_fit(page):
 @pytest.mark.parametrize(
     ("kind", "key", "value", "setting"),
     [
-        ("selectbox", "gm_data", "Moons", "data"),
-        ("selectbox", "gm_data", "Five blobs", "data"),
+        ("selectbox", "gm_data", "moons", "data"),
+        ("selectbox", "gm_data", "five blobs", "data"),
         ("radio", "gm_cov", "tied", "cov"),
         ("radio", "gm_cov", "diag", "cov"),
         ("radio", "gm_cov", "spherical", "cov"),
@@ -155,12 +156,12 @@ def test_sampling_overlays_points_drawn_by_the_library(page):
 
 def test_a_shared_link_reopens_the_same_view(app_at):
     app = app_at(PAGE)
-    app.query_params = {"gm_data": "Moons", "gm_cov": "diag", "gm_k": "4", "gm_seed": "3"}
+    app.query_params = {"gm_data": "moons", "gm_cov": "diag", "gm_k": "4", "gm_seed": "3"}
     app.run()
-    assert app.selectbox(key="gm_data").value == "Moons"
+    assert app.selectbox(key="gm_data").value == "moons"
     assert app.radio(key="gm_cov").value == "diag"
     assert app.slider(key="gm_k").value == 4
-    assert_page_shows(app, dict(DEFAULTS, data="Moons", cov="diag", k=4, seed=3))
+    assert_page_shows(app, dict(DEFAULTS, data="moons", cov="diag", k=4, seed=3))
 
 
 def test_a_link_with_impossible_values_falls_back_to_the_defaults(app_at):
@@ -170,3 +171,19 @@ def test_a_link_with_impossible_values_falls_back_to_the_defaults(app_at):
     assert app.slider(key="gm_k").value == 3
     assert app.radio(key="gm_cov").value == "full"
     assert_page_shows(app, DEFAULTS)
+
+
+def test_a_failed_fit_is_explained_and_the_settings_kept(app_at, monkeypatch):
+    def refuse(*args, **kwargs):
+        raise ValueError("a covariance is not positive definite: raise reg_covar")
+
+    monkeypatch.setattr(clustering, "information_criteria", refuse)
+    app = app_at(PAGE)
+    app.query_params = {"gm_k": "5", "gm_seed": "987654"}  # settings no other test fits
+    app.run()
+    assert not app.exception
+    assert app.error[0].value == (
+        "The mixture could not be fitted: a covariance is not positive definite: raise reg_covar"
+    )
+    assert app.slider(key="gm_k").value == 5
+    assert app.number_input(key="gm_seed").value == 987654

@@ -7,6 +7,7 @@ import pytest
 import sklearn.cluster
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.metrics.pairwise import euclidean_distances
+from threadpoolctl import threadpool_limits
 
 from clustering import (
     KMeans,
@@ -16,6 +17,19 @@ from clustering import (
     make_ellipsoidal_blobs,
     make_five_blobs,
 )
+from clustering.kmeans import (
+    NearestCenterTracker,
+    collapse_duplicates,
+    collapse_duplicates_if_worthwhile,
+    nearest_centers,
+)
+
+
+@pytest.fixture(autouse=True)
+def one_thread():
+    """sklearn's OpenMP threads make these small fits slow on 2 busy cores."""
+    with threadpool_limits(1):
+        yield
 
 
 @pytest.fixture(scope="module")
@@ -291,3 +305,46 @@ def test_ellipsoidal_blobs_are_split_wrongly():
     np.add.at(contingency, (y, model.labels_), 1)
     purity = contingency.max(axis=0).sum() / len(y)
     assert purity < 0.95
+
+
+# -- the speed tricks give the plain algorithm's answers ----------------------
+
+
+@pytest.fixture(scope="module")
+def pixels():
+    """Many repeated rows, as the colours of a photo: 25,000 rows, ~4,000 distinct."""
+    rng = np.random.default_rng(0)
+    return np.round(rng.normal(0, 3, (25_000, 3))).astype(np.float64)
+
+
+def test_collapse_duplicates_keeps_every_row_and_weight(pixels):
+    weights = np.random.default_rng(1).uniform(0, 2, len(pixels))
+    unique_rows, unique_weights, inverse = collapse_duplicates(pixels, weights)
+    np.testing.assert_array_equal(unique_rows, np.unique(pixels, axis=0))
+    np.testing.assert_array_equal(unique_rows[inverse], pixels)
+    np.testing.assert_allclose(np.bincount(inverse, weights=weights), unique_weights)
+    assert collapse_duplicates_if_worthwhile(pixels, weights)[2] is not None
+    assert collapse_duplicates_if_worthwhile(pixels[:500], weights[:500])[2] is None
+
+
+def test_fit_on_collapsed_rows_equals_lloyd_on_all_rows(pixels):
+    start = pixels[np.random.default_rng(2).choice(len(pixels), 6, replace=False)]
+    model = KMeans(6, init=start).fit(pixels)
+    last = list(lloyd_steps(pixels, start))[-1]
+    np.testing.assert_allclose(model.cluster_centers_, last.centers, atol=1e-9)
+    np.testing.assert_array_equal(model.labels_, last.labels)
+    np.testing.assert_allclose(model.inertia_, last.inertia, rtol=1e-9)
+    assert model.n_iter_ == last.iteration
+    theirs = sk_kmeans(6, init=start, n_init=1).fit(pixels)
+    np.testing.assert_allclose(model.cluster_centers_, theirs.cluster_centers_, atol=1e-6)
+
+
+def test_tracker_skips_only_points_that_keep_their_centre(digits):
+    rng = np.random.default_rng(0)
+    tracker = NearestCenterTracker(digits)
+    centers = digits[:10].copy()
+    for step in range(12):
+        labels = tracker.assign(centers)
+        np.testing.assert_array_equal(labels, nearest_centers(digits, centers))
+        jump = 5.0 if step % 4 == 3 else 0.3  # now and then a centre jumps far
+        centers = centers + rng.normal(0, jump, centers.shape)

@@ -3,6 +3,7 @@ from figures.palette import (
     NOISE_GREY,
     PALETTE,
     cluster_color,
+    cluster_marker,
     label_colors,
     region_colorscale,
     with_alpha,
@@ -33,3 +34,14 @@ def test_region_colorscale_gives_each_label_a_flat_band():
     assert [stop for stop, _ in scale] == [0, 1 / 3, 1 / 3, 2 / 3, 2 / 3, 1]
     assert scale[0][1] == scale[1][1] == with_alpha(PALETTE[0], 1.0)
     assert scale[4][1] == scale[5][1] == with_alpha(PALETTE[2], 1.0)
+
+
+def test_cluster_marker_maps_each_label_to_its_colour_band():
+    marker = cluster_marker(np.array([-1, 0, 2]), n_clusters=3)
+    scale, low, high = marker["colorscale"], marker["cmin"], marker["cmax"]
+
+    def color_of(label):
+        position = (label - low) / (high - low)
+        return next(color for stop, color in scale[1::2] if position <= stop)
+
+    assert [color_of(label) for label in marker["color"]] == [NOISE_GREY, PALETTE[0], PALETTE[2]]

@@ -58,17 +58,41 @@ def with_alpha(color: str, alpha: float) -> str:
     return f"rgba({red},{green},{blue},{alpha})"
 
 
-def region_colorscale(n_clusters: int, alpha: float = 0.25) -> list[list[float | str]]:
-    """A stepped plotly colorscale giving integer ``0 .. n_clusters-1`` their cluster colours.
+def stepped_colorscale(colors: list[str]) -> list[list[float | str]]:
+    """A plotly colorscale of flat bands, one per colour, of equal width.
 
-    Use it for a heatmap of predicted labels over a grid (decision regions)
-    with ``zmin=-0.5`` and ``zmax=n_clusters-0.5``: each integer then falls in
-    the middle of its own flat band, so the region of cluster ``i`` is painted
-    in a light version of cluster ``i``'s colour.
+    With ``cmin``/``zmin`` set to ``first - 0.5`` and ``cmax``/``zmax`` to
+    ``last + 0.5`` for consecutive integers ``first .. last``, integer
+    ``first + i`` falls in the middle of band ``i`` and gets ``colors[i]``.
     """
+    n = len(colors)
     scale: list[list[float | str]] = []
-    for label in range(n_clusters):
-        color = with_alpha(cluster_color(label), alpha)
-        scale.append([label / n_clusters, color])
-        scale.append([(label + 1) / n_clusters, color])
+    for i, color in enumerate(colors):
+        scale += [[i / n, color], [(i + 1) / n, color]]
     return scale
+
+
+def region_colorscale(n_clusters: int, alpha: float = 0.25) -> list[list[float | str]]:
+    """Light cluster colours for integers ``0 .. n_clusters-1`` (decision-region heatmaps).
+
+    Use it with ``zmin=-0.5`` and ``zmax=n_clusters-0.5``, so the region of
+    cluster ``i`` is painted in a light version of cluster ``i``'s colour.
+    """
+    return stepped_colorscale([with_alpha(cluster_color(i), alpha) for i in range(n_clusters)])
+
+
+def cluster_marker(labels: np.ndarray, n_clusters: int) -> dict:
+    """Plotly ``marker`` settings that colour points by cluster label, noise (-1) grey.
+
+    The labels go to the browser as one small integer array mapped through a
+    stepped colorscale, which is far lighter to build and send than one
+    colour string per point (it matters for thousands of points and for
+    animation frames).
+    """
+    colors = [NOISE_GREY] + [cluster_color(i) for i in range(n_clusters)]
+    return {
+        "color": np.asarray(labels).astype(np.int16),
+        "colorscale": stepped_colorscale(colors),
+        "cmin": -1.5,
+        "cmax": n_clusters - 0.5,
+    }

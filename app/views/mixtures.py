@@ -4,6 +4,7 @@ import warnings
 
 import numpy as np
 import streamlit as st
+from data import load_points
 from figures.mixture import (
     DensityGrid,
     criteria_figure,
@@ -14,37 +15,25 @@ from figures.mixture import (
 from sklearn.exceptions import ConvergenceWarning
 from state import scenario
 
-from clustering import (
-    CriterionCurve,
-    density_anomalies,
-    information_criteria,
-    make_chapter_moons,
-    make_ellipsoidal_blobs,
-    make_five_blobs,
-)
+from clustering import CriterionCurve, density_anomalies, information_criteria
 from clustering.mixture import COVARIANCE_TYPES
 
-# The option labels are also what a shared link carries (?gm_data=Moons).
-DATASETS = {
-    "Ellipsoids": make_ellipsoidal_blobs,
-    "Moons": make_chapter_moons,
-    "Five blobs": make_five_blobs,
-}
+# The chapter's mixture data first; the names are what a shared link carries.
+DATA_NAMES = ("ellipsoidal blobs", "moons", "five blobs")
 COVARIANCE_HELP = {
     "full": "each component its own ellipse, any shape and orientation",
     "tied": "one ellipse shape shared by all components",
     "diag": "ellipses aligned with the axes",
     "spherical": "circles, each of its own size",
 }
-CHAPTER_SETTINGS = ("Ellipsoids", "full", 3, 10, 42)
+CHAPTER_SETTINGS = ("ellipsoidal blobs", "full", 3, 10, 42)
 CHAPTER_WEIGHTS = (0.39025715, 0.40007391, 0.20966893)
 CHAPTER_ITERATIONS = 4
 K_RANGE = range(1, 11)
 
 
-@st.cache_data(show_spinner=False)
-def load_data(name: str):
-    return DATASETS[name]()[0]
+def load_data(name: str) -> np.ndarray:
+    return load_points(name)[0]
 
 
 @st.cache_resource(max_entries=32, show_spinner=False)
@@ -86,8 +75,9 @@ st.markdown(
 controls = st.columns([1.6, 2.2, 1.2, 1.2, 0.8])
 data_name = controls[0].selectbox(
     "Data set",
-    list(DATASETS),
-    help="Ellipsoids: the chapter's three blobs of different shapes, sizes and densities.",
+    DATA_NAMES,
+    help="The ellipsoidal blobs are the chapter's: three blobs of different shapes, "
+    "sizes and densities.",
     **scenario("gm_data"),
 )
 covariance_type = controls[1].radio(
@@ -212,7 +202,7 @@ with criteria_column:
         f"**k = {curve.best_aic}**"
         + (
             ", the three blobs the chapter's data were drawn from."
-            if data_name == "Ellipsoids" and curve.best_bic == curve.best_aic == 3
+            if data_name == "ellipsoidal blobs" and curve.best_bic == curve.best_aic == 3
             else "."
         )
     )

@@ -94,6 +94,8 @@ def chromium_path() -> str:
 def app_server(chromium_path: str) -> Iterator[str]:
     """Base URL of a Streamlit server running the app for the whole session."""
     ARTIFACTS.mkdir(exist_ok=True)
+    for old in ARTIFACTS.glob("*.png"):  # the folder shows the last run only
+        old.unlink()
     port = free_port()
     log = ARTIFACTS / "streamlit-server.log"
     command = [
@@ -161,7 +163,11 @@ class AppPage:
         return self.screenshot()
 
     def snapshot(self) -> str:
-        """What is running and what is shown, as a string that changes when either does."""
+        """What is running and what is shown, as a string that changes when either does.
+
+        Connection state, script state, status widget, stale elements, plotly
+        charts not drawn yet, URL, then the text of the page.
+        """
         return self.page.evaluate(
             """() => {
                 const app = document.querySelector('[data-testid="stApp"]');
@@ -172,6 +178,8 @@ class AppPage:
                     app.getAttribute('data-test-script-state'),
                     document.querySelector('[data-testid="stStatusWidget"]') ? 'busy' : 'idle',
                     document.querySelectorAll('[data-stale="true"]').length,
+                    [...document.querySelectorAll('[data-testid="stPlotlyChart"]')]
+                        .filter((chart) => !chart.querySelector('.main-svg')).length,
                     location.href,
                     main ? main.innerText : '',
                 ].join('|');
@@ -179,12 +187,13 @@ class AppPage:
         )
 
     def wait_idle(self, settle: float = 0.4, timeout: float = IDLE_TIMEOUT) -> None:
-        """Wait until the script run is over and the page stays unchanged for ``settle`` s."""
+        """Wait until the script run is over, every chart is drawn, and the page stays
+        unchanged for ``settle`` seconds."""
         deadline = time.monotonic() + timeout
         last, stable_since = None, time.monotonic()
         while time.monotonic() < deadline:
             current = self.snapshot()
-            idle = current.startswith("CONNECTED|notRunning|idle|0|")
+            idle = current.startswith("CONNECTED|notRunning|idle|0|0|")
             if current != last or not idle:
                 last, stable_since = current, time.monotonic()
             elif time.monotonic() - stable_since >= settle:
@@ -193,11 +202,27 @@ class AppPage:
         raise AssertionError(f"app not idle after {timeout} s: {last[:300]!r}")
 
     def screenshot(self, label: str | None = None) -> AppPage:
-        """Save a full-page PNG under ``tests/e2e/artifacts/`` named after test and page."""
+        """Save a PNG of the whole page under ``tests/e2e/artifacts/``, named after test and page.
+
+        Streamlit scrolls inside its main container, so a browser's full-page
+        screenshot sees one screen only: the tab is made as tall as the content
+        for the picture, then given its size back.
+        """
         self.shots += 1
         page_name = label or self.page.url.split("/")[-1].split("?")[0] or "home"
-        name = f"{self.test_name}-{self.shots:02d}-{page_name}.png"
-        self.page.screenshot(path=str(ARTIFACTS / name), full_page=True)
+        path = ARTIFACTS / f"{self.test_name}-{self.shots:02d}-{page_name}.png"
+        size = self.page.viewport_size
+        height = self.page.evaluate(
+            """() => {
+                const main = document.querySelector('[data-testid="stMain"]');
+                return main ? main.scrollHeight : document.body.scrollHeight;
+            }"""
+        )
+        tall = {"width": size["width"], "height": max(size["height"], min(height, 8000))}
+        self.page.set_viewport_size(tall)
+        self.page.wait_for_timeout(300)  # the charts redraw at the new size
+        self.page.screenshot(path=str(path))
+        self.page.set_viewport_size(size)
         return self
 
     def has_exception(self) -> bool:

@@ -1,0 +1,210 @@
+"""Page "k-means & Voronoi": fit k-means, see its regions, place new points, choose k."""
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+import streamlit as st
+from data import DATASETS, load_points
+from figures.kmeans import failure_figure, score_by_k_figure, silhouette_diagram, voronoi_figure
+from state import scenario
+
+from clustering.kmeans import KMeans
+from clustering.metrics import silhouette_samples
+
+K_RANGE = range(1, 11)
+N_INIT_CHOICES = ("auto", 1, 3, 10)
+# KMeans(n_clusters=5, init="random", n_init=10, random_state=42) on the five
+# blobs finds the five centroids the chapter prints.
+CHAPTER_SETTINGS = ("five blobs", 5, "random", 10, 42)
+# The chapter's four new instances, placed on the map and passed to predict/transform.
+CHAPTER_X_NEW = pd.DataFrame({"x1": [0.0, 3.0, -3.0, -3.0], "x2": [2.0, 2.0, 3.0, 2.5]})
+NEW_POINTS_KEY = "vor_new_points_saved"
+# New points far outside the data would shrink the map to a dot: keep them near it.
+COORDINATE_RANGE = {"min_value": -20.0, "max_value": 20.0}
+
+
+@st.cache_resource(max_entries=128, show_spinner=False)
+def fit(dataset: str, k: int, init: str, n_init: str | int, seed: int) -> KMeans:
+    """k-means fitted on a chapter data set (cached: the same settings never fit twice)."""
+    X, _ = load_points(dataset)
+    return KMeans(n_clusters=k, init=init, n_init=n_init, random_state=seed).fit(X)
+
+
+@st.cache_data(max_entries=128, show_spinner=False)
+def silhouettes(dataset: str, k: int, init: str, n_init: str | int, seed: int) -> np.ndarray:
+    """Every point's silhouette coefficient for the clustering with these settings."""
+    X, _ = load_points(dataset)
+    return silhouette_samples(X, fit(dataset, k, init, n_init, seed).labels_)
+
+
+@st.cache_data(max_entries=32, show_spinner="Fitting k-means for k = 1 to 10 ...")
+def scores_by_k(dataset: str, init: str, n_init: str | int, seed: int) -> dict[str, list]:
+    """Inertia for every k in 1..10 and the silhouette score (mean coefficient) for 2..10."""
+    inertias = [fit(dataset, k, init, n_init, seed).inertia_ for k in K_RANGE]
+    ks = [k for k in K_RANGE if k >= 2]
+    scores = [float(silhouettes(dataset, k, init, n_init, seed).mean()) for k in ks]
+    return {"inertia": inertias, "silhouette_k": ks, "silhouette": scores}
+
+
+@st.cache_resource(max_entries=16, show_spinner=False)
+def failure_view(init: str, seed: int) -> go.Figure:
+    """k-means (k = 3, best of 10) on the ellipsoidal blobs beside the true groups.
+
+    It does not depend on k, so it is built once per init and seed, not on
+    every move of the k slider.
+    """
+    X, groups = load_points("ellipsoidal blobs")
+    return failure_figure(X, groups, fit("ellipsoidal blobs", 3, init, 10, seed))
+
+
+def scenario_controls() -> tuple[str, int, str, str | int, int]:
+    """The widgets that define what the page shows, bound to the URL."""
+    cols = st.columns([1.3, 2, 1.1, 0.9, 1])
+    dataset = cols[0].selectbox("Data set", list(DATASETS), **scenario("vor_data"))
+    k = cols[1].slider("Number of clusters k", 1, 10, 5, **scenario("vor_k"))
+    init = cols[2].selectbox("Initialisation", ["random", "k-means++"], **scenario("vor_init"))
+    n_init = cols[3].selectbox(
+        "n_init",
+        N_INIT_CHOICES,
+        index=N_INIT_CHOICES.index(10),
+        help="How many runs from different starts; the lowest inertia wins. "
+        "'auto' is 1 run for k-means++ and 10 for random.",
+        **scenario("vor_n_init"),
+    )
+    seed = cols[4].number_input("Seed", 0, 10_000, 42, **scenario("vor_seed"))
+    return dataset, k, init, n_init, int(seed)
+
+
+def new_points_editor() -> np.ndarray:
+    """Let the user edit the new instances; return the complete rows as an array.
+
+    The table is kept in ``st.session_state`` so edits survive page switches.
+    Rows with an empty cell are reported and left out, never dropped from the
+    table: the user can finish typing them.
+    """
+    saved = st.session_state.setdefault(NEW_POINTS_KEY, CHAPTER_X_NEW)
+    edited = st.data_editor(
+        saved,
+        key="vor_new_points",
+        num_rows="dynamic",
+        column_config={
+            "x1": st.column_config.NumberColumn("x1", format="%.2f", **COORDINATE_RANGE),
+            "x2": st.column_config.NumberColumn("x2", format="%.2f", **COORDINATE_RANGE),
+        },
+        width="stretch",
+    )
+    st.session_state[NEW_POINTS_KEY] = edited
+    incomplete = edited[["x1", "x2"]].isna().any(axis=1)
+    if incomplete.any():
+        rows = ", ".join(str(i) for i in np.flatnonzero(incomplete))
+        st.error(f"Row(s) {rows} miss a coordinate: fill in both x1 and x2 to place them.")
+    return edited.loc[~incomplete, ["x1", "x2"]].to_numpy(dtype=float)
+
+
+def prediction_table(model: KMeans, points: np.ndarray) -> pd.DataFrame:
+    """``predict`` and ``transform`` for the new instances, one row each."""
+    table = pd.DataFrame(points, columns=["x1", "x2"])
+    table["cluster (predict)"] = model.predict(points)
+    distances = model.transform(points)
+    for j in range(distances.shape[1]):
+        table[f"distance to {j}"] = distances[:, j].round(2)
+    return table
+
+
+st.title("k-means & Voronoi")
+st.markdown(
+    "k-means places **k centroids** and gives every instance to the nearest one. "
+    "Each centroid therefore owns a region of the plane, the set of places closer to "
+    "it than to any other centroid: together these regions form a **Voronoi "
+    "tessellation**. Move k and watch the regions split and merge."
+)
+dataset, k, init, n_init, seed = scenario_controls()
+X, y_true = load_points(dataset)
+model = fit(dataset, k, init, n_init, seed)
+
+left, right = st.columns([2.2, 1])
+with right:
+    st.metric("Inertia", f"{model.inertia_:.2f}")
+    st.markdown(
+        "**Inertia** is the sum of squared distances from each instance to its "
+        "centroid: the quantity k-means makes as small as it can."
+    )
+    if (dataset, k, init, n_init, seed) == CHAPTER_SETTINGS:
+        st.caption(
+            "These are the chapter's settings and its result: centroids at "
+            "(−2.80, 1.30), (0.21, 2.26), (−2.79, 2.80), (−1.47, 2.29) and "
+            "(−2.80, 1.80), and the first new instance 0.33 from its centroid."
+        )
+    if dataset == "five blobs" and k == 5:
+        st.markdown(
+            "Look at the border between the wide blob and the middle one: a few "
+            "instances land in the wrong cluster, because k-means only compares "
+            "distances to centroids and ignores that one blob is much wider than "
+            "the other."
+        )
+    st.subheader("New instances")
+    st.caption("The chapter's X_new; edit a cell or add a row to place your own points.")
+    new_points = new_points_editor()
+with left:
+    figure = voronoi_figure(X, model, new_points, title=f"k-means with k = {k} on the {dataset}")
+    st.plotly_chart(figure, key="vor_map")
+
+if len(new_points):
+    st.markdown(
+        "`predict` gives each new instance the cluster of its nearest centroid; "
+        "`transform` gives its distance to every centroid, a k-dimensional "
+        "description of the instance (soft clustering)."
+    )
+    st.dataframe(prediction_table(model, new_points), hide_index=True)
+
+st.header("Choosing k")
+scores = scores_by_k(dataset, init, n_init, seed)
+elbow, silhouette, diagram = st.columns(3)
+elbow.plotly_chart(
+    score_by_k_figure(list(K_RANGE), scores["inertia"], k, "inertia"), key="vor_elbow"
+)
+silhouette.plotly_chart(
+    score_by_k_figure(scores["silhouette_k"], scores["silhouette"], k, "silhouette score"),
+    key="vor_silhouette",
+)
+if k >= 2:
+    coefficients = silhouettes(dataset, k, init, n_init, seed)
+    diagram.plotly_chart(
+        silhouette_diagram(coefficients, model.labels_, float(coefficients.mean())),
+        key="vor_diagram",
+    )
+else:
+    diagram.info("The silhouette needs at least two clusters: move k to 2 or more.")
+best_k = scores["silhouette_k"][int(np.argmax(scores["silhouette"]))]
+st.markdown(
+    "Inertia always drops as k grows (more centroids, shorter distances), so its "
+    "minimum says nothing; look for the **elbow** where adding a cluster stops "
+    "paying much. The **silhouette coefficient** of an instance is (b − a) / max(a, b), "
+    "with a its mean distance to its own cluster and b to the nearest other cluster: "
+    "close to 1 well inside its cluster, near 0 on a border, negative probably in the "
+    "wrong one. The silhouette score is their mean; here it is highest at "
+    f"k = {best_k}. The diagram shows more than the score: each knife is one "
+    "cluster, its thickness the cluster's size; knives that stop short of the dashed "
+    "mean line mark a poor cluster."
+)
+if dataset == "five blobs" and best_k == 4:
+    st.markdown(
+        "On the five blobs the elbow and the best score both point to k = 4, because "
+        "two of the tight blobs on the left sit close together. Compare the diagrams "
+        "for k = 4 and k = 5: at 4 one knife is twice as thick as the others (two "
+        "blobs merged into one cluster); at 5 the knives are of similar thickness and "
+        "all reach past the mean line, so k = 5 is the better choice."
+    )
+
+st.header("Where k-means fails")
+st.plotly_chart(failure_view(init, seed), key="vor_failure")
+st.markdown(
+    "Three clusters of different sizes, densities and orientations, k = 3, best of "
+    "10 runs. Voronoi borders are straight lines halfway between centroids, so "
+    "k-means cuts the plane into convex cells suited to round clusters of similar "
+    "size: here it slices the long ellipses across and hands part of one to its "
+    "neighbour. More runs will not help: compare the titles, the true groups have "
+    "a *higher* inertia than k-means' answer, so by the only measure k-means knows, "
+    "its wrong answer is the better one. A Gaussian mixture, which learns each "
+    "cluster's shape, separates them."
+)

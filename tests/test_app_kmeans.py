@@ -1,0 +1,275 @@
+"""AppTest tests of the two k-means pages: every widget, figure content, library values."""
+
+import base64
+import json
+
+import numpy as np
+import pandas as pd
+import pytest
+from sklearn.metrics import silhouette_score as sklearn_silhouette_score
+
+from clustering.datasets import make_chapter_moons, make_five_blobs
+from clustering.kmeans import KMeans, init_centroids, lloyd_steps
+
+VORONOI = "views/kmeans_voronoi.py"
+STEPS = "views/kmeans_steps.py"
+X_NEW = np.array([[0, 2], [3, 2], [-3, 3], [-3, 2.5]])
+# The centroids the chapter prints for KMeans(n_clusters=5, random_state=42) on the five blobs.
+CHAPTER_CENTROIDS = np.array(
+    [[-2.80, 1.30], [0.21, 2.26], [-2.79, 2.80], [-1.47, 2.29], [-2.80, 1.80]]
+)
+
+
+def decode(values) -> np.ndarray:
+    """A trace's array from a figure spec: a plain list, or plotly's base64 typed array."""
+    if isinstance(values, dict):
+        return np.frombuffer(base64.b64decode(values["bdata"]), dtype=values["dtype"])
+    return np.array(values, dtype=float)
+
+
+def chart(app, key: str) -> dict:
+    """The plotly figure spec of the chart with widget key ``key``."""
+    for element in app.get("plotly_chart"):
+        if element.proto.id.endswith(f"-{key}"):
+            return json.loads(element.proto.spec)
+    raise AssertionError(f"no chart {key!r} on the page")
+
+
+def traces(spec: dict, name_prefix: str) -> list[dict]:
+    return [t for t in spec["data"] if str(t.get("name", "")).startswith(name_prefix)]
+
+
+def metric(app, label_start: str) -> str:
+    return next(m.value for m in app.metric if m.label.startswith(label_start))
+
+
+@pytest.fixture(scope="module")
+def blobs():
+    return make_five_blobs()[0]
+
+
+def opened(app_at, page: str):
+    app = app_at().run()
+    app.switch_page(page).run()
+    assert not app.exception
+    return app
+
+
+@pytest.fixture
+def voronoi(app_at):
+    return opened(app_at, VORONOI)
+
+
+@pytest.fixture
+def steps(app_at):
+    return opened(app_at, STEPS)
+
+
+# --- page "k-means & Voronoi" ------------------------------------------------
+
+
+def test_voronoi_defaults_find_the_chapters_centroids(voronoi, blobs):
+    centroids = traces(chart(voronoi, "vor_map"), "centroids")[0]
+    found = np.column_stack([decode(centroids["x"]), decode(centroids["y"])])
+    assert np.allclose(np.sort(found.round(2), axis=0), np.sort(CHAPTER_CENTROIDS, axis=0))
+    expected = KMeans(5, init="random", n_init=10, random_state=42).fit(blobs)
+    assert metric(voronoi, "Inertia") == f"{expected.inertia_:.2f}"
+    assert "the chapter's settings" in voronoi.caption[0].value
+    voronoi.slider(key="vor_k").set_value(4).run()
+    assert not any("the chapter's settings" in c.value for c in voronoi.caption)
+
+
+def test_voronoi_map_has_a_trace_per_cluster_the_regions_and_new_points(voronoi, blobs):
+    voronoi.slider(key="vor_k").set_value(3).run()
+    spec = chart(voronoi, "vor_map")
+    clusters = traces(spec, "cluster ")
+    assert [t["name"] for t in clusters] == ["cluster 0", "cluster 1", "cluster 2"]
+    assert sum(len(decode(t["x"])) for t in clusters) == len(blobs)
+    assert len(decode(traces(spec, "centroids")[0]["x"])) == 3
+    regions = decode(traces(spec, "regions")[0]["z"])
+    assert set(np.unique(regions)) == {0, 1, 2}
+    assert len(decode(traces(spec, "new instances")[0]["x"])) == len(X_NEW)
+
+
+def test_voronoi_table_shows_predict_and_transform_of_the_library(voronoi, blobs):
+    model = KMeans(5, init="random", n_init=10, random_state=42).fit(blobs)
+    table = voronoi.dataframe[1].value
+    assert table["cluster (predict)"].tolist() == model.predict(X_NEW).tolist()
+    distances = table[[f"distance to {j}" for j in range(5)]].to_numpy()
+    assert np.allclose(distances, model.transform(X_NEW).round(2))
+    # The chapter: the first new instance is about 0.33 from its nearest centroid.
+    assert distances[0].min() == pytest.approx(0.33)
+
+
+@pytest.mark.parametrize(
+    ("key", "value"),
+    [("vor_data", "moons"), ("vor_init", "k-means++"), ("vor_n_init", 3), ("vor_seed", 7)],
+)
+def test_voronoi_each_scenario_widget_refits_with_the_library(voronoi, key, value):
+    settings = {"vor_data": "five blobs", "vor_init": "random", "vor_n_init": 10, "vor_seed": 42}
+    settings[key] = value
+    widget = voronoi.number_input(key=key) if key == "vor_seed" else voronoi.selectbox(key=key)
+    widget.set_value(value).run()
+    assert not voronoi.exception
+    X = make_chapter_moons()[0] if settings["vor_data"] == "moons" else make_five_blobs()[0]
+    expected = KMeans(
+        5,
+        init=settings["vor_init"],
+        n_init=settings["vor_n_init"],
+        random_state=settings["vor_seed"],
+    ).fit(X)
+    assert metric(voronoi, "Inertia") == f"{expected.inertia_:.2f}"
+
+
+def test_voronoi_elbow_and_silhouette_curves_match_the_library(voronoi, blobs):
+    elbow = decode(chart(voronoi, "vor_elbow")["data"][0]["y"])
+    expected = [
+        KMeans(k, init="random", n_init=10, random_state=42).fit(blobs).inertia_
+        for k in range(1, 11)
+    ]
+    assert np.allclose(elbow, expected)
+    silhouette = chart(voronoi, "vor_silhouette")["data"][0]
+    assert decode(silhouette["x"]).tolist() == list(range(2, 11))
+    for k in (2, 5):  # the oracle is scikit-learn's silhouette score
+        labels = KMeans(k, init="random", n_init=10, random_state=42).fit(blobs).labels_
+        assert decode(silhouette["y"])[k - 2] == pytest.approx(
+            sklearn_silhouette_score(blobs, labels)
+        )
+
+
+def test_voronoi_silhouette_diagram_has_a_knife_per_cluster(voronoi):
+    voronoi.slider(key="vor_k").set_value(4).run()
+    assert len(traces(chart(voronoi, "vor_diagram"), "cluster ")) == 4
+
+
+def test_voronoi_with_one_cluster_explains_why_there_is_no_silhouette(voronoi):
+    voronoi.slider(key="vor_k").set_value(1).run()
+    assert not voronoi.exception
+    assert "at least two clusters" in voronoi.info[0].value
+
+
+def test_voronoi_failure_case_shows_kmeans_beside_the_true_groups(voronoi):
+    spec = chart(voronoi, "vor_failure")
+    assert len(traces(spec, "cluster ")) == 6  # three k-means clusters + three true groups
+    titles = [a["text"] for a in spec["layout"]["annotations"]]
+    assert titles[0].startswith("k-means' clusters") and titles[1].startswith("the true groups")
+
+
+def test_voronoi_incomplete_new_point_is_reported_and_kept(voronoi):
+    edited = pd.DataFrame({"x1": [0.0, 1.0, np.nan], "x2": [2.0, np.nan, 1.0]})
+    voronoi.session_state["vor_new_points_saved"] = edited
+    voronoi.run()
+    assert not voronoi.exception
+    assert "Row(s) 1, 2" in voronoi.error[0].value
+    assert len(voronoi.dataframe[1].value) == 1
+    assert voronoi.session_state["vor_new_points_saved"].shape == (3, 2)
+
+
+def test_voronoi_settings_survive_switching_pages(voronoi):
+    voronoi.slider(key="vor_k").set_value(3).run()
+    voronoi.switch_page(STEPS).run()
+    voronoi.switch_page(VORONOI).run()
+    assert voronoi.slider(key="vor_k").value == 3
+
+
+# --- page "k-means step by step" ---------------------------------------------
+
+
+def library_states(X, k=5, method="random", seed=42):
+    return list(lloyd_steps(X, init_centroids(X, k, method=method, random_state=seed)))
+
+
+def test_steps_start_before_any_assignment(steps, blobs):
+    assert metric(steps, "Inertia after half-step 0 of") == "—"
+    spec = chart(steps, "steps_map")
+    assert spec["data"][0]["marker"]["color"] == "#A0A0A0"  # unassigned points are grey
+    centroids = traces(spec, "centroids")[0]
+    start = init_centroids(blobs, 5, method="random", random_state=42)
+    assert np.allclose(decode(centroids["x"]), start[:, 0])
+
+
+def test_steps_forward_three_half_steps_shows_the_librarys_inertia(steps, blobs):
+    states = library_states(blobs)
+    seen = []
+    for _ in range(3):
+        steps.button(key="steps_forward").click().run()
+        seen.append(metric(steps, "Inertia after"))
+    assert seen == [f"{states[i].inertia:.2f}" for i in (1, 2, 3)]
+    assert steps.metric[0].label == f"Inertia after half-step 3 of {len(states) - 1}"
+    steps.button(key="steps_back").click().run()
+    assert metric(steps, "Inertia after") == f"{states[2].inertia:.2f}"
+
+
+def test_steps_figure_rings_the_points_that_changed_cluster(steps, blobs):
+    states = library_states(blobs)
+    for _ in range(3):  # assign, update, assign
+        steps.button(key="steps_forward").click().run()
+    ringed = traces(chart(steps, "steps_map"), "just changed cluster")[0]
+    changed = states[3].labels != states[1].labels
+    assert changed.any()
+    assert np.allclose(decode(ringed["x"]), blobs[changed, 0])
+
+
+def test_steps_figure_has_a_frame_per_remaining_half_step(steps, blobs):
+    states = library_states(blobs)
+    spec = chart(steps, "steps_map")
+    assert len(spec["frames"]) == len(states) - 1
+    assert len(traces(spec, "cluster ")) == 5  # a legend entry per cluster
+    steps.button(key="steps_forward").click().run()
+    assert len(chart(steps, "steps_map")["frames"]) == len(states) - 2
+
+
+def test_steps_end_and_reset(steps, blobs):
+    states = library_states(blobs)
+    steps.button(key="steps_end").click().run()
+    assert metric(steps, "Inertia after") == f"{states[-1].inertia:.2f}"
+    assert "Converged" in steps.success[0].value
+    steps.button(key="steps_reset").click().run()
+    assert metric(steps, "Inertia after") == "—"
+
+
+def test_steps_changing_the_scenario_restarts_from_the_first_half_step(steps, blobs):
+    steps.button(key="steps_forward").click().run()
+    steps.slider(key="steps_k").set_value(3).run()
+    assert steps.metric[0].label.startswith("Inertia after half-step 0 of")
+    for key, value in (("steps_data", "moons"), ("steps_init", "k-means++")):
+        steps.selectbox(key=key).set_value(value).run()
+        assert not steps.exception
+    steps.number_input(key="steps_seed").set_value(3).run()
+    steps.button(key="steps_end").click().run()
+    moons = make_chapter_moons()[0]
+    final = library_states(moons, k=3, method="k-means++", seed=3)[-1]
+    assert metric(steps, "Inertia after") == f"{final.inertia:.2f}"
+
+
+def test_unlucky_seed_ends_in_a_much_worse_local_optimum(steps, blobs):
+    steps.selectbox(key="steps_init").set_value("unlucky seed").run()
+    assert steps.slider(key="steps_k").disabled
+    steps.button(key="steps_end").click().run()
+    unlucky = float(metric(steps, "Inertia after"))
+    best = KMeans(5, init="random", n_init=10, random_state=42).fit(blobs).inertia_
+    assert unlucky > 2 * best
+    # The three tight blobs on the left share one cluster.
+    final = library_states(blobs, seed=25)[-1]
+    true_blobs = make_five_blobs()[1]
+    assert len(np.unique(final.labels[np.isin(true_blobs, [2, 3, 4])])) == 1
+
+
+def test_restarts_keep_the_run_kmeans_n_init_keeps(steps, blobs):
+    steps.slider(key="steps_runs").set_value(5).run()
+    spec = chart(steps, "steps_restarts")
+    titles = [a["text"] for a in spec["layout"]["annotations"]]
+    assert len(titles) == 5
+    kept = [t for t in titles if t.startswith("★ kept")]
+    assert len(kept) == 1
+    expected = KMeans(5, init="random", n_init=5, random_state=42).fit(blobs).inertia_
+    assert kept[0].endswith(f"inertia {expected:.1f}")
+
+
+@pytest.mark.parametrize("page, prefix", [(VORONOI, "vor_"), (STEPS, "steps_")])
+def test_each_page_opens_from_a_shared_link(app_at, page, prefix):
+    app = app_at().run()
+    app.query_params = {f"{prefix}k": "3", f"{prefix}seed": "7"}
+    app.switch_page(page).run()
+    assert app.slider(key=f"{prefix}k").value == 3
+    assert app.number_input(key=f"{prefix}seed").value == 7

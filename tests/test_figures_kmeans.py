@@ -1,0 +1,157 @@
+"""Unit tests of the k-means figure builders: pure functions, checked without a server."""
+
+from types import SimpleNamespace
+
+import numpy as np
+import pytest
+from figures.kmeans import (
+    changed_points,
+    failure_figure,
+    inertia_steps_figure,
+    lloyd_figure,
+    partition_inertia,
+    restarts_figure,
+    score_by_k_figure,
+    silhouette_diagram,
+    trail_xy,
+    voronoi_figure,
+)
+from figures.palette import NOISE_GREY, PALETTE
+from sklearn.cluster import KMeans as SklearnKMeans
+
+from clustering.kmeans import KMeans, init_centroids, lloyd_steps
+
+
+@pytest.fixture(scope="module")
+def three_blobs():
+    rng = np.random.default_rng(0)
+    centers = np.array([[0.0, 0.0], [5.0, 0.0], [0.0, 5.0]])
+    X = np.concatenate([c + rng.normal(scale=0.5, size=(50, 2)) for c in centers])
+    return X, np.repeat([0, 1, 2], 50)
+
+
+@pytest.fixture(scope="module")
+def model(three_blobs):
+    return KMeans(3, n_init=3, random_state=0).fit(three_blobs[0])
+
+
+@pytest.fixture(scope="module")
+def states(three_blobs):
+    X = three_blobs[0]
+    return list(lloyd_steps(X, init_centroids(X, 3, method="random", random_state=2)))
+
+
+def by_name(fig, prefix):
+    return [t for t in fig.data if (t.name or "").startswith(prefix)]
+
+
+def test_voronoi_regions_are_the_models_predictions(three_blobs, model):
+    X, _ = three_blobs
+    fig = voronoi_figure(X, model)
+    regions = by_name(fig, "regions")[0]
+    grid = np.array([[x, y] for y in regions.y for x in regions.x])
+    assert np.array_equal(np.asarray(regions.z).ravel(), model.predict(grid))
+
+
+def test_voronoi_points_are_split_by_cluster_with_the_palette(three_blobs, model):
+    X, _ = three_blobs
+    clusters = by_name(voronoi_figure(X, model), "cluster ")
+    assert [t.marker.color for t in clusters] == list(PALETTE[:3])
+    for label, trace in enumerate(clusters):
+        assert np.array_equal(trace.x, X[model.labels_ == label, 0])
+
+
+def test_voronoi_shows_new_points_only_when_given(three_blobs, model):
+    X, _ = three_blobs
+    assert not by_name(voronoi_figure(X, model), "new instances")
+    new = np.array([[1.0, 1.0], [9.0, 9.0]])
+    trace = by_name(voronoi_figure(X, model, new), "new instances")[0]
+    assert np.array_equal(trace.x, new[:, 0])
+    regions = by_name(voronoi_figure(X, model, new), "regions")[0]
+    assert regions.x[-1] > 9.0  # the map grows to include the new points
+
+
+def test_score_by_k_rings_the_current_k():
+    fig = score_by_k_figure([1, 2, 3], [9.0, 4.0, 3.0], current_k=2, y_title="inertia")
+    ring = by_name(fig, "k = 2")[0]
+    assert list(ring.x) == [2] and list(ring.y) == [4.0]
+
+
+def test_silhouette_diagram_has_one_sorted_knife_per_cluster():
+    coefficients = np.array([0.2, 0.9, 0.5, 0.1, 0.7])
+    labels = np.array([0, 0, 0, 1, 1])
+    fig = silhouette_diagram(coefficients, labels, score=0.48)
+    knives = by_name(fig, "cluster ")
+    assert len(knives) == 2
+    assert list(knives[0].x[1:-1]) == [0.9, 0.5, 0.2]
+    assert fig.layout.shapes[0].x0 == 0.48
+
+
+def test_partition_inertia_equals_kmeans_inertia_for_its_own_labels(three_blobs):
+    X, _ = three_blobs
+    oracle = SklearnKMeans(3, n_init=3, random_state=0).fit(X)
+    assert partition_inertia(X, oracle.labels_) == pytest.approx(oracle.inertia_)
+
+
+def test_failure_figure_titles_carry_both_inertias(three_blobs, model):
+    X, y = three_blobs
+    fig = failure_figure(X, y, model)
+    titles = [a.text for a in fig.layout.annotations]
+    assert f"{model.inertia_:.1f}" in titles[0]
+    assert f"{partition_inertia(X, y):.1f}" in titles[1]
+
+
+def test_first_assignment_rings_no_point_later_ones_ring_the_changes(states):
+    assert not changed_points(states, 0).any()
+    assert not changed_points(states, 1).any()
+    assert not changed_points(states, 2).any()  # an update moves centroids, not labels
+    expected = states[3].labels != states[1].labels
+    assert expected.any()  # this start does move some points at the second assignment
+    assert np.array_equal(changed_points(states, 3), expected)
+
+
+def test_trails_follow_every_centroid_through_the_half_steps(states):
+    xs, ys = trail_xy(states, 2)
+    per_centroid = 3 + 1  # three states, then a gap
+    assert len(xs) == 3 * per_centroid
+    assert np.isnan(xs[3]) and np.isnan(ys[3])
+    assert xs[per_centroid] == states[0].centers[1, 0]
+    assert ys[per_centroid + 2] == states[2].centers[1, 1]
+
+
+def test_lloyd_figure_greys_unassigned_points_then_colours_by_label(three_blobs, states):
+    X, _ = three_blobs
+    assert lloyd_figure(X, states, 0).data[0].marker.color == NOISE_GREY
+    marker = lloyd_figure(X, states, 1).data[0].marker
+    assert np.array_equal(marker.color, states[1].labels)
+    assert marker.cmin == -1.5 and marker.cmax == 2.5
+
+
+def test_lloyd_figure_frames_play_the_remaining_half_steps(three_blobs, states):
+    X, _ = three_blobs
+    fig = lloyd_figure(X, states, 1)
+    assert [f.name for f in fig.frames] == [str(i) for i in range(2, len(states))]
+    last = fig.frames[-1].data[3]  # the centroids' trace
+    assert np.allclose(last.x, states[-1].centers[:, 0])
+    assert fig.layout.updatemenus[0].buttons[0].label == "Play the rest"
+    assert not lloyd_figure(X, states, len(states) - 1).frames
+
+
+def test_inertia_steps_skips_the_start_and_stops_at_the_position(states):
+    fig = inertia_steps_figure(states, 3)
+    assert list(fig.data[0].x) == [1, 2, 3]
+    assert list(fig.data[0].y) == [states[i].inertia for i in (1, 2, 3)]
+
+
+def test_restarts_figure_marks_only_the_best_run(three_blobs):
+    X, _ = three_blobs
+    runs = [
+        SimpleNamespace(
+            labels_=np.zeros(len(X), dtype=int),
+            cluster_centers_=np.zeros((1, 2)),
+            inertia_=inertia,
+        )
+        for inertia in (5.0, 2.0, 7.0)
+    ]
+    titles = [a.text for a in restarts_figure(X, runs, best=1).layout.annotations]
+    assert [t.startswith("★ kept") for t in titles] == [False, True, False]
