@@ -38,17 +38,16 @@ from __future__ import annotations
 import math
 import warnings
 from dataclasses import dataclass
-from functools import cache, reduce
+from functools import reduce
 from typing import NamedTuple
 
 import numpy as np
 from sklearn.base import BaseEstimator, DensityMixin
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.utils.validation import check_is_fitted
-from threadpoolctl import ThreadpoolController
 
 from clustering._validation import check_data, check_in_range, check_one_of, check_random_state
-from clustering.kmeans import KMeans, init_centroids
+from clustering.kmeans import KMeans, blas_threads_for, init_centroids
 
 __all__ = [
     "COVARIANCE_TYPES",
@@ -67,21 +66,6 @@ SINGULAR_COVARIANCE_MESSAGE = (
     "definite (for instance a component sits on a single point or on a line). "
     "Use fewer components, raise reg_covar, or scale the data."
 )
-
-
-@cache
-def _thread_pools() -> ThreadpoolController:
-    return ThreadpoolController()
-
-
-def one_thread():
-    """A context in which BLAS uses one thread.
-
-    The matrix products of EM on low-dimensional data are thin (a few columns),
-    so starting threads costs more than it saves: measured here, one thread
-    fits and scores several times faster on 2 cores than the default.
-    """
-    return _thread_pools().limit(limits=1)
 
 
 class MixtureParameters(NamedTuple):
@@ -447,7 +431,8 @@ class GaussianMixture(DensityMixin, BaseEstimator):
             )
         random_state = check_random_state(self.random_state)
         best = None
-        with one_thread():
+        # Thin matrix products: threads cost more than they save on small data.
+        with blas_threads_for(X.shape, self.n_components):
             for _ in range(self.n_init):
                 params, lower_bounds, converged = self._run_em(
                     X, self._initial_parameters(X, random_state)
@@ -493,7 +478,7 @@ class GaussianMixture(DensityMixin, BaseEstimator):
     def _weighted_log_densities(self, X) -> np.ndarray:
         params = self._parameters()
         X = check_data(self, X, reset=False)
-        with one_thread():
+        with blas_threads_for(X.shape, self.n_components):
             log_densities = log_gaussian_densities(
                 X, params.means, params.precisions_cholesky, self.covariance_type
             )
@@ -518,7 +503,7 @@ class GaussianMixture(DensityMixin, BaseEstimator):
         """Soft clustering: the probability that each component made each point."""
         params = self._parameters()
         X = check_data(self, X, reset=False)
-        with one_thread():
+        with blas_threads_for(X.shape, self.n_components):
             _, log_resp = log_responsibilities(X, params, self.covariance_type)
         return np.exp(log_resp)
 
