@@ -18,6 +18,7 @@ from clustering.metrics import silhouette_samples, silhouette_score
 from clustering.mixture import (
     CriterionCurve,
     GaussianMixture,
+    criterion_curve,
     density_anomalies,
     information_criteria,
 )
@@ -28,6 +29,7 @@ __all__: list[str] = [
     "GaussianMixture",
     "KMeans",
     "LloydState",
+    "criterion_curve",
     "density_anomalies",
     "information_criteria",
     "init_centroids",

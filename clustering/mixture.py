@@ -54,6 +54,7 @@ __all__ = [
     "INIT_PARAMS",
     "CriterionCurve",
     "GaussianMixture",
+    "criterion_curve",
     "density_anomalies",
     "information_criteria",
 ]
@@ -621,6 +622,19 @@ class CriterionCurve:
         return int(self.n_components[np.argmin(self.aic)])
 
 
+def criterion_curve(models, X) -> CriterionCurve:
+    """BIC and AIC on ``X`` of mixtures already fitted, one per number of components."""
+    models = tuple(models)
+    if not models:
+        raise ValueError("no models given: fit at least one mixture first.")
+    return CriterionCurve(
+        n_components=np.array([model.n_components for model in models]),
+        bic=np.array([model.bic(X) for model in models]),
+        aic=np.array([model.aic(X) for model in models]),
+        models=models,
+    )
+
+
 def information_criteria(
     X, n_components_range, covariance_type: str = "full", **mixture_params
 ) -> CriterionCurve:
@@ -631,16 +645,10 @@ def information_criteria(
     penalty tends to pick fewer). ``mixture_params`` (``n_init``,
     ``random_state`` ...) go to every :class:`GaussianMixture`.
     """
-    ks = np.array(list(n_components_range), dtype=int)
-    if len(ks) == 0:
+    ks = [int(k) for k in n_components_range]
+    if not ks:
         raise ValueError("n_components_range is empty: give at least one number of components.")
     models = [
-        GaussianMixture(int(k), covariance_type=covariance_type, **mixture_params).fit(X)
-        for k in ks
+        GaussianMixture(k, covariance_type=covariance_type, **mixture_params).fit(X) for k in ks
     ]
-    return CriterionCurve(
-        n_components=ks,
-        bic=np.array([model.bic(X) for model in models]),
-        aic=np.array([model.aic(X) for model in models]),
-        models=tuple(models),
-    )
+    return criterion_curve(models, X)

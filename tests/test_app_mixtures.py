@@ -173,11 +173,13 @@ def test_a_link_with_impossible_values_falls_back_to_the_defaults(app_at):
     assert_page_shows(app, DEFAULTS)
 
 
-def test_a_failed_fit_is_explained_and_the_settings_kept(app_at, monkeypatch):
-    def refuse(*args, **kwargs):
+class RefusingMixture(GaussianMixture):
+    def fit(self, X, y=None):
         raise ValueError("a covariance is not positive definite: raise reg_covar")
 
-    monkeypatch.setattr(clustering, "information_criteria", refuse)
+
+def test_a_failed_fit_is_explained_and_the_settings_kept(app_at, monkeypatch):
+    monkeypatch.setattr(clustering, "GaussianMixture", RefusingMixture)
     app = app_at(PAGE)
     app.query_params = {"gm_k": "5", "gm_seed": "987654"}  # settings no other test fits
     app.run()

@@ -12,7 +12,12 @@ from sklearn.mixture import GaussianMixture as SkGaussianMixture
 from sklearn.utils.estimator_checks import check_estimator
 from threadpoolctl import threadpool_limits
 
-from clustering import GaussianMixture, density_anomalies, information_criteria
+from clustering import (
+    GaussianMixture,
+    criterion_curve,
+    density_anomalies,
+    information_criteria,
+)
 from clustering.datasets import make_ellipsoidal_blobs
 from clustering.mixture import COVARIANCE_TYPES, precision_cholesky
 
@@ -244,6 +249,15 @@ def test_density_anomalies_need_a_percentage(X, percent):
 def test_information_criteria_need_a_range():
     with pytest.raises(ValueError, match="n_components_range is empty"):
         information_criteria(np.zeros((5, 2)), [])
+
+
+def test_criterion_curve_of_fitted_models_needs_one(X):
+    with pytest.raises(ValueError, match="no models given"):
+        criterion_curve([], X)
+    models = [GaussianMixture(k, random_state=0).fit(X) for k in (2, 3)]
+    curve = criterion_curve(models, X)
+    np.testing.assert_array_equal(curve.n_components, [2, 3])
+    assert curve.bic[1] == models[1].bic(X)
 
 
 # ---- bad input ----------------------------------------------------------------------

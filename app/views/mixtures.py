@@ -15,7 +15,7 @@ from figures.mixture import (
 from sklearn.exceptions import ConvergenceWarning
 from state import scenario
 
-from clustering import CriterionCurve, density_anomalies, information_criteria
+from clustering import CriterionCurve, GaussianMixture, criterion_curve, density_anomalies
 from clustering.mixture import COVARIANCE_TYPES
 
 # The chapter's mixture data first; the names are what a shared link carries.
@@ -36,30 +36,33 @@ def load_data(name: str) -> np.ndarray:
     return load_points(name)[0]
 
 
-@st.cache_resource(max_entries=32, show_spinner=False)
-def fit_mixtures(name: str, covariance_type: str, n_init: int, seed: int) -> CriterionCurve:
-    """One mixture per k = 1 … 10 with their BIC and AIC: the k slider then costs no fit.
-
-    A fit that did not converge says so in ``converged_``, shown on the page, so
-    the warning is not repeated.
-    """
+@st.cache_resource(max_entries=256, show_spinner=False)
+def fit_mixture(name: str, covariance_type: str, k: int, n_init: int, seed: int):
+    """The fitted mixture, without ConvergenceWarning: the page shows ``converged_``."""
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)
-        return information_criteria(
-            load_data(name), K_RANGE, covariance_type, n_init=n_init, random_state=seed
-        )
+        return GaussianMixture(
+            k, covariance_type=covariance_type, n_init=n_init, random_state=seed
+        ).fit(load_data(name))
+
+
+@st.cache_resource(max_entries=32, show_spinner=False)
+def criteria(name: str, covariance_type: str, n_init: int, seed: int) -> CriterionCurve:
+    """BIC and AIC for k = 1 … 10; each fit is cached, so the k slider then fits nothing."""
+    models = [fit_mixture(name, covariance_type, k, n_init, seed) for k in K_RANGE]
+    return criterion_curve(models, load_data(name))
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
-def density_grid(name: str, covariance_type: str, n_init: int, seed: int, k: int) -> DensityGrid:
-    model = fit_mixtures(name, covariance_type, n_init, seed).model(k)
+def density_grid(name: str, covariance_type: str, k: int, n_init: int, seed: int) -> DensityGrid:
+    model = fit_mixture(name, covariance_type, k, n_init, seed)
     return evaluate_on_grid(model, load_data(name))
 
 
 @st.cache_resource(max_entries=32, show_spinner=False)
 def bic_aic_figure(name: str, covariance_type: str, n_init: int, seed: int):
     """Plotly figures are not changed by st.plotly_chart, so one can be shared."""
-    return criteria_figure(fit_mixtures(name, covariance_type, n_init, seed))
+    return criteria_figure(criteria(name, covariance_type, n_init, seed))
 
 
 st.title("Gaussian mixtures")
@@ -92,13 +95,13 @@ n_init = controls[3].slider("Starts (n_init)", 1, 20, 10, **scenario("gm_n_init"
 seed = controls[4].number_input("Seed", 0, 2**31 - 1, 42, **scenario("gm_seed"))
 
 X = load_data(data_name)
+scenario_args = (data_name, covariance_type, k, n_init, int(seed))
 try:
-    with st.spinner(f"Fitting mixtures with k = 1 … {K_RANGE[-1]} components by EM…"):
-        curve = fit_mixtures(data_name, covariance_type, n_init, int(seed))
+    with st.spinner("Fitting the mixture by EM…"):
+        model = fit_mixture(*scenario_args)
 except ValueError as error:
     st.error(f"The mixture could not be fitted: {error}")
     st.stop()
-model = curve.model(k)
 
 figure_column, side_column = st.columns([2, 1])
 with side_column:
@@ -127,7 +130,7 @@ with side_column:
             f"EM did not converge within {model.max_iter} iterations for the best start: "
             "the parameters shown are where it stopped."
         )
-    if (data_name, covariance_type, k, n_init, int(seed)) == CHAPTER_SETTINGS and np.allclose(
+    if scenario_args == CHAPTER_SETTINGS and np.allclose(
         np.sort(model.weights_), np.sort(CHAPTER_WEIGHTS), atol=0.005
     ):
         weights = ", ".join(f"{weight:.2f}" for weight in model.weights_)
@@ -148,7 +151,7 @@ with figure_column:
         density_figure(
             model,
             X,
-            grid=density_grid(data_name, covariance_type, n_init, int(seed), k),
+            grid=density_grid(*scenario_args),
             anomalies=is_anomaly,
             samples=samples,
         ),
@@ -190,11 +193,14 @@ with table_column:
 
 with criteria_column:
     st.subheader("How many components? BIC and AIC")
-    st.plotly_chart(
-        bic_aic_figure(data_name, covariance_type, n_init, int(seed)),
-        key="gm_criteria",
-        config={"displaylogo": False},
-    )
+    try:
+        with st.spinner(f"Fitting k = 1 … {K_RANGE[-1]} ({covariance_type} covariances)…"):
+            curve = criteria(data_name, covariance_type, n_init, int(seed))
+            figure = bic_aic_figure(data_name, covariance_type, n_init, int(seed))
+    except ValueError as error:
+        st.error(f"Some of the mixtures for k = 1 … {K_RANGE[-1]} could not be fitted: {error}")
+        st.stop()
+    st.plotly_chart(figure, key="gm_criteria", config={"displaylogo": False})
     st.markdown(
         "Both criteria start from the misfit −2 · log-likelihood and add a charge per free "
         "parameter: AIC adds 2, BIC adds log n, so BIC prefers simpler models. "
