@@ -13,9 +13,29 @@ from clustering.datasets import (
     make_ellipsoidal_blobs,
     make_five_blobs,
 )
-from clustering.dbscan import DBSCAN, NeighborsVoteClassifier, classifier_from_dbscan, k_distances
-from clustering.kmeans import KMeans, LloydState, init_centroids, lloyd_steps
-from clustering.metrics import silhouette_samples, silhouette_score
+from clustering.dbscan import (
+    DBSCAN,
+    NeighborsVoteClassifier,
+    classifier_from_dbscan,
+    k_distances,
+)
+from clustering.kmeans import (
+    KMeans,
+    LloydState,
+    init_centroids,
+    lloyd_steps,
+)
+from clustering.metrics import (
+    silhouette_samples,
+    silhouette_score,
+)
+from clustering.mixture import (
+    CriterionCurve,
+    GaussianMixture,
+    criterion_curve,
+    density_anomalies,
+    information_criteria,
+)
 from clustering.semi_supervised import (
     least_confident,
     partial_propagation_mask,
@@ -27,11 +47,16 @@ from clustering.semi_supervised import (
 
 __all__: list[str] = [
     "DBSCAN",
+    "CriterionCurve",
     "DigitsSplit",
+    "GaussianMixture",
     "KMeans",
     "LloydState",
     "NeighborsVoteClassifier",
     "classifier_from_dbscan",
+    "criterion_curve",
+    "density_anomalies",
+    "information_criteria",
     "init_centroids",
     "k_distances",
     "least_confident",

@@ -1,0 +1,214 @@
+"""Gaussian mixtures: EM's density contours, soft assignments, anomalies and the choice of k."""
+
+import warnings
+
+import numpy as np
+import streamlit as st
+from data import load_points
+from figures.mixture import (
+    DensityGrid,
+    criteria_figure,
+    density_figure,
+    evaluate_on_grid,
+    parameter_rows,
+)
+from sklearn.exceptions import ConvergenceWarning
+from state import scenario
+
+from clustering import CriterionCurve, GaussianMixture, criterion_curve, density_anomalies
+from clustering.mixture import COVARIANCE_TYPES
+
+# The chapter's mixture data first; the names are what a shared link carries.
+DATA_NAMES = ("ellipsoidal blobs", "moons", "five blobs")
+COVARIANCE_HELP = {
+    "full": "each component its own ellipse, any shape and orientation",
+    "tied": "one ellipse shape shared by all components",
+    "diag": "ellipses aligned with the axes",
+    "spherical": "circles, each of its own size",
+}
+CHAPTER_SETTINGS = ("ellipsoidal blobs", "full", 3, 10, 42)
+CHAPTER_WEIGHTS = (0.39025715, 0.40007391, 0.20966893)
+CHAPTER_ITERATIONS = 4
+K_RANGE = range(1, 11)
+
+
+def load_data(name: str) -> np.ndarray:
+    return load_points(name)[0]
+
+
+@st.cache_resource(max_entries=256, show_spinner=False)
+def fit_mixture(name: str, covariance_type: str, k: int, n_init: int, seed: int):
+    """The fitted mixture, without ConvergenceWarning: the page shows ``converged_``."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        return GaussianMixture(
+            k, covariance_type=covariance_type, n_init=n_init, random_state=seed
+        ).fit(load_data(name))
+
+
+@st.cache_resource(max_entries=32, show_spinner=False)
+def criteria(name: str, covariance_type: str, n_init: int, seed: int) -> CriterionCurve:
+    """BIC and AIC for k = 1 … 10; each fit is cached, so the k slider then fits nothing."""
+    models = [fit_mixture(name, covariance_type, k, n_init, seed) for k in K_RANGE]
+    return criterion_curve(models, load_data(name))
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def density_grid(name: str, covariance_type: str, k: int, n_init: int, seed: int) -> DensityGrid:
+    model = fit_mixture(name, covariance_type, k, n_init, seed)
+    return evaluate_on_grid(model, load_data(name))
+
+
+@st.cache_resource(max_entries=32, show_spinner=False)
+def bic_aic_figure(name: str, covariance_type: str, n_init: int, seed: int):
+    """Plotly figures are not changed by st.plotly_chart, so one can be shared."""
+    return criteria_figure(criteria(name, covariance_type, n_init, seed))
+
+
+st.title("Gaussian mixtures")
+st.markdown(
+    "A Gaussian mixture imagines that each point was made by picking one of k Gaussians "
+    "(component j with probability equal to its *weight*) and drawing the point from it. "
+    "EM recovers the weights, means and covariances: the E-step gives every point its "
+    "*responsibilities* (the probability that each component made it), the M-step refits "
+    "each Gaussian to all points weighted by those responsibilities, until the "
+    "log-likelihood stops rising."
+)
+
+controls = st.columns([1.6, 2.2, 1.2, 1.2, 0.8])
+data_name = controls[0].selectbox(
+    "Data set",
+    DATA_NAMES,
+    help="The ellipsoidal blobs are the chapter's: three blobs of different shapes, "
+    "sizes and densities.",
+    **scenario("gm_data"),
+)
+covariance_type = controls[1].radio(
+    "Covariance type",
+    COVARIANCE_TYPES,
+    horizontal=True,
+    help="; ".join(f"{name}: {text}" for name, text in COVARIANCE_HELP.items()),
+    **scenario("gm_cov"),
+)
+k = controls[2].slider("Components k", K_RANGE[0], K_RANGE[-1], 3, **scenario("gm_k"))
+n_init = controls[3].slider("Starts (n_init)", 1, 20, 10, **scenario("gm_n_init"))
+seed = controls[4].number_input("Seed", 0, 2**31 - 1, 42, **scenario("gm_seed"))
+
+X = load_data(data_name)
+scenario_args = (data_name, covariance_type, k, n_init, int(seed))
+try:
+    with st.spinner("Fitting the mixture by EM…"):
+        model = fit_mixture(*scenario_args)
+except ValueError as error:
+    st.error(f"The mixture could not be fitted: {error}")
+    st.stop()
+
+figure_column, side_column = st.columns([2, 1])
+with side_column:
+    percent = st.slider(
+        "Anomalies: lowest-density percentile",
+        0.0,
+        10.0,
+        2.0,
+        step=0.5,
+        format="%.1f%%",
+        **scenario("gm_anomaly_pct"),
+    )
+    n_new = st.slider(
+        "Sample new points from the model", 0, 1000, 0, step=10, **scenario("gm_n_new")
+    )
+    is_anomaly, threshold = density_anomalies(model, X, percent)
+    samples = model.sample(n_new) if n_new else None
+
+    top, bottom = st.columns(2), st.columns(2)
+    top[0].metric("Converged", "yes" if model.converged_ else "no")
+    top[1].metric("EM iterations", model.n_iter_)
+    bottom[0].metric("Free parameters", model.n_parameters())
+    bottom[1].metric("Anomalies", int(is_anomaly.sum()))
+    if not model.converged_:
+        st.warning(
+            f"EM did not converge within {model.max_iter} iterations for the best start: "
+            "the parameters shown are where it stopped."
+        )
+    if scenario_args == CHAPTER_SETTINGS and np.allclose(
+        np.sort(model.weights_), np.sort(CHAPTER_WEIGHTS), atol=0.005
+    ):
+        weights = ", ".join(f"{weight:.2f}" for weight in model.weights_)
+        st.info(
+            f"These are the chapter's settings, and the fit is the chapter's: weights "
+            f"{weights} (the chapter's 0.39, 0.40 and 0.21, in another order; the blobs "
+            f"were drawn in proportions 0.4, 0.4 and 0.2), {model.n_iter_} EM iterations "
+            f"(the chapter: {CHAPTER_ITERATIONS})."
+        )
+    st.markdown(
+        f"**Anomalies** (red stars) are the {percent:g}% of points in the least dense "
+        f"regions: log density below {threshold:.2f}. Raise the percentile to catch more "
+        "outliers at the price of more false alarms."
+    )
+
+with figure_column:
+    st.plotly_chart(
+        density_figure(
+            model,
+            X,
+            grid=density_grid(*scenario_args),
+            anomalies=is_anomaly,
+            samples=samples,
+        ),
+        key="gm_density",
+        config={"displaylogo": False},
+    )
+    st.markdown(
+        "The shading is the mixture's **−log density** on a log scale: dark is dense. "
+        "Dashed lines are the **decision boundaries**, where the most likely component "
+        "changes; black crosses are the **means**. Hover over a point to see its "
+        "`predict_proba`: near a boundary a point is shared between components (soft "
+        "clustering)."
+        + (
+            f" Diamonds are {n_new} points **sampled** from the model, grouped by the "
+            "component that made them as the weights say."
+            if n_new
+            else ""
+        )
+    )
+
+table_column, criteria_column = st.columns(2)
+with table_column:
+    st.subheader("What EM learned")
+    st.dataframe(
+        parameter_rows(model),
+        hide_index=True,
+        column_config={
+            name: st.column_config.NumberColumn(format="%.3f")
+            for name in ("weight", "mean x₁", "mean x₂", "var x₁", "cov x₁x₂", "var x₂")
+        },
+        key="gm_parameters",
+    )
+    st.markdown(
+        f"Covariance type **{covariance_type}**: {COVARIANCE_HELP[covariance_type]}. "
+        f"Mean log-likelihood per point (`lower_bound_`): {model.lower_bound_:.4f}. "
+        "Switch the type and watch the covariance columns: 'tied' repeats one matrix, "
+        "'diag' zeroes the covariance, 'spherical' also makes both variances equal."
+    )
+
+with criteria_column:
+    st.subheader("How many components? BIC and AIC")
+    try:
+        with st.spinner(f"Fitting k = 1 … {K_RANGE[-1]} ({covariance_type} covariances)…"):
+            curve = criteria(data_name, covariance_type, n_init, int(seed))
+            figure = bic_aic_figure(data_name, covariance_type, n_init, int(seed))
+    except ValueError as error:
+        st.error(f"Some of the mixtures for k = 1 … {K_RANGE[-1]} could not be fitted: {error}")
+        st.stop()
+    st.plotly_chart(figure, key="gm_criteria", config={"displaylogo": False})
+    st.markdown(
+        "Both criteria start from the misfit −2 · log-likelihood and add a charge per free "
+        "parameter: AIC adds 2, BIC adds log n, so BIC prefers simpler models. "
+        f"Here the lowest BIC is at **k = {curve.best_bic}** and the lowest AIC at "
+        f"**k = {curve.best_aic}**"
+        + (
+            ", the three blobs the chapter's data were drawn from."
+            if data_name == "ellipsoidal blobs" and curve.best_bic == curve.best_aic == 3
+            else "."
+        )
+    )

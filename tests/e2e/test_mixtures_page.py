@@ -1,0 +1,52 @@
+"""The Gaussian-mixtures page in a real browser: switching covariance type refits the model."""
+
+import time
+
+import pytest
+
+pytestmark = pytest.mark.e2e
+
+COLUMNS = 7  # component, weight, mean x₁, mean x₂, var x₁, cov x₁x₂, var x₂
+TABLE_TIMEOUT = 20.0
+
+
+def parameter_table(app) -> list[list[float]]:
+    """The parameters table as the browser has it (the grid's accessible cells)."""
+    cells = app.page.get_by_test_id("stDataFrame").locator("table td").all_inner_texts()
+    values = [float(cell) for cell in cells]
+    return [values[i : i + COLUMNS] for i in range(0, len(values), COLUMNS)]
+
+
+def table_once(app, ready) -> list[list[float]]:
+    """The parameters table, as soon as ``ready(table)`` holds.
+
+    The data grid draws its cells a moment after the script run ends, so the
+    table is read again until it is there (or the time is up).
+    """
+    deadline = time.monotonic() + TABLE_TIMEOUT
+    table = parameter_table(app)
+    while not ready(table) and time.monotonic() < deadline:
+        time.sleep(0.2)
+        table = parameter_table(app)
+    return table
+
+
+def test_switching_the_covariance_type_changes_the_parameters(app):
+    app.open("mixtures")
+    assert not app.has_exception()
+    main = app.page.get_by_test_id("stMain")
+    assert "chapter's settings" in main.inner_text()
+    full = table_once(app, lambda table: len(table) == 3)
+    assert len(full) == 3
+    assert sorted(round(row[1], 2) for row in full) == [0.21, 0.39, 0.40]  # the chapter's weights
+
+    main.get_by_test_id("stRadio").get_by_text("spherical", exact=True).click()
+    app.wait_idle()
+    app.screenshot("mixtures-spherical")
+    assert not app.has_exception()
+    spherical = table_once(app, lambda table: len(table) == 3 and table != full)
+    assert spherical != full
+    for row in spherical:
+        assert row[4] == row[6]  # one variance per component
+        assert row[5] == 0.0  # no covariance between the features
+    assert "gm_cov=spherical" in app.page.url
