@@ -6,4 +6,18 @@ interface (``fit``, ``predict``, ``labels_`` ...) is scikit-learn's, so code
 written for ``sklearn.cluster`` runs unchanged.
 """
 
-__all__: list[str] = []
+from clustering.datasets import (
+    DigitsSplit,
+    load_digits_split,
+    make_chapter_moons,
+    make_ellipsoidal_blobs,
+    make_five_blobs,
+)
+
+__all__: list[str] = [
+    "DigitsSplit",
+    "load_digits_split",
+    "make_chapter_moons",
+    "make_ellipsoidal_blobs",
+    "make_five_blobs",
+]
