@@ -101,7 +101,7 @@ def test_file_over_the_size_limit_is_refused():
 
 
 def test_non_image_is_refused_with_the_formats_we_take():
-    with pytest.raises(ImageLoadError, match="not an image.*PNG, JPEG, WebP, BMP or TIFF"):
+    with pytest.raises(ImageLoadError, match=r"not an image.*PNG, JPEG, WebP, BMP or TIFF"):
         load_image(b"name,colour\nladybug,red\n")
 
 
