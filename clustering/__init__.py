@@ -13,9 +13,14 @@ from clustering.datasets import (
     make_ellipsoidal_blobs,
     make_five_blobs,
 )
+from clustering.kmeans import KMeans, LloydState, init_centroids, lloyd_steps
 
 __all__: list[str] = [
     "DigitsSplit",
+    "KMeans",
+    "LloydState",
+    "init_centroids",
+    "lloyd_steps",
     "load_digits_split",
     "make_chapter_moons",
     "make_ellipsoidal_blobs",
