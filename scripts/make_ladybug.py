@@ -29,7 +29,7 @@ OUTPUT = Path(__file__).resolve().parent.parent / "assets" / "ladybug.png"
 FLOWER_CENTRE = (330, 250)  # in final pixels
 FLOWER_RADIUS = 150
 LADYBUG_CENTRE = (392, 196)
-LADYBUG_LENGTH = 50  # body length in final pixels, head excluded
+LADYBUG_LENGTH = 52
 LADYBUG_ANGLE = -35.0  # degrees; the head points up and to the right
 
 
