@@ -85,10 +85,11 @@ def test_inertia_curve_covers_every_k_and_marks_the_current_one(page):
 
 def test_scenario_comes_from_the_url(app_at):
     app = app_at(PAGE)
-    app.query_params["seg_picture"] = "flower"
+    app.query_params["seg_picture"] = "Flower"
     app.query_params["seg_k"] = "5"
     app.run()
     assert not app.exception
+    assert app.radio(key="seg_picture").value == "flower"
     assert app.slider(key="seg_k").value == 5
     assert len(palette_bars(app)) == 5
 

@@ -16,11 +16,11 @@ from clustering.images import MAX_FILE_BYTES, MAX_SIDE, ImageLoadError, load_ima
 from clustering.segmentation import colour_table, segment_colours
 
 ASSETS = Path(__file__).resolve().parents[2] / "assets"
-PICTURES = {
-    "ladybug": "Ladybug on a dandelion",
-    "china": "China (scikit-learn sample)",
-    "flower": "Flower (scikit-learn sample)",
-    "upload": "Your own picture",
+PICTURES = {  # value -> (label, which is also its value in a shared link; caption)
+    "ladybug": ("Ladybug", "a dandelion in the grass, drawn for this app"),
+    "china": ("China", "scikit-learn's sample photo"),
+    "flower": ("Flower", "scikit-learn's sample photo"),
+    "upload": ("Upload", "your own picture"),
 }
 K_RANGE = range(1, 17)
 AS_PNG = {"width": "stretch", "output_format": "PNG"}
@@ -75,7 +75,11 @@ st.markdown(
 
 controls = st.columns([3, 3, 1, 1])
 choice = controls[0].radio(
-    "Picture", list(PICTURES), format_func=PICTURES.get, **scenario("seg_picture")
+    "Picture",
+    list(PICTURES),
+    format_func=lambda name: PICTURES[name][0],
+    captions=[caption for _, caption in PICTURES.values()],
+    **scenario("seg_picture"),
 )
 k = controls[1].slider("Number of colours k", 1, 16, 8, **scenario("seg_k"))
 n_init = controls[2].number_input("n_init", 1, 20, 10, **scenario("seg_n_init"))
