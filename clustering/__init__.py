@@ -13,16 +13,32 @@ from clustering.datasets import (
     make_ellipsoidal_blobs,
     make_five_blobs,
 )
+from clustering.images import ImageLoadError, LoadedImage, load_image
 from clustering.kmeans import KMeans, LloydState, init_centroids, lloyd_steps
+from clustering.segmentation import (
+    ColourTable,
+    Segmentation,
+    colour_table,
+    segment_colours,
+    segment_image,
+)
 
 __all__: list[str] = [
+    "ColourTable",
     "DigitsSplit",
+    "ImageLoadError",
     "KMeans",
     "LloydState",
+    "LoadedImage",
+    "Segmentation",
+    "colour_table",
     "init_centroids",
     "lloyd_steps",
     "load_digits_split",
+    "load_image",
     "make_chapter_moons",
     "make_ellipsoidal_blobs",
     "make_five_blobs",
+    "segment_colours",
+    "segment_image",
 ]
