@@ -151,10 +151,17 @@ with palette_column:
     st.caption("Each colour of the palette with its share of the pixels, largest first.")
 
 if highlight is not None:
-    st.image(
+    faded, explained = st.columns(2)
+    faded.image(
         highlight_image(pixels, result.labels, highlight),
         caption=f"Pixels of colour {highlight + 1} as in the original; every other pixel faded.",
         **AS_PNG,
+    )
+    explained.markdown(
+        f"Colour {highlight + 1} covers {result.counts[highlight]:,} pixels "
+        f"({100 * result.counts[highlight] / result.counts.sum():.1f}% of the picture). "
+        "Pixels far apart in the picture share it when their colours are close: k-means "
+        "looks only at colours, never at where a pixel is."
     )
 
 if choice == "ladybug":
