@@ -54,10 +54,11 @@ def picture_table(picture_id: str, _pixels: np.ndarray):
 
 @st.cache_resource(show_spinner=False, max_entries=8)
 def picture_png(picture_id: str, _pixels: np.ndarray) -> bytes:
+    """The picture as PNG bytes, encoded once."""
     return png_bytes(_pixels)
 
 
-@st.cache_resource(show_spinner=False, max_entries=512)
+@st.cache_resource(show_spinner="Clustering the picture's colours...", max_entries=512)
 def segmented(picture_id: str, k: int, n_init: int, seed: int, _table):
     """The segmentation for one k, with its PNG ready to show and to download."""
     result = segment_colours(_table, k, n_init=n_init, random_state=seed)
