@@ -19,6 +19,11 @@ from clustering.dbscan import (
     classifier_from_dbscan,
     k_distances,
 )
+from clustering.images import (
+    ImageLoadError,
+    LoadedImage,
+    load_image,
+)
 from clustering.kmeans import (
     KMeans,
     LloydState,
@@ -36,6 +41,13 @@ from clustering.mixture import (
     density_anomalies,
     information_criteria,
 )
+from clustering.segmentation import (
+    ColourTable,
+    Segmentation,
+    colour_table,
+    segment_colours,
+    segment_image,
+)
 from clustering.semi_supervised import (
     least_confident,
     partial_propagation_mask,
@@ -47,13 +59,18 @@ from clustering.semi_supervised import (
 
 __all__: list[str] = [
     "DBSCAN",
+    "ColourTable",
     "CriterionCurve",
     "DigitsSplit",
     "GaussianMixture",
+    "ImageLoadError",
     "KMeans",
     "LloydState",
+    "LoadedImage",
     "NeighborsVoteClassifier",
+    "Segmentation",
     "classifier_from_dbscan",
+    "colour_table",
     "criterion_curve",
     "density_anomalies",
     "information_criteria",
@@ -62,6 +79,7 @@ __all__: list[str] = [
     "least_confident",
     "lloyd_steps",
     "load_digits_split",
+    "load_image",
     "make_chapter_moons",
     "make_ellipsoidal_blobs",
     "make_five_blobs",
@@ -69,6 +87,8 @@ __all__: list[str] = [
     "propagate_labels",
     "propagation_accuracies",
     "representatives",
+    "segment_colours",
+    "segment_image",
     "silhouette_samples",
     "silhouette_score",
     "training_set_accuracy",
