@@ -1,14 +1,10 @@
 """The app's pages in the chapter's order, with what each one teaches.
 
 ``streamlit_app.py`` builds the navigation from this list and the Home page
-links to it, so a page appears in both places as soon as its file exists in
-``app/views/``: a page not built yet is simply absent.
+links to it, so the two always agree.
 """
 
 from dataclasses import dataclass
-from pathlib import Path
-
-VIEWS = Path(__file__).resolve().parent / "views"
 
 
 @dataclass(frozen=True)
@@ -24,9 +20,6 @@ class PageInfo:
     def path(self) -> str:
         """The page's path relative to ``app/``, as ``st.Page`` and ``st.page_link`` take it."""
         return f"views/{self.file}"
-
-    def exists(self) -> bool:
-        return (VIEWS / self.file).is_file()
 
 
 CHAPTER_PAGES = (
@@ -73,7 +66,3 @@ CHAPTER_PAGES = (
     ),
 )
 
-
-def available_pages() -> list[PageInfo]:
-    """The chapter's pages whose file exists, in the chapter's order."""
-    return [page for page in CHAPTER_PAGES if page.exists()]
