@@ -20,6 +20,10 @@ from collections.abc import Callable, Hashable
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any
 
+import streamlit as st
+
+POLL_SECONDS = 0.25
+
 
 class LatestJobs:
     """Run ``func(*args)`` in one worker thread, remembering results by key.
@@ -63,3 +67,14 @@ def _lower_priority() -> None:
         os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), 10)
     except (AttributeError, OSError):  # other systems: keep the normal priority
         pass
+
+
+@st.fragment(run_every=POLL_SECONDS)
+def rerun_when_done(future: Future) -> None:
+    """Look at ``future`` a few times a second; rerun the whole page once it is done.
+
+    Call it on a run that had to show "computing…": the rerun it triggers then
+    finds the result ready and shows it.
+    """
+    if future.done():
+        st.rerun(scope="app")

@@ -12,6 +12,8 @@ from figures.mixture import (
     evaluate_on_grid,
     parameter_rows,
 )
+from jobs import LatestJobs, rerun_when_done
+from plotly.graph_objects import Figure
 from sklearn.exceptions import ConvergenceWarning
 from state import scenario
 
@@ -46,11 +48,22 @@ def fit_mixture(name: str, covariance_type: str, k: int, n_init: int, seed: int)
         ).fit(load_data(name))
 
 
-@st.cache_resource(max_entries=32, show_spinner=False)
-def criteria(name: str, covariance_type: str, n_init: int, seed: int) -> CriterionCurve:
-    """BIC and AIC for k = 1 … 10; each fit is cached, so the k slider then fits nothing."""
+@st.cache_resource(show_spinner=False)
+def jobs() -> LatestJobs:
+    """The worker that fits the BIC/AIC curve while the page stays responsive."""
+    return LatestJobs()
+
+
+def criteria(
+    name: str, covariance_type: str, n_init: int, seed: int
+) -> tuple[CriterionCurve, Figure]:
+    """BIC and AIC for k = 1 … 10 and their figure; runs in the worker.
+
+    Each fit goes through the page's cache, so the k slider then fits nothing.
+    """
     models = [fit_mixture(name, covariance_type, k, n_init, seed) for k in K_RANGE]
-    return criterion_curve(models, load_data(name))
+    curve = criterion_curve(models, load_data(name))
+    return curve, criteria_figure(curve)
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
@@ -59,10 +72,25 @@ def density_grid(name: str, covariance_type: str, k: int, n_init: int, seed: int
     return evaluate_on_grid(model, load_data(name))
 
 
-@st.cache_resource(max_entries=32, show_spinner=False)
-def bic_aic_figure(name: str, covariance_type: str, n_init: int, seed: int):
-    """Plotly figures are not changed by st.plotly_chart, so one can be shared."""
-    return criteria_figure(criteria(name, covariance_type, n_init, seed))
+def show_criteria(future, data_name: str) -> None:
+    """The BIC/AIC chart from the worker's result, and where each criterion is lowest."""
+    try:
+        curve, figure = future.result()
+    except ValueError as error:
+        st.error(f"Some of the mixtures for k = 1 … {K_RANGE[-1]} could not be fitted: {error}")
+        return
+    st.plotly_chart(figure, key="gm_criteria", config={"displaylogo": False})
+    st.markdown(
+        "Both criteria start from the misfit −2 · log-likelihood and add a charge per free "
+        "parameter: AIC adds 2, BIC adds log n, so BIC prefers simpler models. "
+        f"Here the lowest BIC is at **k = {curve.best_bic}** and the lowest AIC at "
+        f"**k = {curve.best_aic}**"
+        + (
+            ", the three blobs the chapter's data were drawn from."
+            if data_name == "ellipsoidal blobs" and curve.best_bic == curve.best_aic == 3
+            else "."
+        )
+    )
 
 
 st.title("Gaussian mixtures")
@@ -193,22 +221,14 @@ with table_column:
 
 with criteria_column:
     st.subheader("How many components? BIC and AIC")
-    try:
-        with st.spinner(f"Fitting k = 1 … {K_RANGE[-1]} ({covariance_type} covariances)…"):
-            curve = criteria(data_name, covariance_type, n_init, int(seed))
-            figure = bic_aic_figure(data_name, covariance_type, n_init, int(seed))
-    except ValueError as error:
-        st.error(f"Some of the mixtures for k = 1 … {K_RANGE[-1]} could not be fitted: {error}")
-        st.stop()
-    st.plotly_chart(figure, key="gm_criteria", config={"displaylogo": False})
-    st.markdown(
-        "Both criteria start from the misfit −2 · log-likelihood and add a charge per free "
-        "parameter: AIC adds 2, BIC adds log n, so BIC prefers simpler models. "
-        f"Here the lowest BIC is at **k = {curve.best_bic}** and the lowest AIC at "
-        f"**k = {curve.best_aic}**"
-        + (
-            ", the three blobs the chapter's data were drawn from."
-            if data_name == "ellipsoidal blobs" and curve.best_bic == curve.best_aic == 3
-            else "."
+    curve_settings = (data_name, covariance_type, n_init, int(seed))
+    future = jobs().request(curve_settings, criteria, *curve_settings)
+    if future.done():
+        show_criteria(future, data_name)
+    else:
+        st.info(
+            f"Computing… fitting k = 1 … {K_RANGE[-1]} with {covariance_type} covariances "
+            f"and {n_init} starts each. The chart appears here when they are done.",
+            icon="⏳",
         )
-    )
+        rerun_when_done(future)

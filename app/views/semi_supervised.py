@@ -7,7 +7,7 @@ import base64
 import numpy as np
 import streamlit as st
 from figures.digits import accuracy_figure, digit_png, label_check_figure
-from jobs import LatestJobs
+from jobs import LatestJobs, rerun_when_done
 from labelling import LabelBoard, from_url, read_labels_file, to_csv, to_json, to_url
 from sklearn.linear_model import LogisticRegression
 from state import scenario
@@ -143,14 +143,8 @@ def latest(slot, job, func, *args):
     if future.done():
         shown[slot] = future.result()
         return shown[slot], True
-    reload_when_done(future)
+    rerun_when_done(future)
     return shown.get(slot), False
-
-
-@st.fragment(run_every=0.25)
-def reload_when_done(future) -> None:
-    if future.done():
-        st.rerun(scope="app")
 
 
 def scenario_boards(k: int, seed: int) -> tuple[LabelBoard, dict]:
