@@ -39,7 +39,12 @@ def raise_if_failed(app: AppTest, page: str) -> None:
         raise RuntimeError(f"{page} raised: {app.exception[0].message}")
 
 
-def rerun_time(page: str, widget: Callable[[AppTest], Any], values: Sequence[Any]) -> float:
+def rerun_time(
+    page: str,
+    widget: Callable[[AppTest], Any],
+    values: Sequence[Any],
+    prepare: Callable[[AppTest], Any] | None = None,
+) -> float:
     """Median seconds of one rerun of ``page`` after setting a widget to each value in turn.
 
     The first value is the warm-up: it runs untimed, so imports and the data
@@ -55,6 +60,10 @@ def rerun_time(page: str, widget: Callable[[AppTest], Any], values: Sequence[Any
         Finds the widget in the app, e.g. ``lambda app: app.slider(key="vor_k")``.
     values : sequence
         Warm-up value, then at least five values to time.
+    prepare : callable, optional
+        Called with the app before every timed move, untimed: for instance to wait
+        for background work, or to change another widget so that the next
+        move finds nothing cached.
     """
     if len(values) < MIN_TIMED_RERUNS + 1:
         raise ValueError(f"give a warm-up value and at least {MIN_TIMED_RERUNS} to time")
@@ -63,6 +72,9 @@ def rerun_time(page: str, widget: Callable[[AppTest], Any], values: Sequence[Any
     raise_if_failed(app, page)
     times = []
     for value in values[1:]:
+        if prepare is not None:
+            prepare(app)
+            raise_if_failed(app, page)
         element = widget(app).set_value(value)
         start = time.perf_counter()
         element.run()

@@ -1,13 +1,19 @@
 """The Gaussian-mixtures page in a real browser: switching covariance type refits the model."""
 
+import re
 import time
+import warnings
 
 import pytest
+from sklearn.exceptions import ConvergenceWarning
+
+from clustering import information_criteria, make_ellipsoidal_blobs
 
 pytestmark = pytest.mark.e2e
 
 COLUMNS = 7  # component, weight, mean x₁, mean x₂, var x₁, cov x₁x₂, var x₂
 TABLE_TIMEOUT = 20.0
+CURVE_TIMEOUT = 60.0
 
 
 def parameter_table(app) -> list[list[float]]:
@@ -31,6 +37,31 @@ def table_once(app, ready) -> list[list[float]]:
     return table
 
 
+def lowest_criteria(app) -> tuple[int, int]:
+    """The k of the lowest BIC and AIC the page states, once its background curve is in.
+
+    Nobody clicks: the page's poller reruns it when the worker is done.
+    """
+    main = app.page.get_by_test_id("stMain")
+    deadline = time.monotonic() + CURVE_TIMEOUT
+    while time.monotonic() < deadline:
+        text = main.inner_text()
+        found = re.search(r"lowest BIC is at k = (\d+) and the lowest AIC at k = (\d+)", text)
+        if found and "Computing…" not in text:
+            return int(found[1]), int(found[2])
+        time.sleep(0.2)
+    raise AssertionError("the BIC/AIC curve never appeared")
+
+
+def library_lowest(covariance_type: str) -> tuple[int, int]:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        curve = information_criteria(
+            make_ellipsoidal_blobs()[0], range(1, 11), covariance_type, n_init=10, random_state=42
+        )
+    return curve.best_bic, curve.best_aic
+
+
 def test_switching_the_covariance_type_changes_the_parameters(app):
     app.open("mixtures")
     assert not app.has_exception()
@@ -39,6 +70,7 @@ def test_switching_the_covariance_type_changes_the_parameters(app):
     full = table_once(app, lambda table: len(table) == 3)
     assert len(full) == 3
     assert sorted(round(row[1], 2) for row in full) == [0.21, 0.39, 0.40]  # the chapter's weights
+    assert lowest_criteria(app) == library_lowest("full") == (3, 3)
 
     main.get_by_test_id("stRadio").get_by_text("spherical", exact=True).click()
     app.wait_idle()
@@ -50,3 +82,6 @@ def test_switching_the_covariance_type_changes_the_parameters(app):
         assert row[4] == row[6]  # one variance per component
         assert row[5] == 0.0  # no covariance between the features
     assert "gm_cov=spherical" in app.page.url
+    assert lowest_criteria(app) == library_lowest("spherical")
+    app.screenshot("mixtures-spherical-curve")
+    assert app.page.get_by_test_id("stPlotlyChart").count() == 2  # density and BIC/AIC
