@@ -229,6 +229,6 @@ with criteria_column:
         st.info(
             f"Computing… fitting k = 1 … {K_RANGE[-1]} with {covariance_type} covariances "
             f"and {n_init} starts each. The chart appears here when they are done.",
-            icon="⏳",
+            icon=":material/hourglass_top:",
         )
         rerun_when_done(future)
