@@ -13,11 +13,12 @@ request cancels every older one that has not started yet.
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
 from typing import Any
 
 import streamlit as st
@@ -26,18 +27,31 @@ POLL_SECONDS = 0.25
 
 
 class LatestJobs:
-    """Run ``func(*args)`` in one worker thread, remembering results by key.
+    """Run ``func(*args)`` in one worker, remembering results by key.
 
     Parameters
     ----------
     keep : int
         How many finished results to remember (the oldest are forgotten).
+    process : bool
+        Work in a child process instead of a thread. A thread shares Python's
+        global lock with the page, so Python-heavy work (many small NumPy
+        calls) slows every rerun down while it runs; a process does not, but
+        ``func``, its arguments and its result must pickle, and ``func`` must
+        live in a module the child can import (not in a page script).
     """
 
-    def __init__(self, keep: int = 256):
-        self._executor = ThreadPoolExecutor(
-            max_workers=1, thread_name_prefix="latest-jobs", initializer=_lower_priority
-        )
+    def __init__(self, keep: int = 256, *, process: bool = False):
+        if process:
+            self._executor = ProcessPoolExecutor(
+                max_workers=1,
+                mp_context=multiprocessing.get_context("spawn"),  # no fork of a threaded server
+                initializer=_lower_priority,
+            )
+        else:
+            self._executor = ThreadPoolExecutor(
+                max_workers=1, thread_name_prefix="latest-jobs", initializer=_lower_priority
+            )
         self._futures: OrderedDict[Hashable, Future] = OrderedDict()
         self._lock = threading.Lock()
         self._keep = keep
@@ -55,6 +69,14 @@ class LatestJobs:
             self._futures[key] = future
             self._forget_old()
             return future
+
+    def finished(self, key: Hashable) -> Any | None:
+        """The result for ``key`` if a job has already computed it, else None; starts nothing."""
+        with self._lock:
+            future = self._futures.get(key)
+        if future is None or not future.done() or future.cancelled() or future.exception():
+            return None
+        return future.result()
 
     def _forget_old(self) -> None:
         while len(self._futures) > self._keep:

@@ -1,7 +1,5 @@
 """Gaussian mixtures: EM's density contours, soft assignments, anomalies and the choice of k."""
 
-import warnings
-
 import numpy as np
 import streamlit as st
 from data import load_points
@@ -13,11 +11,11 @@ from figures.mixture import (
     parameter_rows,
 )
 from jobs import LatestJobs, rerun_when_done
+from mixture_fits import K_RANGE, criteria, fit_quietly
 from plotly.graph_objects import Figure
-from sklearn.exceptions import ConvergenceWarning
 from state import scenario
 
-from clustering import CriterionCurve, GaussianMixture, criterion_curve, density_anomalies
+from clustering import CriterionCurve, density_anomalies
 from clustering.mixture import COVARIANCE_TYPES
 
 # The chapter's mixture data first; the names are what a shared link carries.
@@ -31,7 +29,6 @@ COVARIANCE_HELP = {
 CHAPTER_SETTINGS = ("ellipsoidal blobs", "full", 3, 10, 42)
 CHAPTER_WEIGHTS = (0.39025715, 0.40007391, 0.20966893)
 CHAPTER_ITERATIONS = 4
-K_RANGE = range(1, 11)
 
 
 def load_data(name: str) -> np.ndarray:
@@ -40,45 +37,45 @@ def load_data(name: str) -> np.ndarray:
 
 @st.cache_resource(max_entries=256, show_spinner=False)
 def fit_mixture(name: str, covariance_type: str, k: int, n_init: int, seed: int):
-    """The fitted mixture, without ConvergenceWarning: the page shows ``converged_``."""
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", ConvergenceWarning)
-        return GaussianMixture(
-            k, covariance_type=covariance_type, n_init=n_init, random_state=seed
-        ).fit(load_data(name))
+    return fit_quietly(load_data(name), covariance_type, k, n_init, seed)
+
+
+def shown_mixture(name: str, covariance_type: str, k: int, n_init: int, seed: int):
+    """The mixture for these settings: from the finished BIC/AIC curve if any, else fitted."""
+    curve = jobs().finished((name, covariance_type, n_init, seed))
+    if curve is not None:
+        return curve.model(k)
+    return fit_mixture(name, covariance_type, k, n_init, seed)
 
 
 @st.cache_resource(show_spinner=False)
 def jobs() -> LatestJobs:
-    """The worker that fits the BIC/AIC curve while the page stays responsive."""
-    return LatestJobs()
+    """The worker process that fits the BIC/AIC curve while the page stays responsive."""
+    return LatestJobs(process=True)
 
 
-def criteria(
-    name: str, covariance_type: str, n_init: int, seed: int
-) -> tuple[CriterionCurve, Figure]:
-    """BIC and AIC for k = 1 … 10 and their figure; runs in the worker.
-
-    Each fit goes through the page's cache, so the k slider then fits nothing.
-    """
-    models = [fit_mixture(name, covariance_type, k, n_init, seed) for k in K_RANGE]
-    curve = criterion_curve(models, load_data(name))
-    return curve, criteria_figure(curve)
+@st.cache_resource(max_entries=32, show_spinner=False)
+def bic_aic_figure(name: str, covariance_type: str, n_init: int, seed: int, _curve) -> Figure:
+    """The curve's figure, built once per setting (``st.plotly_chart`` leaves it unchanged)."""
+    return criteria_figure(_curve)
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
-def density_grid(name: str, covariance_type: str, k: int, n_init: int, seed: int) -> DensityGrid:
-    model = fit_mixture(name, covariance_type, k, n_init, seed)
-    return evaluate_on_grid(model, load_data(name))
+def density_grid(
+    name: str, covariance_type: str, k: int, n_init: int, seed: int, _model
+) -> DensityGrid:
+    """The density on a grid, computed once per setting (``_model`` is that setting's fit)."""
+    return evaluate_on_grid(_model, load_data(name))
 
 
-def show_criteria(future, data_name: str) -> None:
+def show_criteria(future, curve_settings: tuple) -> None:
     """The BIC/AIC chart from the worker's result, and where each criterion is lowest."""
     try:
-        curve, figure = future.result()
+        curve: CriterionCurve = future.result()
     except ValueError as error:
         st.error(f"Some of the mixtures for k = 1 … {K_RANGE[-1]} could not be fitted: {error}")
         return
+    figure = bic_aic_figure(*curve_settings, curve)
     st.plotly_chart(figure, key="gm_criteria", config={"displaylogo": False})
     st.markdown(
         "Both criteria start from the misfit −2 · log-likelihood and add a charge per free "
@@ -87,7 +84,7 @@ def show_criteria(future, data_name: str) -> None:
         f"**k = {curve.best_aic}**"
         + (
             ", the three blobs the chapter's data were drawn from."
-            if data_name == "ellipsoidal blobs" and curve.best_bic == curve.best_aic == 3
+            if curve_settings[0] == "ellipsoidal blobs" and curve.best_bic == curve.best_aic == 3
             else "."
         )
     )
@@ -126,7 +123,7 @@ X = load_data(data_name)
 scenario_args = (data_name, covariance_type, k, n_init, int(seed))
 try:
     with st.spinner("Fitting the mixture by EM…"):
-        model = fit_mixture(*scenario_args)
+        model = shown_mixture(*scenario_args)
 except ValueError as error:
     st.error(f"The mixture could not be fitted: {error}")
     st.stop()
@@ -179,7 +176,7 @@ with figure_column:
         density_figure(
             model,
             X,
-            grid=density_grid(*scenario_args),
+            grid=density_grid(*scenario_args, model),
             anomalies=is_anomaly,
             samples=samples,
         ),
@@ -222,9 +219,9 @@ with table_column:
 with criteria_column:
     st.subheader("How many components? BIC and AIC")
     curve_settings = (data_name, covariance_type, n_init, int(seed))
-    future = jobs().request(curve_settings, criteria, *curve_settings)
+    future = jobs().request(curve_settings, criteria, X, *curve_settings[1:])
     if future.done():
-        show_criteria(future, data_name)
+        show_criteria(future, curve_settings)
     else:
         st.info(
             f"Computing… fitting k = 1 … {K_RANGE[-1]} with {covariance_type} covariances "
