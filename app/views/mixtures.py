@@ -40,18 +40,18 @@ def fit_mixture(name: str, covariance_type: str, k: int, n_init: int, seed: int)
     return fit_quietly(load_data(name), covariance_type, k, n_init, seed)
 
 
+@st.cache_resource(show_spinner=False)
+def jobs() -> LatestJobs:
+    """The worker process that fits the BIC/AIC curve while the page stays responsive."""
+    return LatestJobs(process=True)
+
+
 def shown_mixture(name: str, covariance_type: str, k: int, n_init: int, seed: int):
     """The mixture for these settings: from the finished BIC/AIC curve if any, else fitted."""
     curve = jobs().finished((name, covariance_type, n_init, seed))
     if curve is not None:
         return curve.model(k)
     return fit_mixture(name, covariance_type, k, n_init, seed)
-
-
-@st.cache_resource(show_spinner=False)
-def jobs() -> LatestJobs:
-    """The worker process that fits the BIC/AIC curve while the page stays responsive."""
-    return LatestJobs(process=True)
 
 
 @st.cache_resource(max_entries=32, show_spinner=False)
