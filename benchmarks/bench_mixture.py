@@ -126,7 +126,14 @@ PAGE_MOVES = [
     # label, widget kind, key, warm-up value then the timed values, prepare
     ("anomaly % slider", "slider", "gm_anomaly_pct", [2.5, 3.0, 1.0, 4.0, 1.5, 5.0, 2.0], None),
     ("sample-size slider", "slider", "gm_n_new", [10, 100, 200, 300, 400, 500, 600], None),
-    ("k slider (fits the new k)", "slider", "gm_k", [4, 2, 5, 6, 7, 8, 9], None),
+    (
+        "k slider, curve ready (model from it)",
+        "slider",
+        "gm_k",
+        [4, 2, 5, 6, 7, 8, 9],
+        wait_for_curve,
+    ),
+    ("k slider, curve not ready (fits k)", "slider", "gm_k", [4, 2, 5, 6, 7, 8, 9], new_seed),
     ("n_init slider (new n_init each move)", "slider", "gm_n_init", [9, 8, 7, 6, 5, 4, 3], None),
     ("seed (new seed each move)", "number_input", "gm_seed", [1, 2, 3, 4, 5, 6, 7], None),
     (
