@@ -68,9 +68,9 @@ CHUNK_ELEMENTS = 1 << 17
 DEDUP_MIN_SAMPLES = 20_000
 DEDUP_MAX_SHARE = 0.8
 
-# From this many samples on, distances are first computed in float32
-# (see nearest_in_two_precisions).
-FLOAT32_MIN_SAMPLES = 20_000
+# Below this many samples, a float32 assign that is unsure of some point is
+# redone whole in full precision (see nearest_in_two_precisions).
+RECHECK_ALL_BELOW = 20_000
 
 # Below this many multiply-adds per assign step, use one BLAS thread.
 BLAS_THREADS_MIN_WORK = 1 << 26
@@ -187,50 +187,51 @@ def nearest_with_margins(
 
 @dataclass(frozen=True)
 class PointsForAssign:
-    """Points ready for :func:`nearest_in_two_precisions`.
-
-    Besides the points, keep their squared norms and a copy laid out one
-    column per point, the fast layout of :func:`nearest_two_centers`: in
-    float32 for large data, where it pays (see
-    :func:`nearest_in_two_precisions`); small data keeps its own precision, so
-    that the arithmetic, and hence the way exact ties between two centres
-    fall, is scikit-learn's (the chapter's seeds reproduce its figures).
-    """
+    """Points ready for :func:`nearest_in_two_precisions`: besides the points,
+    their squared norms and a float32 copy laid out one column per point (the
+    fast layout of :func:`nearest_two_centers`)."""
 
     X: np.ndarray  # (n_samples, n_features), float32 or float64
-    X_t: np.ndarray  # (n_features, n_samples), float32 for large data
+    X_t32: np.ndarray  # (n_features, n_samples), float32
     sq_norms: np.ndarray  # (n_samples,), float64
 
     @classmethod
     def of(cls, X: np.ndarray) -> PointsForAssign:
-        fast_dtype = np.float32 if X.shape[0] >= FLOAT32_MIN_SAMPLES else X.dtype
-        X_t = np.ascontiguousarray(X.T, dtype=fast_dtype)
-        return cls(X, X_t, row_sq_norms(X.astype(np.float64, copy=False)))
+        X_t32 = np.ascontiguousarray(X.T, dtype=np.float32)
+        return cls(X, X_t32, row_sq_norms(X.astype(np.float64, copy=False)))
 
 
 def nearest_in_two_precisions(
     points: PointsForAssign, centers: np.ndarray, rows=slice(None)
 ) -> tuple[np.ndarray, np.ndarray]:
     """Labels and margins (see :func:`nearest_with_margins`) of ``points.X[rows]``
-    (``rows`` an index array, or all points): in float32 first for large data,
-    then in the data's precision for the points the float32 pass is unsure of.
+    (``rows`` an index array, or all points): in float32 first, then in the
+    data's precision where the float32 pass is unsure.
 
     Half as many bytes to move and twice as many numbers per vector
     instruction make the float32 pass two to four times as fast as float64.
-    Its answer is only trusted where the margin is positive; the few points
-    near a tie between two centres are done again in full precision. So the
-    labels do not depend on the shortcut.
+    Its answer is only trusted where the margin is positive; elsewhere a point
+    is near a tie between two centres and is done again in full precision. So
+    the labels do not depend on the shortcut.
+
+    On small data (fewer than ``RECHECK_ALL_BELOW`` points), one unsure point
+    is enough to redo the whole pass in full precision: the labels are then
+    exactly those of a plain full-precision pass, down to how an exact tie
+    (a point halfway between two centres, common on the first assign, where
+    the centres are data points) falls by rounding, as in scikit-learn.
+    This costs little: after the first assign, unsure points are rare.
     """
     sq_norms = points.sq_norms[rows]
-    labels, margins = nearest_with_margins(points.X_t[:, rows], sq_norms, centers)
-    if points.X_t.dtype == points.X.dtype:
+    labels, margins = nearest_with_margins(points.X_t32[:, rows], sq_norms, centers)
+    if points.X.dtype == np.float32:
         return labels, margins
     unsure = np.flatnonzero(margins <= 0)
-    if unsure.size:
-        X_unsure = points.X[rows[unsure] if isinstance(rows, np.ndarray) else unsure]
-        labels[unsure], margins[unsure] = nearest_with_margins(
-            X_unsure.T, sq_norms[unsure], centers
-        )
+    if unsure.size == 0:
+        return labels, margins
+    if points.X.shape[0] < RECHECK_ALL_BELOW:
+        return nearest_with_margins(points.X[rows].T, sq_norms, centers)
+    X_unsure = points.X[rows[unsure] if isinstance(rows, np.ndarray) else unsure]
+    labels[unsure], margins[unsure] = nearest_with_margins(X_unsure.T, sq_norms[unsure], centers)
     return labels, margins
 
 
