@@ -68,6 +68,10 @@ CHUNK_ELEMENTS = 1 << 17
 DEDUP_MIN_SAMPLES = 20_000
 DEDUP_MAX_SHARE = 0.8
 
+# From this many centres on, find the nearest two by whole-block reductions
+# rather than a loop over the centres (see nearest_two_centers).
+MANY_CENTERS = 8
+
 # Below this many samples, a float32 assign that is unsure of some point is
 # redone whole in full precision (see nearest_in_two_precisions).
 RECHECK_ALL_BELOW = 20_000
@@ -117,10 +121,10 @@ def nearest_two_centers(
     point (``points_t`` has shape (n_features, n_samples)), so the product
     reads long contiguous rows. Points are taken in chunks, so that the block
     of scores stays in the CPU cache whatever the number of points. The block
-    is laid out one row per centre, and the best centres are found by walking
-    over the centres, keeping running minima: that works on long contiguous
-    rows, where ``argmin`` over the few centres of each point would pay a
-    per-point overhead.
+    is laid out one row per centre, and the best centres are found by
+    operations on whole rows (see :func:`_two_smallest_by_running_minima`),
+    where ``argmin`` over the few centres of each point would pay a per-point
+    overhead.
 
     Returns
     -------
@@ -135,19 +139,27 @@ def nearest_two_centers(
     minus_two_centers = -2 * centers
     c_sq_norms = row_sq_norms(centers)[:, None]
     chunk = max(1, CHUNK_ELEMENTS // n_clusters)
+    if n_clusters >= MANY_CENTERS:
+        two_smallest = _two_smallest_by_reductions
+    else:
+        two_smallest = _two_smallest_by_running_minima
     for start in range(0, n_samples, chunk):
         cols = slice(start, start + chunk)
         scores = minus_two_centers @ points_t[:, cols]  # shape (n_clusters, chunk)
         scores += c_sq_norms
-        _two_smallest_over_rows(scores, labels[cols], nearest[cols], second[cols])
+        two_smallest(scores, labels[cols], nearest[cols], second[cols])
     return labels, nearest, second
 
 
-def _two_smallest_over_rows(scores, best_row, best, second) -> None:
-    """Fill ``best_row``, ``best``, ``second`` with the row index of the smallest
-    value of every column of ``scores``, that value and the second smallest, by
-    a running minimum over the rows (first row wins ties). Every operation
-    writes into an existing array: no allocation inside the loop."""
+def _two_smallest_by_running_minima(scores, best_row, best, second) -> None:
+    """Fill ``best_row``, ``best`` and ``second`` with, for every column of
+    ``scores``, the row of its smallest value (the first such row on a tie),
+    that value, and the second smallest.
+
+    Walks over the rows keeping running minima, five calls per row, each
+    writing into an existing array (no allocation in the loop): the fastest
+    way for a few centres.
+    """
     best[:] = scores[0]
     second.fill(np.inf)
     best_row.fill(0)
@@ -159,6 +171,21 @@ def _two_smallest_over_rows(scores, best_row, best, second) -> None:
         np.less(scores[row], best, out=closer)
         np.minimum(best, scores[row], out=best)
         np.copyto(best_row, row, where=closer)
+
+
+def _two_smallest_by_reductions(scores, best_row, best, second) -> None:
+    """Same result as :func:`_two_smallest_by_running_minima`, in a fixed
+    number of calls whatever the number of rows; ``scores`` is overwritten.
+
+    The minimum down the columns; the first row equal to it; then, with that
+    one entry hidden behind infinity, the minimum again: the second smallest
+    (equal to the smallest on a tie). The ``argmax`` step costs more per
+    column than a running minimum, so this wins only with many centres.
+    """
+    np.min(scores, axis=0, out=best)
+    np.argmax(scores == best, axis=0, out=best_row)
+    scores[best_row, np.arange(scores.shape[1])] = np.inf
+    np.min(scores, axis=0, out=second)
 
 
 def nearest_with_margins(
