@@ -72,6 +72,10 @@ DEDUP_MAX_SHARE = 0.8
 # rather than a loop over the centres (see nearest_two_centers).
 MANY_CENTERS = 8
 
+# Below this many multiply-adds per assign step (samples x features x
+# centres), the assign step is a plain full pass (see NearestCenterTracker).
+SKIP_MIN_WORK = 1 << 16
+
 # Below this many samples, a float32 assign that is unsure of some point is
 # redone whole in full precision (see nearest_in_two_precisions).
 RECHECK_ALL_BELOW = 20_000
@@ -289,6 +293,10 @@ class NearestCenterTracker:
 
     def assign(self, centers: np.ndarray) -> np.ndarray:
         """Labels of the nearest centres (a new int32 array: earlier ones stay as they were)."""
+        if self.points.X.size * centers.shape[0] < SKIP_MIN_WORK:
+            # Tiny work: a plain pass in full precision takes fewer NumPy calls
+            # than the bounds and the float32 shortcut would save.
+            return nearest_two_centers(self.points.X.T, centers)[0].astype(np.int32)
         if self.labels is None:
             self.labels, self.margins = nearest_in_two_precisions(self.points, centers)
         else:
