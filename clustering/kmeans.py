@@ -412,9 +412,10 @@ def move_centers_to_means(
         inputs themselves when no cluster was empty).
     """
     empty = np.flatnonzero(stats[:, 0] == 0)
-    seeds = farthest_points(X, centers, labels, empty.size) if empty.size else empty
-    if empty.size:
-        labels, stats = labels.copy(), stats.copy()
+    if empty.size == 0:  # the common case, in a few NumPy calls
+        return (stats[:, 1:-1] / stats[:, :1]).astype(centers.dtype), labels, stats
+    seeds = farthest_points(X, centers, labels, empty.size)
+    labels, stats = labels.copy(), stats.copy()
     for cluster, seed in zip(empty, seeds, strict=True):
         stats[labels[seed]] -= point_stats[seed]
         stats[cluster] = point_stats[seed]
