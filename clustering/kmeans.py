@@ -22,8 +22,9 @@ The public pieces, from the inside out:
 
 Speed comes from doing less work, never from a different answer: each trick
 sits in a small helper that explains itself (:func:`nearest_two_centers`,
-:class:`NearestCenterTracker`, :func:`cluster_statistics`,
-:func:`collapse_duplicates`, :func:`blas_threads_for`).
+:func:`nearest_in_two_precisions`, :class:`NearestCenterTracker`,
+:func:`relabel_statistics`, :func:`collapse_duplicates`,
+:func:`blas_threads_for`).
 """
 
 from __future__ import annotations
@@ -523,6 +524,8 @@ def _lloyd(
         return LloydState(iteration, phase, centers + offset, labels, inertia, converged, shift)
 
     def assigned_statistics(labels, previous_labels, previous_stats):
+        # Each assign's sums come from the previous assign's, touching only the
+        # points that changed cluster (the update's may differ by a re-seed).
         if previous_labels is None:
             return cluster_statistics(labels, point_stats, n_clusters)
         return relabel_statistics(previous_stats, point_stats, previous_labels, labels)
