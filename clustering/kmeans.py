@@ -104,8 +104,7 @@ def squared_distances(A: np.ndarray, B_t: np.ndarray, B_sq_norms: np.ndarray) ->
     contiguous rows. Rounding can make a tiny distance come out slightly
     negative, so it is clipped at 0.
     """
-    distances = A @ B_t
-    distances *= -2
+    distances = (-2 * A) @ B_t  # exactly -2 (A @ B_t), one pass fewer
     distances += row_sq_norms(A)[:, None]
     distances += B_sq_norms[None, :]
     return np.maximum(distances, 0, out=distances)
