@@ -22,8 +22,9 @@ The public pieces, from the inside out:
 
 Speed comes from doing less work, never from a different answer: each trick
 sits in a small helper that explains itself (:func:`nearest_two_centers`,
-:class:`NearestCenterTracker`, :func:`cluster_statistics`,
-:func:`collapse_duplicates`, :func:`blas_threads_for`).
+:func:`nearest_in_two_precisions`, :class:`NearestCenterTracker`,
+:func:`relabel_statistics`, :func:`collapse_duplicates`,
+:func:`blas_threads_for`).
 """
 
 from __future__ import annotations
@@ -35,7 +36,6 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 import numpy as np
-from scipy import sparse
 from scipy.spatial.distance import cdist
 from sklearn.base import (
     BaseEstimator,
@@ -69,6 +69,18 @@ CHUNK_ELEMENTS = 1 << 17
 DEDUP_MIN_SAMPLES = 20_000
 DEDUP_MAX_SHARE = 0.8
 
+# From this many centres on, find the nearest two by whole-block reductions
+# rather than a loop over the centres (see nearest_two_centers).
+MANY_CENTERS = 8
+
+# Below this many multiply-adds per assign step (samples x features x
+# centres), the assign step is a plain full pass (see NearestCenterTracker).
+SKIP_MIN_WORK = 1 << 16
+
+# Below this many samples, a float32 assign that is unsure of some point is
+# redone whole in full precision (see nearest_in_two_precisions).
+RECHECK_ALL_BELOW = 20_000
+
 # Below this many multiply-adds per assign step, use one BLAS thread.
 BLAS_THREADS_MIN_WORK = 1 << 26
 
@@ -83,76 +95,199 @@ def row_sq_norms(X: np.ndarray) -> np.ndarray:
     return np.einsum("ij,ij->i", X, X)
 
 
-def squared_distances(A: np.ndarray, B: np.ndarray, B_sq_norms: np.ndarray) -> np.ndarray:
-    """Squared Euclidean distances between the rows of ``A`` and those of ``B``.
+def squared_distances(A: np.ndarray, B_t: np.ndarray, B_sq_norms: np.ndarray) -> np.ndarray:
+    """Squared Euclidean distances between the rows of ``A`` and the columns of ``B_t``.
 
     Uses ``||a - b||² = ||a||² - 2 a·b + ||b||²``: the middle term for all pairs
-    is one matrix product, far faster than subtracting pair by pair. Rounding
-    can make a tiny distance come out slightly negative, so it is clipped at 0.
+    is one matrix product, far faster than subtracting pair by pair; with the
+    points of ``B`` as columns (``B_t`` = ``B.T``, contiguous) it reads long
+    contiguous rows. Rounding can make a tiny distance come out slightly
+    negative, so it is clipped at 0.
     """
-    distances = A @ B.T
-    distances *= -2
+    distances = (-2 * A) @ B_t  # exactly -2 (A @ B_t), one pass fewer
     distances += row_sq_norms(A)[:, None]
     distances += B_sq_norms[None, :]
     return np.maximum(distances, 0, out=distances)
 
 
 def nearest_two_centers(
-    X: np.ndarray, centers: np.ndarray
+    points_t: np.ndarray, centers: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """For every row of ``X``: the label of its nearest centre and the scores of
-    its nearest and second-nearest centres.
+    """For every point: the label of its nearest centre and the scores of its
+    nearest and second-nearest centres.
 
     The nearest centre ``c`` minimises ``||x - c||² = ||x||² - 2 x·c + ||c||²``,
     and ``||x||²`` is the same for every centre, so the *score*
     ``||c||² - 2 x·c`` is enough to compare centres: one matrix product for all
     pairs. Add ``||x||²`` to a score to get the squared distance.
 
-    Two details make it fast. Points are taken in chunks, so that the block of
-    scores stays in the CPU cache whatever the size of ``X``. The block is laid
-    out one row per centre, and the best centres are found by walking over the
-    centres, keeping running minima: that works on long contiguous rows, where
-    ``argmin`` over the few centres of each point would pay a per-point
+    Three details make it fast. The points come transposed, one column per
+    point (``points_t`` has shape (n_features, n_samples)), so the product
+    reads long contiguous rows. Points are taken in chunks, so that the block
+    of scores stays in the CPU cache whatever the number of points. The block
+    is laid out one row per centre, and the best centres are found by
+    operations on whole rows (see :func:`_two_smallest_by_running_minima`),
+    where ``argmin`` over the few centres of each point would pay a per-point
     overhead.
 
     Returns
     -------
-    labels : ndarray of shape (n_samples,), int32
+    labels : ndarray of shape (n_samples,), intp
     nearest_scores, second_scores : ndarrays of shape (n_samples,)
         ``second_scores`` is infinite when there is a single centre.
     """
-    n_samples, n_clusters = X.shape[0], centers.shape[0]
-    labels = np.empty(n_samples, dtype=np.int32)
-    nearest = np.empty(n_samples, dtype=X.dtype)
-    second = np.empty(n_samples, dtype=X.dtype)
+    n_samples, n_clusters = points_t.shape[1], centers.shape[0]
+    labels = np.empty(n_samples, dtype=np.intp)
+    nearest = np.empty(n_samples, dtype=points_t.dtype)
+    second = np.empty(n_samples, dtype=points_t.dtype)
     minus_two_centers = -2 * centers
     c_sq_norms = row_sq_norms(centers)[:, None]
     chunk = max(1, CHUNK_ELEMENTS // n_clusters)
+    if n_clusters >= MANY_CENTERS:
+        two_smallest = _two_smallest_by_reductions
+    else:
+        two_smallest = _two_smallest_by_running_minima
     for start in range(0, n_samples, chunk):
-        rows = slice(start, start + chunk)
-        scores = minus_two_centers @ X[rows].T  # shape (n_clusters, chunk)
+        cols = slice(start, start + chunk)
+        scores = minus_two_centers @ points_t[:, cols]  # shape (n_clusters, chunk)
         scores += c_sq_norms
-        labels[rows], nearest[rows], second[rows] = _two_smallest_over_rows(scores)
+        two_smallest(scores, labels[cols], nearest[cols], second[cols])
     return labels, nearest, second
 
 
-def _two_smallest_over_rows(scores: np.ndarray):
-    """Row index of the smallest value in every column, the smallest value and the
-    second smallest, by a running minimum over the rows (first row wins ties)."""
-    best = scores[0].copy()
-    second = np.full_like(best, np.inf)
-    best_row = np.zeros(scores.shape[1], dtype=np.int32)
+def _two_smallest_by_running_minima(scores, best_row, best, second) -> None:
+    """Fill ``best_row``, ``best`` and ``second`` with, for every column of
+    ``scores``, the row of its smallest value (the first such row on a tie),
+    that value, and the second smallest.
+
+    Walks over the rows keeping running minima, five calls per row, each
+    writing into an existing array (no allocation in the loop): the fastest
+    way for a few centres.
+    """
+    best[:] = scores[0]
+    second.fill(np.inf)
+    best_row.fill(0)
+    loser = np.empty_like(best)
+    closer = np.empty(best.shape, dtype=bool)
     for row in range(1, scores.shape[0]):
-        np.minimum(second, np.maximum(best, scores[row]), out=second)
-        closer = scores[row] < best
-        np.copyto(best, scores[row], where=closer)
-        best_row[closer] = row
-    return best_row, best, second
+        np.maximum(best, scores[row], out=loser)
+        np.minimum(second, loser, out=second)
+        np.less(scores[row], best, out=closer)
+        np.minimum(best, scores[row], out=best)
+        np.copyto(best_row, row, where=closer)
+
+
+def nearest_labels(points_t: np.ndarray, centers: np.ndarray) -> np.ndarray:
+    """Only the labels (int32) of :func:`nearest_two_centers`, for tiny work.
+
+    On a few thousand points, NumPy's cost per call outweighs the arithmetic:
+    this takes every point at once and keeps a single running minimum, three
+    calls per centre instead of five.
+    """
+    scores = (-2 * centers) @ points_t
+    scores += row_sq_norms(centers)[:, None]
+    best = scores[0].copy()
+    labels = np.zeros(scores.shape[1], dtype=np.int32)
+    closer = np.empty(best.shape, dtype=bool)
+    for row in range(1, scores.shape[0]):
+        np.less(scores[row], best, out=closer)
+        np.minimum(best, scores[row], out=best)
+        np.copyto(labels, row, where=closer)
+    return labels
+
+
+def _two_smallest_by_reductions(scores, best_row, best, second) -> None:
+    """Same result as :func:`_two_smallest_by_running_minima`, in a fixed
+    number of calls whatever the number of rows; ``scores`` is overwritten.
+
+    The minimum down the columns; the first row equal to it; then, with that
+    one entry hidden behind infinity, the minimum again: the second smallest
+    (equal to the smallest on a tie). The ``argmax`` step costs more per
+    column than a running minimum, so this wins only with many centres.
+    """
+    np.min(scores, axis=0, out=best)
+    np.argmax(scores == best, axis=0, out=best_row)
+    scores[best_row, np.arange(scores.shape[1])] = np.inf
+    np.min(scores, axis=0, out=second)
+
+
+def nearest_with_margins(
+    points_t: np.ndarray, x_sq_norms: np.ndarray, centers: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Labels of the nearest centres, computed in ``points_t``'s precision, and
+    each point's *margin*: how much farther (in distance units) its
+    second-nearest centre is than its nearest, rounded down.
+
+    The scores carry rounding errors from the ``-2 x·c`` trick: a dot product
+    of d terms is off by at most about d machine epsilons of
+    ``||x||² + ||c||²`` (plus a few more for rounding x and c to this
+    precision). Widening each distance by that bound before taking square
+    roots makes the margin safe: where it is positive, the label is the one
+    exact arithmetic gives; where it is not, the label may be wrong.
+    """
+    labels, nearest, second = nearest_two_centers(points_t, centers.astype(points_t.dtype))
+    n_terms = points_t.shape[0] + 4
+    rounding = n_terms * np.finfo(points_t.dtype).eps * (
+        x_sq_norms + row_sq_norms(centers).max()
+    )
+    nearest_far = np.sqrt(np.maximum(nearest + x_sq_norms, 0) + rounding)
+    second_near = np.sqrt(np.maximum(second + x_sq_norms - rounding, 0))
+    return labels, second_near - nearest_far
+
+
+@dataclass(frozen=True)
+class PointsForAssign:
+    """Points ready for :func:`nearest_in_two_precisions`: besides the points,
+    their squared norms and a float32 copy laid out one column per point (the
+    fast layout of :func:`nearest_two_centers`)."""
+
+    X: np.ndarray  # (n_samples, n_features), float32 or float64
+    X_t32: np.ndarray  # (n_features, n_samples), float32
+    sq_norms: np.ndarray  # (n_samples,), float64
+
+    @classmethod
+    def of(cls, X: np.ndarray) -> PointsForAssign:
+        X_t32 = np.ascontiguousarray(X.T, dtype=np.float32)
+        return cls(X, X_t32, row_sq_norms(X.astype(np.float64, copy=False)))
+
+
+def nearest_in_two_precisions(
+    points: PointsForAssign, centers: np.ndarray, rows=slice(None)
+) -> tuple[np.ndarray, np.ndarray]:
+    """Labels and margins (see :func:`nearest_with_margins`) of ``points.X[rows]``
+    (``rows`` an index array, or all points): in float32 first, then in the
+    data's precision where the float32 pass is unsure.
+
+    Half as many bytes to move and twice as many numbers per vector
+    instruction make the float32 pass two to four times as fast as float64.
+    Its answer is only trusted where the margin is positive; elsewhere a point
+    is near a tie between two centres and is done again in full precision. So
+    the labels do not depend on the shortcut.
+
+    On small data (fewer than ``RECHECK_ALL_BELOW`` points), one unsure point
+    is enough to redo the whole pass in full precision: the labels are then
+    exactly those of a plain full-precision pass, down to how an exact tie
+    (a point halfway between two centres, common on the first assign, where
+    the centres are data points) falls by rounding, as in scikit-learn.
+    This costs little: after the first assign, unsure points are rare.
+    """
+    sq_norms = points.sq_norms[rows]
+    labels, margins = nearest_with_margins(points.X_t32[:, rows], sq_norms, centers)
+    if points.X.dtype == np.float32:
+        return labels, margins
+    unsure = np.flatnonzero(margins <= 0)
+    if unsure.size == 0:
+        return labels, margins
+    if points.X.shape[0] < RECHECK_ALL_BELOW:
+        return nearest_with_margins(points.X[rows].T, sq_norms, centers)
+    X_unsure = points.X[rows[unsure] if isinstance(rows, np.ndarray) else unsure]
+    labels[unsure], margins[unsure] = nearest_with_margins(X_unsure.T, sq_norms[unsure], centers)
+    return labels, margins
 
 
 def nearest_centers(X: np.ndarray, centers: np.ndarray) -> np.ndarray:
-    """The assign half-step: the label of the nearest centre for every row of ``X``."""
-    return nearest_two_centers(X, centers)[0]
+    """The assign half-step: the label of the nearest centre for every row of ``X`` (int32)."""
+    return nearest_in_two_precisions(PointsForAssign.of(X), centers)[0].astype(np.int32)
 
 
 class NearestCenterTracker:
@@ -170,47 +305,30 @@ class NearestCenterTracker:
     """
 
     def __init__(self, X: np.ndarray):
-        self.X = X
-        self.x_sq_norms = row_sq_norms(X)
-        self.labels: np.ndarray | None = None
+        self.points = PointsForAssign.of(X)
+        self.labels: np.ndarray | None = None  # intp: the fastest type to index with
         self.margins: np.ndarray | None = None
         self.centers: np.ndarray | None = None
 
     def assign(self, centers: np.ndarray) -> np.ndarray:
-        """Labels of the nearest centres (a new array: earlier labels are left as they were)."""
-        n_samples = self.X.shape[0]
+        """Labels of the nearest centres (a new int32 array: earlier ones stay as they were)."""
+        if self.points.X.size * centers.shape[0] < SKIP_MIN_WORK:
+            # Tiny work: a plain pass in full precision takes fewer NumPy calls
+            # than the bounds and the float32 shortcut would save.
+            return nearest_labels(self.points.X.T, centers)
         if self.labels is None:
-            labels = np.empty(n_samples, dtype=np.int32)
-            margins = np.empty(n_samples, dtype=self.X.dtype)
-            stale = slice(None)
+            self.labels, self.margins = nearest_in_two_precisions(self.points, centers)
         else:
             moved = np.sqrt(row_sq_norms(centers - self.centers))
-            margins = self.margins - (moved[self.labels] + moved.max())
-            labels = self.labels.copy()
-            stale = np.flatnonzero(margins <= 0)
-            if stale.size > n_samples // 2:  # then a plain pass is cheaper than gathering
+            self.margins -= moved[self.labels] + moved.max()
+            stale = np.flatnonzero(self.margins <= 0)
+            if stale.size > self.labels.size // 2:  # then a plain pass is cheaper than gathering
                 stale = slice(None)
-        labels[stale], margins[stale] = self._labels_and_margins(stale, centers)
-        self.labels, self.margins, self.centers = labels, margins, centers
-        return labels
-
-    def _labels_and_margins(self, rows, centers: np.ndarray):
-        """Assign ``X[rows]`` afresh; margins are in distance units, rounded down.
-
-        The squared distances carry rounding errors from the ``-2 x·c`` trick
-        (a dot product of d terms is off by at most about d machine epsilons of
-        ``||x||² + ||c||²``); widening each distance by that bound before taking
-        square roots makes the margin safe to skip on.
-        """
-        x_sq_norms = self.x_sq_norms[rows]
-        labels, nearest, second = nearest_two_centers(self.X[rows], centers)
-        n_terms = self.X.shape[1] + 2
-        rounding = n_terms * np.finfo(self.X.dtype).eps * (
-            x_sq_norms + row_sq_norms(centers).max()
-        )
-        nearest_far = np.sqrt(np.maximum(nearest + x_sq_norms, 0) + rounding)
-        second_near = np.sqrt(np.maximum(second + x_sq_norms - rounding, 0))
-        return labels, second_near - nearest_far
+            self.labels[stale], self.margins[stale] = nearest_in_two_precisions(
+                self.points, centers, stale
+            )
+        self.centers = centers
+        return self.labels.astype(np.int32)
 
 
 def point_statistics(X: np.ndarray, weights: np.ndarray) -> np.ndarray:
@@ -232,16 +350,36 @@ def cluster_statistics(
 ) -> np.ndarray:
     """Sum the rows of ``point_stats`` cluster by cluster: shape (n_clusters, n_features + 2).
 
-    The sum is one product ``one_hot(labels).T @ point_stats``, where
-    ``one_hot`` has a 1 in row ``i``, column ``labels[i]``. Stored as a sparse
-    matrix it is built for free (exactly one entry per row) and multiplied in
-    one pass over the points, faster than a loop of ``np.bincount`` calls.
+    One ``np.bincount`` does it all: entry ``j`` of point ``i`` goes to bin
+    ``labels[i] * width + j`` of a flat (n_clusters x width) table. That is
+    a single pass in C, where a loop of one ``bincount`` per column, or
+    building a sparse one-hot matrix, pays a Python-level cost per call that
+    dominates on small data.
     """
-    n_samples = labels.shape[0]
-    one_hot = sparse.csr_matrix(
-        (np.ones(n_samples), labels, np.arange(n_samples + 1)), shape=(n_samples, n_clusters)
-    )
-    return one_hot.T @ point_stats
+    width = point_stats.shape[1]
+    bins = labels[:, None] * width + np.arange(width)
+    sums = np.bincount(bins.ravel(), weights=point_stats.ravel(), minlength=n_clusters * width)
+    return sums.reshape(n_clusters, width)
+
+
+def relabel_statistics(
+    stats: np.ndarray,
+    point_stats: np.ndarray,
+    old_labels: np.ndarray,
+    new_labels: np.ndarray,
+) -> np.ndarray:
+    """:func:`cluster_statistics` of ``new_labels``, from those of ``old_labels``.
+
+    Only the points that changed cluster are looked at: each one's statistics
+    leave its old cluster and join its new one. Late in a run few points
+    change, so this costs far less than summing every point again.
+    """
+    changed = np.flatnonzero(new_labels != old_labels)
+    if changed.size == 0:
+        return stats
+    moving = point_stats[changed]
+    labels = np.concatenate([new_labels[changed], old_labels[changed]])
+    return stats + cluster_statistics(labels, np.vstack([moving, -moving]), stats.shape[0])
 
 
 def inertia_from_statistics(stats: np.ndarray, centers: np.ndarray) -> float:
@@ -293,9 +431,10 @@ def move_centers_to_means(
         inputs themselves when no cluster was empty).
     """
     empty = np.flatnonzero(stats[:, 0] == 0)
-    seeds = farthest_points(X, centers, labels, empty.size) if empty.size else empty
-    if empty.size:
-        labels, stats = labels.copy(), stats.copy()
+    if empty.size == 0:  # the common case, in a few NumPy calls
+        return (stats[:, 1:-1] / stats[:, :1]).astype(centers.dtype), labels, stats
+    seeds = farthest_points(X, centers, labels, empty.size)
+    labels, stats = labels.copy(), stats.copy()
     for cluster, seed in zip(empty, seeds, strict=True):
         stats[labels[seed]] -= point_stats[seed]
         stats[cluster] = point_stats[seed]
@@ -383,27 +522,35 @@ def _lloyd(
         inertia = float("nan") if stats is None else inertia_from_statistics(stats, centers)
         return LloydState(iteration, phase, centers + offset, labels, inertia, converged, shift)
 
+    def assigned_statistics(labels, previous_labels, previous_stats):
+        # Each assign's sums come from the previous assign's, touching only the
+        # points that changed cluster (the update's may differ by a re-seed).
+        if previous_labels is None:
+            return cluster_statistics(labels, point_stats, n_clusters)
+        return relabel_statistics(previous_stats, point_stats, previous_labels, labels)
+
     yield state(0, "init", None, None)
-    previous_labels = None
+    labels = stats = None
     iteration, shift = 0, float("inf")
     for iteration in range(1, max_iter + 1):
-        labels = tracker.assign(centers)
-        stats = cluster_statistics(labels, point_stats, n_clusters)
+        previous_labels, labels = labels, tracker.assign(centers)
+        stats = assigned_statistics(labels, previous_labels, stats)
         unchanged = previous_labels is not None and np.array_equal(labels, previous_labels)
         yield state(iteration, "assign", labels, stats, converged=unchanged)
         if unchanged:
             return
-        previous_labels = labels
         old_centers = centers
-        centers, labels, stats = move_centers_to_means(X, labels, point_stats, stats, centers)
+        centers, moved_labels, moved_stats = move_centers_to_means(
+            X, labels, point_stats, stats, centers
+        )
         shift = float(((centers - old_centers) ** 2).sum())
-        yield state(iteration, "update", labels, stats, shift=shift)
+        yield state(iteration, "update", moved_labels, moved_stats, shift=shift)
         if shift <= abs_tol:
             break
     # Stopped on the tolerance or at max_iter: give the points their nearest
     # centre, so that labels and centres agree (as scikit-learn does).
-    labels = tracker.assign(centers)
-    stats = cluster_statistics(labels, point_stats, n_clusters)
+    previous_labels, labels = labels, tracker.assign(centers)
+    stats = assigned_statistics(labels, previous_labels, stats)
     yield state(iteration, "assign", labels, stats, converged=shift <= abs_tol)
 
 
@@ -485,14 +632,16 @@ def _kmeans_plusplus(
     n_samples = X.shape[0]
     n_candidates = 2 + int(np.log(n_clusters))
     x_sq_norms = row_sq_norms(X)
+    X_t = np.ascontiguousarray(X.T)
     chosen = [rng.choice(n_samples, p=weights / weights.sum())]
-    closest = squared_distances(X[chosen], X, x_sq_norms)[0]
+    closest = squared_distances(X[chosen], X_t, x_sq_norms)[0]
     potential = closest @ weights
     for _ in range(1, n_clusters):
         targets = rng.uniform(size=n_candidates) * potential
         candidates = np.searchsorted(np.cumsum(weights * closest), targets)
         candidates = np.minimum(candidates, n_samples - 1)
-        with_candidate = np.minimum(closest, squared_distances(X[candidates], X, x_sq_norms))
+        with_candidate = squared_distances(X[candidates], X_t, x_sq_norms)
+        np.minimum(closest, with_candidate, out=with_candidate)
         potentials = with_candidate @ weights
         best = np.argmin(potentials)
         chosen.append(candidates[best])
@@ -597,7 +746,7 @@ def collapse_duplicates(
     inverse : ndarray of shape (n_samples,)
         ``unique_rows[inverse]`` equals ``X``.
     """
-    order = np.lexsort(X.T[::-1])  # sort rows, first column first
+    order = lexicographic_order(X)
     sorted_rows = X[order]
     starts_group = np.ones(len(X), dtype=bool)
     np.any(sorted_rows[1:] != sorted_rows[:-1], axis=1, out=starts_group[1:])
@@ -606,6 +755,23 @@ def collapse_duplicates(
     inverse[order] = group
     unique_weights = np.bincount(group, weights=weights[order]).astype(X.dtype)
     return sorted_rows[starts_group], unique_weights, inverse
+
+
+def lexicographic_order(X: np.ndarray) -> np.ndarray:
+    """Indices that sort the rows of ``X`` (first column first; equal rows in any order).
+
+    ``np.lexsort`` sorts column by column. When every value is a whole number
+    in a small range, as a photo's colours (0 to 255), each row packs exactly
+    into one float64 number, ``sum((x_j - low) * base**(d-1-j))``, and these
+    numbers sort as the rows do: a single ``argsort`` of n numbers, about
+    eight times faster on a photo.
+    """
+    low, high = X.min(), X.max()
+    base = float(high - low + 1)
+    if base ** X.shape[1] >= 2**53 or not np.array_equal(X, np.round(X)):
+        return np.lexsort(X.T[::-1])
+    place_values = base ** np.arange(X.shape[1] - 1, -1, -1)
+    return np.argsort((X - low) @ place_values)
 
 
 def collapse_duplicates_if_worthwhile(X: np.ndarray, weights: np.ndarray):

@@ -19,9 +19,13 @@ from clustering import (
 )
 from clustering.kmeans import (
     NearestCenterTracker,
+    cluster_statistics,
     collapse_duplicates,
     collapse_duplicates_if_worthwhile,
+    lexicographic_order,
     nearest_centers,
+    point_statistics,
+    relabel_statistics,
 )
 
 
@@ -348,3 +352,42 @@ def test_tracker_skips_only_points_that_keep_their_centre(digits):
         np.testing.assert_array_equal(labels, nearest_centers(digits, centers))
         jump = 5.0 if step % 4 == 3 else 0.3  # now and then a centre jumps far
         centers = centers + rng.normal(0, jump, centers.shape)
+
+
+def test_float32_shortcut_keeps_labels_of_points_near_a_tie():
+    # Points a hair's breadth from the plane halfway between two centres:
+    # float32 cannot tell the sides apart, float64 can. Large enough for the
+    # shortcut to recheck only the unsure points.
+    rng = np.random.default_rng(0)
+    centers = rng.uniform(0, 255, (6, 3))
+    a, b = rng.integers(0, 6, (2, 30_000))
+    b = np.where(a == b, (b + 1) % 6, b)
+    midpoints = (centers[a] + centers[b]) / 2
+    X = midpoints + 1e-8 * (centers[a] - centers[b]) * rng.choice([-1, 1], (30_000, 1))
+    exact = euclidean_distances(X, centers, squared=True)
+    # Keep points whose nearest centre float64 can resolve (not a near-tie
+    # with a third centre), then compare with the term-by-term distances.
+    ordered = np.sort(exact, axis=1)
+    clear = ordered[:, 1] - ordered[:, 0] > 1e-9 * ordered[:, 1]
+    labels = nearest_centers(X, centers)
+    np.testing.assert_array_equal(labels[clear], exact.argmin(axis=1)[clear])
+    assert clear.mean() > 0.9
+
+
+def test_relabelled_statistics_equal_those_summed_afresh(digits):
+    rng = np.random.default_rng(0)
+    point_stats = point_statistics(digits, rng.uniform(0.5, 2, len(digits)))
+    old = rng.integers(0, 7, len(digits))
+    new = np.where(rng.random(len(digits)) < 0.1, rng.integers(0, 7, len(digits)), old)
+    relabelled = relabel_statistics(cluster_statistics(old, point_stats, 7), point_stats, old, new)
+    np.testing.assert_allclose(relabelled, cluster_statistics(new, point_stats, 7), rtol=1e-12)
+
+
+@pytest.mark.parametrize("whole_numbers", [True, False])
+def test_lexicographic_order_sorts_rows(whole_numbers):
+    rng = np.random.default_rng(0)
+    X = rng.integers(-3, 4, (2_000, 3)).astype(np.float64)
+    if not whole_numbers:
+        X += 0.5 * rng.integers(0, 2, X.shape)
+    sorted_rows = X[lexicographic_order(X)]
+    np.testing.assert_array_equal(sorted_rows, X[np.lexsort(X.T[::-1])])
