@@ -34,6 +34,7 @@ import warnings
 from collections import deque
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import numpy as np
 from scipy.spatial.distance import cdist
@@ -180,19 +181,20 @@ def _two_smallest_by_running_minima(scores, best_row, best, second) -> None:
 def nearest_labels(points_t: np.ndarray, centers: np.ndarray) -> np.ndarray:
     """Only the labels (int32) of :func:`nearest_two_centers`, for tiny work.
 
-    On a few thousand points, NumPy's cost per call outweighs the arithmetic:
-    this takes every point at once and keeps a single running minimum, three
-    calls per centre instead of five.
+    On a few thousand points, NumPy's cost per call outweighs the arithmetic,
+    so this saves calls: it takes every point at once, finds the smallest
+    score of every point in one reduction, then makes one masked write per
+    centre, from the last centre to the first, which leaves on each point
+    the first centre that reaches the minimum (as ``argmin`` breaks ties).
+    The scores are computed as in :func:`nearest_two_centers`, so exact ties
+    fall the same way in both.
     """
     scores = (-2 * centers) @ points_t
     scores += row_sq_norms(centers)[:, None]
-    best = scores[0].copy()
-    labels = np.zeros(scores.shape[1], dtype=np.int32)
-    closer = np.empty(best.shape, dtype=bool)
-    for row in range(1, scores.shape[0]):
-        np.less(scores[row], best, out=closer)
-        np.minimum(best, scores[row], out=best)
-        np.copyto(labels, row, where=closer)
+    is_best = scores == scores.min(axis=0)
+    labels = np.empty(scores.shape[1], dtype=np.int32)
+    for row in range(scores.shape[0] - 1, -1, -1):
+        labels[is_best[row]] = row
     return labels
 
 
@@ -362,19 +364,28 @@ def cluster_statistics(
     return sums.reshape(n_clusters, width)
 
 
+def changed_points(old_labels: np.ndarray, new_labels: np.ndarray) -> np.ndarray:
+    """Indices of the points whose label changed."""
+    return np.flatnonzero(new_labels != old_labels)
+
+
 def relabel_statistics(
     stats: np.ndarray,
     point_stats: np.ndarray,
     old_labels: np.ndarray,
     new_labels: np.ndarray,
+    changed: np.ndarray | None = None,
 ) -> np.ndarray:
     """:func:`cluster_statistics` of ``new_labels``, from those of ``old_labels``.
 
     Only the points that changed cluster are looked at: each one's statistics
     leave its old cluster and join its new one. Late in a run few points
-    change, so this costs far less than summing every point again.
+    change, so this costs far less than summing every point again. A caller
+    that already has :func:`changed_points` passes it as ``changed`` (the
+    same comparison also tells Lloyd's algorithm whether it has converged).
     """
-    changed = np.flatnonzero(new_labels != old_labels)
+    if changed is None:
+        changed = changed_points(old_labels, new_labels)
     if changed.size == 0:
         return stats
     moving = point_stats[changed]
@@ -500,6 +511,41 @@ def absolute_tolerance(X: np.ndarray, tol: float) -> float:
     return float(np.mean(np.var(X, axis=0)) * tol)
 
 
+class HalfStep(NamedTuple):
+    """A half-step of :func:`_lloyd`, before it becomes a :class:`LloydState`.
+
+    A state's inertia and its centres in the caller's coordinates cost a
+    dozen NumPy calls, as much as a whole half-step on small data.
+    :meth:`KMeans.fit` keeps only the last state of a run, so it turns only
+    that one into a :class:`LloydState` (see :func:`lloyd_state`).
+    """
+
+    iteration: int
+    phase: str
+    centers: np.ndarray  # in the coordinates of the shifted data
+    labels: np.ndarray | None
+    stats: np.ndarray | None  # cluster_statistics of labels (None before the first assign)
+    converged: bool = False
+    center_shift: float = float("nan")
+
+
+def lloyd_state(step: HalfStep, offset: np.ndarray) -> LloydState:
+    """The :class:`LloydState` of a half-step of :func:`_lloyd` on data shifted by ``-offset``."""
+    if step.stats is None:
+        inertia = float("nan")
+    else:
+        inertia = inertia_from_statistics(step.stats, step.centers)
+    return LloydState(
+        step.iteration,
+        step.phase,
+        step.centers + offset,
+        step.labels,
+        inertia,
+        step.converged,
+        step.center_shift,
+    )
+
+
 def _lloyd(
     X: np.ndarray,
     centers: np.ndarray,
@@ -507,36 +553,32 @@ def _lloyd(
     *,
     max_iter: int,
     abs_tol: float,
-    offset: np.ndarray,
-) -> Iterator[LloydState]:
-    """Lloyd's algorithm on data already shifted by ``-offset``; the core of
+) -> Iterator[HalfStep]:
+    """Lloyd's algorithm on data already shifted by some offset; the core of
     :func:`lloyd_steps` and :meth:`KMeans.fit`.
 
-    Working on centred data keeps ``||x||² - 2 x·c + ||c||²`` accurate; the
-    states report centres in the caller's coordinates (``+ offset``).
+    Working on centred data keeps ``||x||² - 2 x·c + ||c||²`` accurate;
+    :func:`lloyd_state` reports the centres in the caller's coordinates.
     """
     n_clusters = centers.shape[0]
     tracker = NearestCenterTracker(X)
 
-    def state(iteration, phase, labels, stats, converged=False, shift=float("nan")):
-        inertia = float("nan") if stats is None else inertia_from_statistics(stats, centers)
-        return LloydState(iteration, phase, centers + offset, labels, inertia, converged, shift)
-
-    def assigned_statistics(labels, previous_labels, previous_stats):
+    def assigned_statistics(labels, previous_labels, previous_stats, changed):
         # Each assign's sums come from the previous assign's, touching only the
         # points that changed cluster (the update's may differ by a re-seed).
         if previous_labels is None:
             return cluster_statistics(labels, point_stats, n_clusters)
-        return relabel_statistics(previous_stats, point_stats, previous_labels, labels)
+        return relabel_statistics(previous_stats, point_stats, previous_labels, labels, changed)
 
-    yield state(0, "init", None, None)
+    yield HalfStep(0, "init", centers, None, None)
     labels = stats = None
     iteration, shift = 0, float("inf")
     for iteration in range(1, max_iter + 1):
         previous_labels, labels = labels, tracker.assign(centers)
-        stats = assigned_statistics(labels, previous_labels, stats)
-        unchanged = previous_labels is not None and np.array_equal(labels, previous_labels)
-        yield state(iteration, "assign", labels, stats, converged=unchanged)
+        changed = None if previous_labels is None else changed_points(previous_labels, labels)
+        stats = assigned_statistics(labels, previous_labels, stats, changed)
+        unchanged = changed is not None and changed.size == 0
+        yield HalfStep(iteration, "assign", centers, labels, stats, converged=unchanged)
         if unchanged:
             return
         old_centers = centers
@@ -544,18 +586,18 @@ def _lloyd(
             X, labels, point_stats, stats, centers
         )
         shift = float(((centers - old_centers) ** 2).sum())
-        yield state(iteration, "update", moved_labels, moved_stats, shift=shift)
+        yield HalfStep(iteration, "update", centers, moved_labels, moved_stats, center_shift=shift)
         if shift <= abs_tol:
             break
     # Stopped on the tolerance or at max_iter: give the points their nearest
     # centre, so that labels and centres agree (as scikit-learn does).
     previous_labels, labels = labels, tracker.assign(centers)
-    stats = assigned_statistics(labels, previous_labels, stats)
-    yield state(iteration, "assign", labels, stats, converged=shift <= abs_tol)
+    stats = assigned_statistics(labels, previous_labels, stats, None)
+    yield HalfStep(iteration, "assign", centers, labels, stats, converged=shift <= abs_tol)
 
 
-def last_state(steps: Iterator[LloydState]) -> LloydState:
-    """Run the steps through to the end and return only the final state."""
+def last_step(steps: Iterator[HalfStep]) -> HalfStep:
+    """Run the steps through to the end and return only the final one."""
     return deque(steps, maxlen=1).pop()
 
 
@@ -602,14 +644,11 @@ def lloyd_steps(
     abs_tol = absolute_tolerance(X, tol)
     offset = X.mean(axis=0)
     X = X - offset
-    yield from _lloyd(
-        X,
-        centers - offset,
-        point_statistics(X, weights),
-        max_iter=max_iter,
-        abs_tol=abs_tol,
-        offset=offset,
+    steps = _lloyd(
+        X, centers - offset, point_statistics(X, weights), max_iter=max_iter, abs_tol=abs_tol
     )
+    for step in steps:
+        yield lloyd_state(step, offset)
 
 
 # ---------------------------------------------------------------------------
@@ -947,9 +986,8 @@ class KMeans(ClassNamePrefixFeaturesOutMixin, TransformerMixin, ClusterMixin, Ba
                     point_stats,
                     max_iter=self.max_iter,
                     abs_tol=abs_tol,
-                    offset=offset,
                 )
-                state = last_state(steps)
+                state = lloyd_state(last_step(steps), offset)
                 if best is None or state.inertia < best.inertia:
                     best = state
 
