@@ -307,17 +307,22 @@ class NearestCenterTracker:
     """
 
     def __init__(self, X: np.ndarray):
-        self.points = PointsForAssign.of(X)
+        self.X = X
         self.labels: np.ndarray | None = None  # intp: the fastest type to index with
         self.margins: np.ndarray | None = None
         self.centers: np.ndarray | None = None
 
+    @functools.cached_property
+    def points(self) -> PointsForAssign:
+        """The points in both precisions, made on first use: tiny work never needs them."""
+        return PointsForAssign.of(self.X)
+
     def assign(self, centers: np.ndarray) -> np.ndarray:
         """Labels of the nearest centres (a new int32 array: earlier ones stay as they were)."""
-        if self.points.X.size * centers.shape[0] < SKIP_MIN_WORK:
+        if self.X.size * centers.shape[0] < SKIP_MIN_WORK:
             # Tiny work: a plain pass in full precision takes fewer NumPy calls
             # than the bounds and the float32 shortcut would save.
-            return nearest_labels(self.points.X.T, centers)
+            return nearest_labels(self.X.T, centers)
         if self.labels is None:
             self.labels, self.margins = nearest_in_two_precisions(self.points, centers)
         else:
@@ -445,9 +450,9 @@ def move_centers_to_means(
         The moved centres; the labels and statistics after re-seeding (the
         inputs themselves when no cluster was empty).
     """
+    if stats[:, 0].all():  # no empty cluster, the common case: a few NumPy calls
+        return (stats[:, 1:-1] / stats[:, :1]).astype(centers.dtype, copy=False), labels, stats
     empty = np.flatnonzero(stats[:, 0] == 0)
-    if empty.size == 0:  # the common case, in a few NumPy calls
-        return (stats[:, 1:-1] / stats[:, :1]).astype(centers.dtype), labels, stats
     seeds = farthest_points(X, centers, labels, empty.size)
     labels, stats = labels.copy(), stats.copy()
     for cluster, seed in zip(empty, seeds, strict=True):
