@@ -5,6 +5,7 @@ import itertools
 import numpy as np
 import pytest
 import sklearn.cluster
+from scipy.spatial.distance import cdist
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.metrics.pairwise import euclidean_distances
 from threadpoolctl import threadpool_limits
@@ -22,8 +23,10 @@ from clustering.kmeans import (
     cluster_statistics,
     collapse_duplicates,
     collapse_duplicates_if_worthwhile,
+    draw_by_weight,
     lexicographic_order,
     nearest_centers,
+    nearest_labels,
     point_statistics,
     relabel_statistics,
 )
@@ -381,6 +384,27 @@ def test_relabelled_statistics_equal_those_summed_afresh(digits):
     new = np.where(rng.random(len(digits)) < 0.1, rng.integers(0, 7, len(digits)), old)
     relabelled = relabel_statistics(cluster_statistics(old, point_stats, 7), point_stats, old, new)
     np.testing.assert_allclose(relabelled, cluster_statistics(new, point_stats, 7), rtol=1e-12)
+
+
+def test_tiny_assign_breaks_exact_ties_as_argmin():
+    # Whole numbers keep every score exact, and a repeated centre ties with
+    # its twin on every point: the first of the two must win, as in argmin.
+    rng = np.random.default_rng(0)
+    X = rng.integers(-3, 4, (500, 2)).astype(np.float64)
+    centers = X[[7, 7, 20, 31, 20]]
+    exact = cdist(X, centers, "sqeuclidean")
+    np.testing.assert_array_equal(nearest_labels(X.T, centers), exact.argmin(axis=1))
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_draw_by_weight_is_randomstate_choice(seed):
+    weights = np.random.default_rng(seed).uniform(0, 2, 50)
+    weights[seed] = 0
+    ours, theirs = np.random.RandomState(seed), np.random.RandomState(seed)
+    draws = [draw_by_weight(ours, weights) for _ in range(20)]
+    expected = [theirs.choice(50, p=weights / weights.sum()) for _ in range(20)]
+    assert draws == expected
+    assert ours.uniform() == theirs.uniform()  # the same numbers were used up
 
 
 @pytest.mark.parametrize("whole_numbers", [True, False])
