@@ -23,8 +23,8 @@ The public pieces, from the inside out:
 Speed comes from doing less work, never from a different answer: each trick
 sits in a small helper that explains itself (:func:`nearest_two_centers`,
 :func:`nearest_in_two_precisions`, :class:`NearestCenterTracker`,
-:func:`relabel_statistics`, :func:`collapse_duplicates`,
-:func:`blas_threads_for`).
+:func:`nearest_labels`, :func:`relabel_statistics`, :class:`HalfStep`,
+:func:`draw_by_weight`, :func:`collapse_duplicates`, :func:`blas_threads_for`).
 """
 
 from __future__ import annotations
