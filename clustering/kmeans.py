@@ -394,12 +394,8 @@ def relabel_statistics(
     if changed.size == 0:
         return stats
     moving = point_stats[changed]
-    stats = stats.copy()
-    # Unbuffered in-place sums (a label may repeat): for a few changed points,
-    # fewer calls than building and summing a table as cluster_statistics does.
-    np.add.at(stats, new_labels[changed], moving)
-    np.subtract.at(stats, old_labels[changed], moving)
-    return stats
+    labels = np.concatenate([new_labels[changed], old_labels[changed]])
+    return stats + cluster_statistics(labels, np.vstack([moving, -moving]), stats.shape[0])
 
 
 def inertia_from_statistics(stats: np.ndarray, centers: np.ndarray) -> float:
