@@ -14,6 +14,7 @@ server-side part of the latency. A page's bench module uses it like this::
 
 from __future__ import annotations
 
+import logging
 import statistics
 import time
 from collections.abc import Callable, Sequence
@@ -21,6 +22,10 @@ from pathlib import Path
 from typing import Any
 
 from streamlit.testing.v1 import AppTest
+
+# AppTest runs pages without a server, so Streamlit warns on every cached call
+# that there is no script-run context; the timing table is more use without it.
+logging.getLogger("streamlit.runtime.scriptrunner_utils.script_run_context").disabled = True
 
 APP = Path(__file__).resolve().parent.parent / "app" / "streamlit_app.py"
 MIN_TIMED_RERUNS = 5

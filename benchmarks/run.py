@@ -10,6 +10,8 @@ Usage::
 
     python -m benchmarks.run            # every module
     python -m benchmarks.run kmeans     # only bench_kmeans.py
+
+Each module runs in a process of its own, so one cannot slow down the next.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from __future__ import annotations
 import importlib
 import pkgutil
 import statistics
+import subprocess
 import sys
 import time
 from collections.abc import Callable
@@ -83,14 +86,25 @@ def bench_modules(selected: list[str]) -> list[str]:
     return names
 
 
+def print_rows(name: str) -> None:
+    """Run one bench module in this process and print its rows as they come."""
+    module = importlib.import_module(f"benchmarks.{name}")
+    for row in module.rows():
+        print(format_row(row), flush=True)
+
+
 def main(argv: list[str]) -> None:
+    if argv[:1] == ["--in-process"]:
+        print_rows(argv[1])
+        return
     header = f"{'workload':<48} {'ours':>10} {'sklearn':>10} {'speedup':>8}  quality"
-    print(header)
-    print("-" * len(header))
+    print(header, flush=True)
+    print("-" * len(header), flush=True)
     for name in bench_modules(argv):
-        module = importlib.import_module(f"benchmarks.{name}")
-        for row in module.rows():
-            print(format_row(row), flush=True)
+        # A fresh process per module: a module that allocates gigabytes or
+        # starts Streamlit's runtime must not slow down the next one (seen
+        # here: the tiny k-means fit ran 2x slower after the DBSCAN module).
+        subprocess.run([sys.executable, "-m", "benchmarks.run", "--in-process", name], check=True)
 
 
 if __name__ == "__main__":
