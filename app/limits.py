@@ -58,6 +58,15 @@ SERVER_MAX_UPLOAD_MB = MAX_FILE_BYTES // 2**20
 
 # -- links -----------------------------------------------------------------------------
 
+# How long a link can be: the web server under ``streamlit run`` (uvicorn with
+# h11) drops the connection when a request's first line and headers exceed
+# about 125 KB (measured: 120,000 characters of query served, 128,000 reset),
+# before any of the app runs, so the browser shows its own error page and the
+# app cannot explain; behind nginx the limit is its large_client_header_buffers
+# (8 KB by default, answered with "414 Request-URI Too Large"). The app keeps
+# every link it writes far below both: each value is bounded below, and all of
+# a page's values together stay under about 2 KB.
+
 #: The longest value one query parameter may hold. The longest the app writes
 #: is the semi-supervised labels (one character a representative, k <= 100)
 #: or a few typed points; anything far longer was not made by the app.

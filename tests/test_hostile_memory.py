@@ -8,6 +8,7 @@ the baseline measured just before the work (Linux's peak-RSS counter, reset
 first), and the test holds it to the budget.
 """
 
+import ast
 import json
 import struct
 import subprocess
@@ -116,3 +117,35 @@ def test_the_server_refuses_uploads_above_the_largest_one_the_app_takes():
     config = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text())
     assert config["server"]["maxUploadSize"] == SERVER_MAX_UPLOAD_MB
     assert LABELS_MAX_BYTES < SERVER_MAX_UPLOAD_MB * 2**20
+
+
+# Cached functions without max_entries, each with the reason its inputs are few.
+BOUNDED_BY_THEIR_INPUTS = {
+    "load_points": "one of the chapter's three data sets",
+    "sample_picture": "one of the page's three sample pictures",
+    "baselines": "k, a slider from 10 to 100",
+}
+
+
+def cached_functions() -> list[tuple[str, ast.FunctionDef, ast.Call | ast.Attribute]]:
+    found = []
+    for path in sorted((ROOT / "app").rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.FunctionDef):
+                for decorator in node.decorator_list:
+                    target = decorator.func if isinstance(decorator, ast.Call) else decorator
+                    if ast.unparse(target) in ("st.cache_data", "st.cache_resource"):
+                        found.append((path.name, node, decorator))
+    return found
+
+
+def test_every_cache_that_grows_with_user_input_has_a_bound():
+    unbounded = []
+    for file, function, decorator in cached_functions():
+        keywords = decorator.keywords if isinstance(decorator, ast.Call) else []
+        takes_input = bool(function.args.args)
+        bounded = any(keyword.arg == "max_entries" for keyword in keywords)
+        if takes_input and not bounded and function.name not in BOUNDED_BY_THEIR_INPUTS:
+            unbounded.append(f"{file}:{function.name}")
+    assert len(cached_functions()) > 10  # the scan sees the app's caches
+    assert unbounded == []
