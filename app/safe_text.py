@@ -14,26 +14,32 @@ from __future__ import annotations
 import re
 
 # The ASCII punctuation that can start or end Markdown markup: links, images,
-# emphasis, code, HTML, headings, lists, tables, e-mail autolinks, Streamlit's
-# ``:colour[...]`` and ``:icon:`` directives and ``$`` maths. CommonMark lets a
-# backslash make any of them literal. Left alone, because they only take part
-# in markup in the two places handled apart below: . , ; ' " % = ?
+# emphasis, code, HTML, headings, lists, tables, Streamlit's ``:colour[...]``
+# and ``:icon:`` directives and ``$`` maths. CommonMark lets a backslash make
+# any of them literal. Left alone, because they take part in no markup but the
+# list number handled below: . , ; ' " % = ?
 MARKUP = re.compile(r"([!#$&()*+\-/:<>@\[\\\]^_`{|}~])")
-# A dot that would make a "www." autolink or, at the start, an ordered list ("1.").
-MARKUP_DOT = re.compile(r"(?i)(www|^\d{1,9})\.")
+# "1." at the very start would begin a numbered list.
+LIST_NUMBER = re.compile(r"^(\d{1,9})\.")
+# A bare address is made a live link after escapes are resolved ("www.",
+# "http://", "a@b.org"), so no escape stops it; an invisible word joiner
+# before "." of "www.", before "://" and before "@" does.
+AUTOLINK_START = re.compile(r"(?i)(?<=www)(?=\.)|(?=://)|(?=@)")
+WORD_JOINER = "\u2060"
 LINE_BREAKS = re.compile(r"[\r\n\u2028\u2029]+")
 
 
 def escape_markdown(text: str) -> str:
-    """``text`` as Markdown that shows exactly these characters, on one line.
+    """``text`` as Markdown that shows exactly these characters, on one line, with no link.
 
     Examples
     --------
-    >>> escape_markdown("[click](http://x)")
-    '\\\\[click\\\\]\\\\(http\\\\:\\\\/\\\\/x\\\\)'
+    >>> escape_markdown("[click](x) *now*")
+    '\\\\[click\\\\]\\\\(x\\\\) \\\\*now\\\\*'
     """
     one_line = LINE_BREAKS.sub(" ", str(text))
-    return MARKUP_DOT.sub(r"\1\\.", MARKUP.sub(r"\\\1", one_line))
+    unlinked = AUTOLINK_START.sub(WORD_JOINER, one_line)
+    return LIST_NUMBER.sub(r"\1\\.", MARKUP.sub(r"\\\1", unlinked))
 
 
 def shorten(text: str, limit: int) -> str:

@@ -9,6 +9,7 @@ Markdown in the file's name or content.
 import pytest
 from labelling import UNLABELLED, read_labels_file, to_csv, to_url
 from limits import LABELS_MAX_BYTES
+from test_hostile_links import HOSTILE, assert_no_live_markup
 
 from clustering.datasets import load_digits_split
 from clustering.semi_supervised import representatives
@@ -16,7 +17,6 @@ from clustering.semi_supervised import representatives
 ROWS = [11, 22, 33, 44]
 HEADER = "cluster,train_index,label\n"
 GOOD_CSV = to_csv([1, 2, UNLABELLED, 4], ROWS)
-HOSTILE = "[click here](http://example.com/x) ![b](http://example.com/x.png) <b>bold</b>"
 
 
 def csv_rows(labels: list[str]) -> str:
@@ -86,11 +86,6 @@ PAGE = "views/semi_supervised.py"
 def representative_rows():
     split = load_digits_split()
     return representatives(split.X_train, K, random_state=SEED)[0].tolist()
-
-
-def assert_no_live_markup(markdown: str) -> None:
-    for opening in ("[", "](", "![", "<b>"):
-        assert opening not in markdown.replace("\\" + opening[0], "")
 
 
 def hostile_files(rows):
