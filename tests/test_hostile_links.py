@@ -152,18 +152,3 @@ def test_link_value_problem(value, within, among, problem):
     else:
         assert problem in found
 
-
-def one_number_page():
-    import streamlit as st
-    from state import scenario as bound
-
-    st.number_input("n", 0, 10, 5, **bound("test_n", within=(0, 10)))
-
-
-def test_scenario_works_in_any_script():
-    app = AppTest.from_function(one_number_page)
-    app.query_params = {"test_n": "-inf"}
-    app.run()
-    assert not app.exception
-    assert app.number_input(key="test_n").value == 5
-    assert "test_n" not in app.query_params
