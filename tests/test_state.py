@@ -47,3 +47,15 @@ def test_a_bad_link_value_gives_the_default_leaves_the_link_and_says_so(key, val
     assert key not in app.query_params and app.query_params["other"] == "kept"
     (notice,) = [toast.value for toast in app.toast]
     assert key in notice and "ignored" in notice
+
+
+def test_a_bad_value_put_in_the_link_mid_session_keeps_the_widget_as_it_was():
+    app = opened({"test_k": "3"})
+    app.query_params["test_k"] = "-inf"  # e.g. browser history restoring a tampered link
+    app.run()
+    assert not app.exception
+    assert app.slider(key="test_k").value == 3
+    assert "test_k" not in app.query_params
+    assert any("ignored" in toast.value for toast in app.toast)
+    app.slider(key="test_k").set_value(4).run()
+    assert not app.exception and app.slider(key="test_k").value == 4
