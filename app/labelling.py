@@ -25,6 +25,9 @@ import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from limits import LABELS_MAX_BYTES
+from safe_text import shorten
+
 UNLABELLED = -1
 N_CLASSES = 10
 URL_UNLABELLED = "."
@@ -150,6 +153,13 @@ def to_json(labels: Sequence[int], train_indices: Sequence[int], *, seed: int) -
 def read_labels_file(name: str, data: bytes, train_indices: Sequence[int]) -> list[int]:
     """Labels from an exported CSV or JSON file, checked against this page's representatives.
 
+    The size is checked before anything is parsed, and every way a file can be
+    malformed (not text, broken CSV or JSON, too deeply nested, numbers too
+    long to read, other images, another k, a label that is not a digit) is a
+    :class:`ValueError` with a sentence for the user, never Python's own.
+    Messages quote only a short, cut piece of what the file holds: the page
+    shows them as plain text.
+
     Parameters
     ----------
     name : str
@@ -163,21 +173,35 @@ def read_labels_file(name: str, data: bytes, train_indices: Sequence[int]) -> li
     Raises
     ------
     ValueError
-        With a message for the user: not UTF-8 text, not valid CSV/JSON, the
-        wrong number of labels (another k), other images (another seed), or a
-        label that is not a digit 0-9.
+        With a message for the user.
     """
+    shown_name = shorten(name, MAX_SHOWN_NAME)
+    if len(data) > LABELS_MAX_BYTES:
+        raise ValueError(
+            f"{shown_name} is {len(data) / 1024:,.0f} KB; a labels file exported here is a few KB "
+            f"(the limit is {LABELS_MAX_BYTES // 1024} KB). Choose the CSV or JSON file you "
+            "exported from this page."
+        )
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
-        raise ValueError(f"{name} is not a text file (expected UTF-8 CSV or JSON).") from None
+        raise ValueError(f"{shown_name} is not a text file (expected UTF-8 CSV or JSON).") from None
     if name.lower().endswith(".json"):
         rows, indices = _parse_json(text, len(train_indices))
     elif name.lower().endswith(".csv"):
         rows, indices = _parse_csv(text)
     else:
-        raise ValueError(f"{name}: expected a .csv or .json file exported from this page.")
+        raise ValueError(f"{shown_name}: expected a .csv or .json file exported from this page.")
     return _check_labels(rows, indices, train_indices)
+
+
+MAX_SHOWN_VALUE = 20
+MAX_SHOWN_NAME = 80
+
+
+def quoted(value: object) -> str:
+    """A value from the file as a short quotation for a message: its repr, cut."""
+    return shorten(repr(value), MAX_SHOWN_VALUE)
 
 
 def _parse_json(text: str, k: int) -> tuple[list, list | None]:
@@ -186,11 +210,19 @@ def _parse_json(text: str, k: int) -> tuple[list, list | None]:
     except json.JSONDecodeError as error:
         problem = f"{error.msg}, line {error.lineno}"
         raise ValueError(f"the file is not valid JSON ({problem}).") from None
+    except RecursionError:
+        raise ValueError(
+            "the JSON file is nested far too deeply to be a labels file exported here."
+        ) from None
+    except ValueError:  # an integer with thousands of digits
+        raise ValueError(
+            "the JSON file holds a number too long to read; a labels file holds digits 0-9."
+        ) from None
     if not isinstance(document, dict) or not isinstance(document.get("labels"), list):
         raise ValueError('the JSON file needs an object with a "labels" list.')
     if "k" in document and document["k"] != k:
         raise ValueError(
-            f"the file was made for k = {document['k']!r}, but the page has k = {k}: "
+            f"the file was made for k = {quoted(document['k'])}, but the page has k = {k}: "
             "set k to match, then import again."
         )
     indices = document.get("train_indices")
@@ -200,7 +232,14 @@ def _parse_json(text: str, k: int) -> tuple[list, list | None]:
 
 
 def _parse_csv(text: str) -> tuple[list, list]:
-    rows = list(csv.reader(io.StringIO(text)))
+    # splitlines: a file saved with old Mac line ends (CR only) reads like any other.
+    reader = csv.reader(text.splitlines(), strict=True)
+    try:
+        rows = list(reader)
+    except csv.Error as error:
+        raise ValueError(
+            f"line {reader.line_num} of the CSV file cannot be read ({_csv_problem(error)})."
+        ) from None
     if not rows or [cell.strip() for cell in rows[0]] != CSV_HEADER:
         raise ValueError(f"the CSV file must start with the header {','.join(CSV_HEADER)}.")
     body = [row for row in rows[1:] if row]
@@ -212,6 +251,16 @@ def _parse_csv(text: str) -> tuple[list, list]:
         raise ValueError("the CSV rows must list clusters 0, 1, 2 ... in order, once each.")
     labels = [row[2].strip() or None for row in body]
     return labels, [row[1].strip() for row in body]
+
+
+def _csv_problem(error: csv.Error) -> str:
+    """Python's CSV error in a person's words."""
+    message = str(error)
+    if "end of data" in message or "expected" in message:
+        return 'a quote (") is opened and never closed, or stray text follows a closing quote'
+    if "field larger" in message:
+        return "a cell is far too long"
+    return "it is not plain comma-separated text"
 
 
 def _check_labels(raw: list, indices: list | None, train_indices: Sequence[int]) -> list[int]:
@@ -230,14 +279,18 @@ def _check_labels(raw: list, indices: list | None, train_indices: Sequence[int])
     return [_label_from_cell(cell, position) for position, cell in enumerate(raw)]
 
 
-def _label_from_cell(cell, position: int) -> int:
+DIGITS = "0123456789"
+
+
+def _label_from_cell(cell: object, position: int) -> int:
+    """A label cell (JSON value or CSV text) as an int 0-9, or UNLABELLED."""
     if cell is None or cell == UNLABELLED or cell == str(UNLABELLED):
         return UNLABELLED
-    if isinstance(cell, str) and cell.isdigit():
-        cell = int(cell)
+    if isinstance(cell, str) and len(cell) == 1 and cell in DIGITS:  # not '²' or '٣'
+        return int(cell)
     if isinstance(cell, bool) or not isinstance(cell, int) or not 0 <= cell < N_CLASSES:
         raise ValueError(
-            f"label {cell!r} of cluster {position} is not a digit 0-9 (leave it empty, "
+            f"label {quoted(cell)} of cluster {position} is not a digit 0-9 (leave it empty, "
             "or null in JSON, for unlabelled)."
         )
     return cell

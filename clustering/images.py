@@ -13,8 +13,13 @@ The rules, stated once so the app can show them:
 - formats: PNG, JPEG, WebP, BMP and TIFF, up to :data:`MAX_FILE_BYTES`;
 - at most :data:`MAX_PIXELS` pixels once decoded (a small file can unpack into
   a huge picture: a "decompression bomb"), checked before decoding;
+- at most :data:`MAX_DECODE_BYTES` of memory to decode, reckoned from the
+  header before decoding (:func:`decode_bytes`), so that any accepted file
+  stays within a known memory bound;
 - pictures whose longer side exceeds :data:`MAX_SIDE` are shrunk to that size
-  for clustering;
+  for clustering, and shrunk *first*, in the file's own pixel format, so that
+  every conversion afterwards works on a small picture (a JPEG is even decoded
+  at a reduced size straight away);
 - transparent pixels are laid on a white background, because a colour
   segmentation needs a colour for every pixel;
 - of an animation, the first frame is used.
@@ -31,6 +36,7 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 
 __all__ = [
     "FORMATS",
+    "MAX_DECODE_BYTES",
     "MAX_FILE_BYTES",
     "MAX_PIXELS",
     "MAX_SIDE",
@@ -45,7 +51,20 @@ FORMATS = {"PNG": "PNG", "JPEG": "JPEG", "MPO": "JPEG", "WEBP": "WebP", "BMP": "
            "TIFF": "TIFF"}
 MAX_FILE_BYTES = 20 * 1024 * 1024
 MAX_PIXELS = 50_000_000
+#: Memory the decoded picture may take. 50 megapixels at the 4 bytes a pixel
+#: Pillow keeps for colour fit; a palette picture of that size, which needs a
+#: colour copy as well, does not.
+MAX_DECODE_BYTES = 200_000_000
 MAX_SIDE = 800
+#: Bytes a pixel takes in memory while a picture is decoded and reduced, for
+#: each Pillow mode: what Pillow stores, plus the colour copy of a palette or
+#: black-and-white picture (those cannot be reduced as they are). Two-channel
+#: modes are stored in four bytes. Modes not listed count as 4.
+DECODE_BYTES_PER_PIXEL = {"1": 2, "L": 1, "P": 5, "PA": 8, "I;16": 2, "I;16L": 2, "I;16B": 2,
+                          "I;16N": 2}
+#: Rows of a 16-bit picture read at a time when it is reduced by hand (Pillow
+#: cannot reduce 16-bit pictures itself).
+STRIP_ROWS = 256
 WHITE = (255, 255, 255)
 EXIF_ORIENTATION = 0x0112
 QUARTER_TURNS = (5, 6, 7, 8)  # EXIF orientations that swap width and height
@@ -100,7 +119,7 @@ def load_image(data: bytes, *, max_side: int = MAX_SIDE) -> LoadedImage:
         For an empty, oversized, damaged or unsupported file, or a picture too
         large to decode safely.
     """
-    check_file_size(len(data))
+    check_arguments(data, max_side)
     notes: list[str] = []
     try:
         with warnings.catch_warnings():
@@ -111,8 +130,10 @@ def load_image(data: bytes, *, max_side: int = MAX_SIDE) -> LoadedImage:
             original_size = image.size
             notes += first_frame_note(image)
             image.draft(None, (max_side, max_side))  # a JPEG decodes straight to a smaller size
+            check_decode_memory(image)
             image.load()
             orientation = image.getexif().get(EXIF_ORIENTATION, 1)
+            image = reduce_early(image, max_side)
             image, turned = upright(image, orientation)
             notes += turned
             image, converted = to_rgb(image)
@@ -129,6 +150,18 @@ def load_image(data: bytes, *, max_side: int = MAX_SIDE) -> LoadedImage:
     image, shrunk = shrink(image, max_side, upright_size(original_size, orientation))
     notes += shrunk
     return LoadedImage(np.asarray(image, dtype=np.uint8), name, original_size, tuple(notes))
+
+
+def check_arguments(data: bytes, max_side: int) -> None:
+    """Refuse what is not a file's bytes, a ``max_side`` below one pixel, and a bad size."""
+    if not isinstance(data, (bytes, bytearray, memoryview)):
+        raise ValueError(
+            f"load_image needs the file's content as bytes, got {type(data).__name__}; "
+            "read the file with open(path, 'rb').read()."
+        )
+    if isinstance(max_side, bool) or not isinstance(max_side, (int, np.integer)) or max_side < 1:
+        raise ValueError(f"max_side must be a whole number of pixels, 1 or more; got {max_side!r}.")
+    check_file_size(len(data))
 
 
 def check_file_size(n_bytes: int) -> None:
@@ -160,6 +193,25 @@ def open_image(data: bytes) -> Image.Image:
     return image
 
 
+def decode_bytes(mode: str, size: tuple[int, int]) -> int:
+    """Memory, in bytes, that decoding and reducing a picture of this mode and size takes."""
+    width, height = size
+    return width * height * DECODE_BYTES_PER_PIXEL.get(mode, 4)
+
+
+def check_decode_memory(image: Image.Image) -> None:
+    """Refuse, from the header alone, a picture that would take too much memory to decode."""
+    needed = decode_bytes(image.mode, image.size)
+    if needed > MAX_DECODE_BYTES:
+        width, height = image.size
+        raise ImageLoadError(
+            f"The picture is {width}×{height} pixels in a format ({describe_mode(image.mode)}) "
+            f"that would take {needed / 1e6:.0f} MB of memory to decode; the limit is "
+            f"{MAX_DECODE_BYTES / 1e6:.0f} MB. Save a smaller version, or an 8-bit PNG or a "
+            "JPEG, and upload that."
+        )
+
+
 def supported_formats() -> str:
     """The accepted formats in words: "PNG, JPEG, WebP, BMP or TIFF"."""
     names = list(dict.fromkeys(FORMATS.values()))
@@ -183,6 +235,51 @@ def first_frame_note(image: Image.Image) -> list[str]:
         return [f"The file holds {frames} frames (an animation or several pages); "
                 "only the first is used."]
     return []
+
+
+def reduce_early(image: Image.Image, max_side: int) -> Image.Image:
+    """Shrink by a whole factor, in the picture's own mode, while it is still far too large.
+
+    Reducing averages blocks of ``factor × factor`` pixels and is cheap; it
+    keeps the picture at least twice ``max_side``, so the final, finer resize
+    in :func:`shrink` still has detail to work with. Every conversion after
+    this step then works on a picture of a few megapixels at most.
+    """
+    factor = max(image.size) // (2 * max_side)
+    if factor < 2:
+        return image
+    if image.mode.startswith("I;16"):
+        return reduce_16_bit(image, factor)
+    if image.mode in ("1", "P", "PA"):
+        # Averaging palette indices or single bits means nothing: reduce what they stand for.
+        image = image.convert(reducible_mode(image))
+    return image.reduce(factor)
+
+
+def reducible_mode(image: Image.Image) -> str:
+    """The mode a palette or black-and-white picture is reduced in: grey, colour, or with alpha."""
+    if has_transparency(image):
+        return "RGBA"
+    return "L" if image.mode == "1" else "RGB"
+
+
+def reduce_16_bit(image: Image.Image, factor: int) -> Image.Image:
+    """Average ``factor × factor`` blocks of a 16-bit picture, a strip of rows at a time.
+
+    Pillow cannot reduce 16-bit pictures, and converting the whole picture
+    first would double its memory; strips keep the extra memory to a few MB.
+    The result is a 32-bit integer ("I") picture with the same 0-65535 values.
+    """
+    width, height = image.size
+    out_width, out_height = width // factor, height // factor
+    rows_per_strip = max(1, STRIP_ROWS // factor) * factor
+    strips = []
+    for top in range(0, out_height * factor, rows_per_strip):
+        bottom = min(top + rows_per_strip, out_height * factor)
+        strip = np.asarray(image.crop((0, top, out_width * factor, bottom)), dtype=np.float64)
+        blocks = strip.reshape((bottom - top) // factor, factor, out_width, factor)
+        strips.append(blocks.mean(axis=(1, 3)))
+    return Image.fromarray(np.round(np.concatenate(strips)).astype(np.int32))
 
 
 def upright(image: Image.Image, orientation: int) -> tuple[Image.Image, list[str]]:

@@ -3,7 +3,9 @@
 import numpy as np
 import streamlit as st
 from figures.dbscan import clusters_figure, k_distance_figure, new_points_table, point_kinds
+from limits import NEW_POINTS_MAX_CHARS
 from new_points import parse_points
+from safe_text import escape_markdown
 from state import scenario
 
 from clustering import (
@@ -71,7 +73,9 @@ with controls:
         noise = st.slider("Noise", 0.0, 0.3, 0.05, step=0.01, **scenario("db_noise"))
     elif name == "blobs":
         n_samples = st.slider("Points", 100, 5000, 2000, step=100, **scenario("db_blobs_n"))
-    seed = st.number_input("Seed", 0, 2**31 - 1, 42, step=1, **scenario("db_seed"))
+    seed = st.number_input(
+        "Seed", 0, 2**31 - 1, 42, step=1, **scenario("db_seed", within=(0, 2**31 - 1))
+    )
     st.subheader("DBSCAN")
     eps = st.slider("eps", 0.01, 0.5, 0.2, step=0.01, format="%.2f", **scenario("db_eps"))
     min_samples = st.slider("min_samples", 1, 30, 5, **scenario("db_min_samples"))
@@ -86,7 +90,8 @@ n_clusters = int(dbscan.labels_.max()) + 1
 with controls:
     st.subheader("New points")
     new_text = st.text_input(
-        "New points (x, y; x, y; ...)", CHAPTER_NEW_POINTS, **scenario("db_new")
+        "New points (x, y; x, y; ...)", CHAPTER_NEW_POINTS, max_chars=NEW_POINTS_MAX_CHARS,
+        **scenario("db_new"),
     )
     n_neighbors = st.slider("Neighbours that vote (k)", 1, 100, 50, **scenario("db_k"))
     use_max = st.toggle("Use a max distance", False, **scenario("db_use_max"))
@@ -150,7 +155,7 @@ st.markdown(
     "a cluster, unless a max distance marks such points as anomalies (-1)."
 )
 if new_points_error:
-    st.error(new_points_error)
+    st.error(escape_markdown(new_points_error))
 elif classifier is None:
     st.warning("No core points at these settings, so nothing can vote: raise eps or lower "
                "min_samples.")  # fmt: skip

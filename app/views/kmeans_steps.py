@@ -68,7 +68,9 @@ def scenario_controls() -> tuple[str, int, str, int]:
         "Data set", list(DATASETS), disabled=unlucky, **scenario("steps_data")
     )
     k = cols[1].slider("Number of clusters k", 1, 10, 5, disabled=unlucky, **scenario("steps_k"))
-    seed = cols[3].number_input("Seed", 0, 10_000, 42, disabled=unlucky, **scenario("steps_seed"))
+    seed = cols[3].number_input(
+        "Seed", 0, 10_000, 42, disabled=unlucky, **scenario("steps_seed", within=(0, 10_000))
+    )
     if unlucky:
         return "five blobs", 5, "random", UNLUCKY_SEED
     return dataset, k, init, int(seed)

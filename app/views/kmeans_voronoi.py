@@ -71,7 +71,7 @@ def scenario_controls() -> tuple[str, int, str, str | int, int]:
         "'auto' is 1 run for k-means++ and 10 for random.",
         **scenario("vor_n_init"),
     )
-    seed = cols[4].number_input("Seed", 0, 10_000, 42, **scenario("vor_seed"))
+    seed = cols[4].number_input("Seed", 0, 10_000, 42, **scenario("vor_seed", within=(0, 10_000)))
     return dataset, k, init, n_init, int(seed)
 
 

@@ -117,7 +117,9 @@ covariance_type = controls[1].radio(
 )
 k = controls[2].slider("Components k", K_RANGE[0], K_RANGE[-1], 3, **scenario("gm_k"))
 n_init = controls[3].slider("Starts (n_init)", 1, 20, 10, **scenario("gm_n_init"))
-seed = controls[4].number_input("Seed", 0, 2**31 - 1, 42, **scenario("gm_seed"))
+seed = controls[4].number_input(
+    "Seed", 0, 2**31 - 1, 42, **scenario("gm_seed", within=(0, 2**31 - 1))
+)
 
 X = load_data(data_name)
 scenario_args = (data_name, covariance_type, k, n_init, int(seed))

@@ -8,7 +8,9 @@ from pathlib import Path
 import numpy as np
 import streamlit as st
 from figures.segmentation import highlight_image, inertia_figure, palette_figure, png_bytes
+from limits import SEGMENTED_ENTRIES, SERVER_MAX_UPLOAD_MB, UPLOADED_PICTURES
 from PIL import Image
+from safe_text import escape_markdown
 from sklearn.datasets import load_sample_image
 from state import scenario
 
@@ -37,7 +39,7 @@ def sample_picture(name: str) -> np.ndarray:
     return load_sample_image(f"{name}.jpg")
 
 
-@st.cache_resource(show_spinner=False, max_entries=8)
+@st.cache_resource(show_spinner=False, max_entries=UPLOADED_PICTURES)
 def uploaded_picture(digest: str, _data: bytes):
     """An upload decoded once, keyed on its content's hash: a LoadedImage or the error."""
     try:
@@ -46,19 +48,21 @@ def uploaded_picture(digest: str, _data: bytes):
         return error
 
 
-@st.cache_resource(show_spinner=False, max_entries=8)
+@st.cache_resource(show_spinner=False, max_entries=UPLOADED_PICTURES)
 def picture_table(picture_id: str, _pixels: np.ndarray):
     """The picture's distinct colours and their coarse-to-fine summaries (any k uses them)."""
     return colour_table(_pixels)
 
 
-@st.cache_resource(show_spinner=False, max_entries=8)
+@st.cache_resource(show_spinner=False, max_entries=UPLOADED_PICTURES)
 def picture_png(picture_id: str, _pixels: np.ndarray) -> bytes:
     """The picture as PNG bytes, encoded once."""
     return png_bytes(_pixels)
 
 
-@st.cache_resource(show_spinner="Clustering the picture's colours...", max_entries=512)
+@st.cache_resource(
+    show_spinner="Clustering the picture's colours...", max_entries=SEGMENTED_ENTRIES
+)
 def segmented(picture_id: str, k: int, n_init: int, seed: int, _table):
     """The segmentation for one k, with its PNG ready to show and to download."""
     result = segment_colours(_table, k, n_init=n_init, random_state=seed)
@@ -83,8 +87,8 @@ choice = controls[0].radio(
     **scenario("seg_picture"),
 )
 k = controls[1].slider("Number of colours k", 1, 16, 8, **scenario("seg_k"))
-n_init = controls[2].number_input("n_init", 1, 20, 10, **scenario("seg_n_init"))
-seed = controls[3].number_input("seed", 0, 10_000, 42, **scenario("seg_seed"))
+n_init = controls[2].number_input("n_init", 1, 20, 10, **scenario("seg_n_init", within=(1, 20)))
+seed = controls[3].number_input("seed", 0, 10_000, 42, **scenario("seg_seed", within=(0, 10_000)))
 
 
 def choose_picture() -> tuple[str, np.ndarray, tuple[str, ...]] | None:
@@ -96,7 +100,7 @@ def choose_picture() -> tuple[str, np.ndarray, tuple[str, ...]] | None:
         f"than {MAX_SIDE} pixels on a side are shrunk to that size for clustering.",
         type=["png", "jpg", "jpeg", "webp", "bmp", "tif", "tiff"],
         key="seg_upload",
-        max_upload_size=MAX_FILE_BYTES // 2**20,
+        max_upload_size=SERVER_MAX_UPLOAD_MB,
     )
     if upload is None:
         st.info("Upload a picture to segment it.")
@@ -105,9 +109,10 @@ def choose_picture() -> tuple[str, np.ndarray, tuple[str, ...]] | None:
     digest = hashlib.sha256(data).hexdigest()
     loaded = uploaded_picture(digest, data)
     if isinstance(loaded, ImageLoadError):
-        st.error(f"{upload.name}: {loaded}")
-        return None
-    return f"upload-{digest}", loaded.pixels, loaded.notes
+        st.error(escape_markdown(f"{upload.name}: {loaded}"))
+        return st.session_state.get("seg_last_good_upload")  # keep showing the last good one
+    st.session_state["seg_last_good_upload"] = (f"upload-{digest}", loaded.pixels, loaded.notes)
+    return st.session_state["seg_last_good_upload"]
 
 
 picked = choose_picture()

@@ -9,6 +9,8 @@ import streamlit as st
 from figures.digits import accuracy_figure, digit_png, label_check_figure
 from jobs import LatestJobs, rerun_when_done
 from labelling import LabelBoard, from_url, read_labels_file, to_csv, to_json, to_url
+from limits import CLUSTERINGS, LEAST_SURE, TILE_SETS
+from safe_text import escape_markdown
 from sklearn.linear_model import LogisticRegression
 from state import scenario
 from threadpoolctl import threadpool_limits
@@ -47,14 +49,14 @@ def digits():
     return load_digits_split()
 
 
-@st.cache_resource(show_spinner="Clustering the 1,400 training digits...")
+@st.cache_resource(show_spinner="Clustering the 1,400 training digits...", max_entries=CLUSTERINGS)
 def clustering(k: int, seed: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """The representatives' rows, every digit's cluster, and every distance to every centroid."""
     indices, kmeans = representatives(digits().X_train, k, random_state=seed)
     return indices, kmeans.labels_, kmeans.transform(digits().X_train)
 
 
-@st.cache_resource(show_spinner=False)
+@st.cache_resource(show_spinner=False, max_entries=TILE_SETS)
 def tile_images(rows: tuple[int, ...]) -> list[str]:
     """The digits as inline PNG data URLs: the browser shows them with no media-file round trip,
     and ``st.image`` passes them through without decoding them again on every rerun."""
@@ -109,7 +111,9 @@ def partial_training_set(clusters, distances, labels: list[int], percentile: int
     return keep, propagated
 
 
-@st.cache_data(show_spinner="Finding the digits the model is least sure about...")
+@st.cache_data(
+    show_spinner="Finding the digits the model is least sure about...", max_entries=LEAST_SURE
+)
 def least_sure(k: int, seed: int, labels_text: str, percentile: int) -> list[int]:
     """The training digits the model trained on partially propagated labels is least sure of."""
     X_train, _, _, _ = digits()
@@ -157,7 +161,7 @@ def scenario_boards(k: int, seed: int) -> tuple[LabelBoard, dict]:
             try:
                 board = LabelBoard.from_labels(from_url(st.query_params[URL_KEY], k))
             except ValueError as error:
-                st.warning(f"The labels in the link were ignored: {error}")
+                st.warning(escape_markdown(f"The labels in the link were ignored: {error}"))
         boards[(k, seed)] = board
     board = boards.setdefault((k, seed), LabelBoard.empty(k))
     rounds = st.session_state.setdefault("semi_rounds", {})
@@ -355,7 +359,9 @@ Try it: click a digit, then press its digit key (or a button below).
 
 controls = st.columns(3)
 k = controls[0].slider("Clusters k (= labels you give)", 10, 100, 50, 10, **scenario("semi_k"))
-seed = controls[1].number_input("k-means seed", 0, 9999, 42, **scenario("semi_seed"))
+seed = controls[1].number_input(
+    "k-means seed", 0, 9999, 42, **scenario("semi_seed", within=(0, 9999))
+)
 percentile = controls[2].slider(
     "Keep the closest % of each cluster",
     50,
@@ -436,4 +442,4 @@ files[2].file_uploader(
 )
 note = st.session_state.pop("semi_import_note", None)
 if note is not None:
-    (st.error if note[0] == "error" else st.success)(note[1])
+    (st.error if note[0] == "error" else st.success)(escape_markdown(note[1]))

@@ -1,0 +1,88 @@
+"""Every bound that keeps one small server safe from large or hostile input, in one place.
+
+The app runs on small machines (two cores, a few GB of memory) and serves
+many people at once, so nothing a user sends may make it hold an unbounded
+amount of memory: each upload is capped for what it is for, before anything
+parses it, and each cache holds a bounded number of entries whose size we
+know. The numbers below say what each bound is and why; pages import them
+from here instead of writing numbers of their own.
+
+Memory budget of the caches, all users together (entries × size of one)::
+
+    segmentation results   SEGMENTED_ENTRIES × ~3 MB   = ~100 MB
+    uploaded pictures      UPLOADED_PICTURES × ~2 MB   =  ~16 MB  (pixels, colour table, PNG)
+    semi-supervised page   CLUSTERINGS × ~0.6 MB        =  ~20 MB
+                           TILE_SETS × ~0.1 MB          =   ~3 MB
+                           LEAST_SURE × a few KB        =   <1 MB
+
+which, with Python, NumPy, scikit-learn and plotly loaded (~300 MB) and one
+image being decoded (at most ``MAX_DECODE_BYTES``), stays well under 1 GB.
+"""
+
+from __future__ import annotations
+
+from clustering.images import MAX_DECODE_BYTES, MAX_FILE_BYTES, MAX_PIXELS
+
+__all__ = [
+    "CLUSTERINGS",
+    "IMAGE_MAX_BYTES",
+    "IMAGE_MAX_DECODE_BYTES",
+    "IMAGE_MAX_PIXELS",
+    "LABELS_MAX_BYTES",
+    "LEAST_SURE",
+    "NEW_POINTS_MAX_CHARS",
+    "SEGMENTED_ENTRIES",
+    "SERVER_MAX_UPLOAD_MB",
+    "TILE_SETS",
+    "UPLOADED_PICTURES",
+    "URL_VALUE_MAX_CHARS",
+]
+
+# -- uploads ---------------------------------------------------------------------------
+
+#: A picture to segment: the limit the upload widget states. The image loader
+#: refuses anything larger, whatever the browser let through.
+IMAGE_MAX_BYTES = MAX_FILE_BYTES
+#: Pixels a picture may unpack to ("decompression bombs"), checked from the header.
+IMAGE_MAX_PIXELS = MAX_PIXELS
+#: Memory one picture may take while it is decoded, reckoned from the header.
+IMAGE_MAX_DECODE_BYTES = MAX_DECODE_BYTES
+#: An exported labels file: k = 100 gives about 2 KB of CSV or JSON, so 64 KB
+#: leaves room for hand-edited files and refuses anything else before parsing.
+LABELS_MAX_BYTES = 64 * 1024
+#: The server refuses any upload larger than this (``server.maxUploadSize`` in
+#: .streamlit/config.toml, in MB, must equal it; a test checks). It is the
+#: largest upload the app takes, the picture, so a 190 MB "labels file" never
+#: reaches Python at all.
+SERVER_MAX_UPLOAD_MB = MAX_FILE_BYTES // 2**20
+
+# -- links -----------------------------------------------------------------------------
+
+# How long a link can be: the web server under ``streamlit run`` (uvicorn with
+# h11) drops the connection when a request's first line and headers exceed
+# about 125 KB (measured: 120,000 characters of query served, 128,000 reset),
+# before any of the app runs, so the browser shows its own error page and the
+# app cannot explain; behind nginx the limit is its large_client_header_buffers
+# (8 KB by default, answered with "414 Request-URI Too Large"). The app keeps
+# every link it writes far below both: each value is bounded below, and all of
+# a page's values together stay under about 2 KB.
+
+#: The longest value one query parameter may hold. The longest the app writes
+#: is the semi-supervised labels (one character a representative, k <= 100)
+#: or a few typed points; anything far longer was not made by the app.
+URL_VALUE_MAX_CHARS = 2_000
+#: The DBSCAN page's typed new points: ~100 points, and the link stays short.
+NEW_POINTS_MAX_CHARS = 1_000
+
+# -- caches (entries; the size of one entry is in the module docstring) -----------------
+
+#: Segmentations (picture, k, n_init, seed): ~3 MB each (result and its PNG).
+SEGMENTED_ENTRIES = 32
+#: Uploaded pictures decoded, with their colour tables and PNGs.
+UPLOADED_PICTURES = 8
+#: k-means of the 1,400 training digits for one (k, seed): ~0.6 MB each.
+CLUSTERINGS = 32
+#: The representatives' pictures for one (k, seed): k small PNGs, ~100 KB.
+TILE_SETS = 32
+#: The least-sure digits for one set of labels: a short list each.
+LEAST_SURE = 64
