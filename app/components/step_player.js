@@ -15,6 +15,7 @@ const SIDE_WIDTH = 260; // the column of metric and chart beside the map
 const GAP = 16;
 const NARROW = 640; // below this width the side column goes under the map
 const TOOLBAR_HEIGHT = 56; // the buttons under the map, with their gap
+const MIN_TOOLBAR_WIDTH = 480; // room for five buttons side by side
 const REGION_BLOCK = 3; // CSS pixels per square when shading the Voronoi regions
 const FONT_PX = 14;
 const AXIS = { left: 46, right: 10, top: 8, bottom: 26 }; // room for tick labels
@@ -302,11 +303,10 @@ class StepPlayer {
     const plotHeight = Math.min(roomX * aspect, Math.min(Math.max(roomY, 240), 640) - AXIS.top - AXIS.bottom);
     const plotWidth = plotHeight / aspect;
     this.plot = { width: plotWidth, height: plotHeight, x0, y0, scale: plotWidth / (x1 - x0) };
-    this.mapContext = sizedCanvas(
-      this.map,
-      plotWidth + AXIS.left + AXIS.right,
-      plotHeight + AXIS.top + AXIS.bottom,
-    );
+    const mapWidth = plotWidth + AXIS.left + AXIS.right;
+    this.mapContext = sizedCanvas(this.map, mapWidth, plotHeight + AXIS.top + AXIS.bottom);
+    // The buttons span the map, not more: a wide screen gets no giant buttons.
+    this.toolbar.style.width = narrow ? "" : `${Math.max(mapWidth, MIN_TOOLBAR_WIDTH)}px`;
     this.chartContext = sizedCanvas(this.chart, narrow ? width : SIDE_WIDTH, 150);
     this.draw();
   }

@@ -7,6 +7,7 @@ import pytest
 
 from clustering.datasets import make_five_blobs
 from clustering.kmeans import init_centroids, lloyd_steps
+from tests.e2e.conftest import AppPage
 
 pytestmark = pytest.mark.e2e
 ARTIFACTS = Path(__file__).resolve().parent / "artifacts"  # git-ignored
@@ -42,6 +43,18 @@ def test_voronoi_page_moves_k_and_updates_the_inertia(app):
     assert not app.has_exception()
 
 
+@pytest.fixture
+def phone(browser, app_server, request):
+    """A tab on a 390 x 844 touch screen."""
+    context = browser.new_context(
+        viewport={"width": 390, "height": 844}, has_touch=True, is_mobile=True
+    )
+    try:
+        yield AppPage(context.new_page(), app_server, request.node.name)
+    finally:
+        context.close()
+
+
 def library_steps(k=5, method="random", seed=42) -> list:
     """The half-steps the library takes on the five blobs: what the page must show."""
     X = make_five_blobs()[0]
@@ -55,19 +68,28 @@ def open_player(app, query: str = "") -> None:
 
 
 def shown(app) -> dict:
-    """What the player shows: metric label and value, chart marker, message, buttons."""
-    root = app.page.locator(".step-player")
-    return {
-        "label": root.locator(".metric-label").inner_text(),
-        "value": root.locator(".metric-value").inner_text(),
-        "map": root.locator(".map canvas").get_attribute("data-step"),
-        "marker": root.locator(".chart canvas").get_attribute("data-marker"),
-        "message": root.locator(".converged").inner_text(),
-        "disabled": {
-            name: root.get_by_role("button", name=re.compile(name)).is_disabled()
-            for name in ("Reset", "Back", "Forward", "To the end")
-        },
-    }
+    """What the player shows, read at one instant (also mid-playback): metric label and
+    value, the half-step the map and the inertia chart's marker were drawn for, the
+    message, and which buttons are disabled."""
+    return app.page.evaluate(
+        """() => {
+            const host = document.querySelector('[data-testid="stBidiComponentIsolated"]');
+            const root = host.shadowRoot.querySelector('.step-player');
+            const text = (selector) => root.querySelector(selector).textContent;
+            const disabled = {};
+            for (const button of root.querySelectorAll('.toolbar button')) {
+                disabled[button.textContent.replace(/[^A-Za-z ]/g, '').trim()] = button.disabled;
+            }
+            return {
+                label: text('.metric-label'),
+                value: text('.metric-value'),
+                map: root.querySelector('.map canvas').dataset.step,
+                marker: root.querySelector('.chart canvas').dataset.marker,
+                message: text('.converged'),
+                disabled,
+            };
+        }"""
+    )
 
 
 def wait_settled(app) -> None:
@@ -115,9 +137,13 @@ def test_steps_play_to_the_end_keeps_everything_in_step_then_back(app):
     app.page.set_viewport_size({"width": 1280, "height": 720})
     open_player(app)
     app.page.get_by_role("button", name="Play").click()
+    for part in (".map canvas", ".toolbar"):  # the map and its buttons fit on the screen
+        box = app.page.locator(f".step-player {part}").bounding_box()
+        assert box["y"] >= 0 and box["y"] + box["height"] <= 720, part
     app.page.locator(".step-player[data-position='3']").wait_for()
     now = shown(app)  # mid-playback: picture, metric and chart agree
-    assert now["map"] == now["marker"] == now["label"].split()[3] == "3"
+    assert now["map"] == now["marker"] == now["label"].split()[3]
+    assert now["disabled"]["Back"] is False and now["disabled"]["Pause"] is False
     app.page.screenshot(path=str(ARTIFACTS / "kmeans_steps-playing-1280x720.png"))
     app.page.locator(".step-player[data-playing=false]").wait_for(timeout=20_000)
     end = shown(app)
@@ -127,7 +153,13 @@ def test_steps_play_to_the_end_keeps_everything_in_step_then_back(app):
     assert end["message"] == (
         f"Converged after {states[-1].iteration} iterations, inertia {states[-1].inertia:.2f}."
     )
-    assert end["disabled"] == {"Reset": False, "Back": False, "Forward": True, "To the end": True}
+    assert end["disabled"] == {
+        "Reset": False,
+        "Back": False,
+        "Play": False,
+        "Forward": True,
+        "To the end": True,
+    }
     app.page.get_by_role("button", name="Back").click()
     back = shown(app)
     assert back["label"] == f"Inertia after half-step {last - 1} of {last}"
@@ -151,6 +183,13 @@ def test_steps_a_link_with_the_position_reopens_there(app):
     app.page.locator(".step-player .map canvas[data-step]").wait_for()
     assert shown(app)["label"] == f"Inertia after half-step {len(states) - 2} of {len(states) - 1}"
     assert slider_value(app, "Number of clusters k") == "3"
+    # An arrow key on the k slider moves k, not the player; the new k starts at 0.
+    app.page.get_by_test_id("stSlider").locator("input[type=range]").first.press("ArrowRight")
+    app.wait_idle()
+    assert slider_value(app, "Number of clusters k") == "4"
+    last = len(library_steps(k=4, seed=7)) - 1
+    assert shown(app)["label"] == f"Inertia after half-step 0 of {last}"
+    assert "steps_pos=0" in app.page.url
 
 
 @pytest.mark.parametrize(("asked", "opened"), [("999", "last"), ("-4", "0"), ("two", "0")])
@@ -160,6 +199,23 @@ def test_steps_a_link_with_a_bad_position_opens_clamped(app, asked, opened):
     expected = last if opened == "last" else 0
     assert shown(app)["label"] == f"Inertia after half-step {expected} of {last}"
     assert not app.has_exception()
+
+
+def test_steps_phone_taps_step_forward_with_nothing_cut_off(phone):
+    states = library_steps()
+    open_player(phone)
+    forward = phone.page.get_by_role("button", name="Forward")
+    for _ in range(3):
+        forward.tap()
+        phone.page.wait_for_timeout(60)
+    assert shown(phone)["value"] == f"{states[3].inertia:.2f}"
+    phone.page.get_by_role("button", name="Back").tap()
+    assert shown(phone)["label"].startswith("Inertia after half-step 2 of")
+    assert phone.page.evaluate("() => document.documentElement.scrollWidth") <= 390
+    for part in (".map canvas", ".toolbar", ".chart canvas"):
+        box = phone.page.locator(f".step-player {part}").bounding_box()
+        assert box["x"] >= 0 and box["x"] + box["width"] <= 390, part
+    phone.page.screenshot(path=str(ARTIFACTS / "kmeans_steps-phone-390x844.png"))
 
 
 def test_steps_tab_reaches_play_and_shows_where_the_focus_is(app):
