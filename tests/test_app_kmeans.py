@@ -6,7 +6,7 @@ import json
 import numpy as np
 import pandas as pd
 import pytest
-from data import DATASETS, load_points
+from data import DATASETS
 from sklearn.metrics import silhouette_score as sklearn_silhouette_score
 from streamlit.proto.WidgetStates_pb2 import WidgetState
 
@@ -220,7 +220,7 @@ def test_steps_hand_the_player_every_half_step_of_the_library(steps, dataset, in
     if init == "unlucky seed":
         X, k, method, seed = make_five_blobs()[0], 5, "random", 25
     else:
-        X, k, method, seed = load_points(dataset)[0], 5, init, 42
+        X, k, method, seed = DATASETS[dataset]()[0], 5, init, 42
     states = library_states(X, k=k, method=method, seed=seed)
     data = player(steps)
     assert len(data["steps"]) == len(states)

@@ -22,7 +22,9 @@ const AXIS = { left: 46, right: 10, top: 8, bottom: 26 }; // room for tick label
 const INERTIA_COLOR = "#0072B2";
 
 // Where the keyboard belongs to someone else: typing, sliders, menus.
-const OWN_KEYS_ROLES = new Set(["slider", "spinbutton", "combobox", "textbox", "listbox", "option", "menu", "menuitem"]);
+const OWN_KEYS_ROLES = new Set([
+  "slider", "spinbutton", "combobox", "textbox", "listbox", "option", "menu", "menuitem",
+]);
 
 const players = new WeakMap(); // one player per mounted element; Streamlit calls us on every rerun
 
@@ -68,7 +70,8 @@ function ticks(low, high, count) {
 function typingElsewhere(event) {
   const target = event.composedPath()[0];
   if (!(target instanceof Element)) return false;
-  if (target.isContentEditable || ["INPUT", "TEXTAREA", "SELECT"].includes(target.tagName)) return true;
+  const typing = ["INPUT", "TEXTAREA", "SELECT"].includes(target.tagName);
+  if (typing || target.isContentEditable) return true;
   return OWN_KEYS_ROLES.has(target.getAttribute("role"));
 }
 
@@ -85,6 +88,7 @@ function sizedCanvas(canvas, width, height) {
 
 class StepPlayer {
   constructor(parent) {
+    this.parent = parent;
     this.data = null;
     this.run = null;
     this.position = 0;
@@ -241,7 +245,8 @@ class StepPlayer {
     const onButton = target instanceof Element && ["BUTTON", "A"].includes(target.tagName);
     const actions = { ArrowLeft: "back", ArrowRight: "forward", Home: "reset", End: "end" };
     let action = actions[event.key];
-    if (event.key === " " && !onButton) action = "play"; // on a button, Space presses it
+    // On a button, Space presses that button; held down, it would toggle on every repeat.
+    if (event.key === " " && !onButton && !event.repeat) action = "play";
     if (!action) return;
     event.preventDefault();
     this.act(action);
@@ -283,7 +288,8 @@ class StepPlayer {
     this.drawMap(this.mapContext);
     this.drawChart(this.chartContext);
     this.map.dataset.step = String(this.position);
-    this.map.setAttribute("aria-label", `Map of the points and centroids at half-step ${this.position}`);
+    const label = `Map of the points and centroids at half-step ${this.position}`;
+    this.map.setAttribute("aria-label", label);
   }
 
   // Fit the map into the space beside the side column, keeping the data's
@@ -299,8 +305,11 @@ class StepPlayer {
     const [[x0, x1], [y0, y1]] = this.data.box;
     const aspect = (y1 - y0) / (x1 - x0);
     const roomX = (narrow ? width : width - SIDE_WIDTH - GAP) - AXIS.left - AXIS.right;
-    const roomY = narrow ? window.innerHeight * 0.5 : window.innerHeight - this.pageTop() - TOOLBAR_HEIGHT - 12;
-    const plotHeight = Math.min(roomX * aspect, Math.min(Math.max(roomY, 240), 640) - AXIS.top - AXIS.bottom);
+    const roomY = narrow
+      ? window.innerHeight * 0.5
+      : window.innerHeight - this.pageTop() - TOOLBAR_HEIGHT - 12;
+    const tallest = Math.min(Math.max(roomY, 240), 640) - AXIS.top - AXIS.bottom;
+    const plotHeight = Math.min(roomX * aspect, tallest);
     const plotWidth = plotHeight / aspect;
     this.plot = { width: plotWidth, height: plotHeight, x0, y0, scale: plotWidth / (x1 - x0) };
     const mapWidth = plotWidth + AXIS.left + AXIS.right;
@@ -339,7 +348,8 @@ class StepPlayer {
   drawRegions(context, centers) {
     const { width, height, x0, y0, scale } = this.plot;
     const columns = Math.ceil(width / REGION_BLOCK);
-    const ownerAt = (column, y) => nearest(centers, x0 + ((column + 0.5) * REGION_BLOCK) / scale, y);
+    const ownerAt = (column, y) =>
+      nearest(centers, x0 + ((column + 0.5) * REGION_BLOCK) / scale, y);
     for (let top = 0; top < height; top += REGION_BLOCK) {
       const y = y0 + (height - top - REGION_BLOCK / 2) / scale;
       const tall = Math.min(REGION_BLOCK, height - top);
@@ -527,6 +537,7 @@ class StepPlayer {
     window.removeEventListener("resize", this.onResize);
     this.resizer.disconnect();
     this.root.remove();
+    players.delete(this.parent);
   }
 }
 

@@ -136,11 +136,11 @@ def player(dataset: str, k: int, method: str, seed: int) -> None:
     A fragment: when the player reports a position only this part reruns.
     """
     run = f"{dataset} · k={k} · {method} · seed {seed}"
-    last = len(lloyd_states(dataset, k, method, seed)) - 1
-    position = current_position(run, last)
+    data = player_data(dataset, k, method, seed)
+    position = current_position(run, last=len(data["steps"]) - 1)
     st.query_params[URL_POSITION] = str(position)
     step_player(
-        player_data(dataset, k, method, seed),
+        data,
         run=run,
         start=position,
         key=PLAYER_KEY,
