@@ -254,9 +254,18 @@ class StepPlayer {
 
   // ---- drawing --------------------------------------------------------------
 
-  // Text and buttons change at once; both canvases in the next animation
-  // frame, which the browser paints together with the text.
+  // Everything the player shows changes in one animation frame, just before
+  // the browser paints it: inputs that come within one frame cost one drawing,
+  // and no part of the player is ever a frame behind another.
   show() {
+    if (this.frame !== null) return;
+    this.frame = requestAnimationFrame(() => {
+      this.frame = null;
+      this.render();
+    });
+  }
+
+  render() {
     const step = this.data.steps[this.position];
     const atStart = this.position === 0;
     const atEnd = this.position === this.last;
@@ -275,12 +284,7 @@ class StepPlayer {
     this.buttons.play.setAttribute("aria-pressed", String(playing));
     this.message.textContent = atEnd ? this.data.converged : "";
     this.message.classList.toggle("shown", atEnd);
-    if (this.frame === null) {
-      this.frame = requestAnimationFrame(() => {
-        this.frame = null;
-        this.draw();
-      });
-    }
+    this.draw();
   }
 
   draw() {
@@ -317,7 +321,7 @@ class StepPlayer {
     // The buttons span the map, not more: a wide screen gets no giant buttons.
     this.toolbar.style.width = narrow ? "" : `${Math.max(mapWidth, MIN_TOOLBAR_WIDTH)}px`;
     this.chartContext = sizedCanvas(this.chart, narrow ? width : SIDE_WIDTH, 150);
-    this.draw();
+    this.render();
   }
 
   // Where the player starts on the page, whatever has been scrolled.

@@ -68,11 +68,14 @@ def open_player(app, query: str = "") -> None:
 
 
 def shown(app) -> dict:
-    """What the player shows, read at one instant (also mid-playback): metric label and
-    value, the half-step the map and the inertia chart's marker were drawn for, the
-    message, and which buttons are disabled."""
+    """What the player shows in the next painted frame (also mid-playback), read at one
+    instant: metric label and value, the half-step the map and the inertia chart's
+    marker were drawn for, the message, and which buttons are disabled.
+
+    The player changes all it shows in one animation frame, before the browser paints;
+    reading in a later callback of that frame sees exactly what gets painted."""
     return app.page.evaluate(
-        """() => {
+        """() => new Promise((resolve) => requestAnimationFrame(() => {
             const host = document.querySelector('[data-testid="stBidiComponentIsolated"]');
             const root = host.shadowRoot.querySelector('.step-player');
             const text = (selector) => root.querySelector(selector).textContent;
@@ -80,15 +83,15 @@ def shown(app) -> dict:
             for (const button of root.querySelectorAll('.toolbar button')) {
                 disabled[button.textContent.replace(/[^A-Za-z ]/g, '').trim()] = button.disabled;
             }
-            return {
+            resolve({
                 label: text('.metric-label'),
                 value: text('.metric-value'),
                 map: root.querySelector('.map canvas').dataset.step,
                 marker: root.querySelector('.chart canvas').dataset.marker,
                 message: text('.converged'),
                 disabled,
-            };
-        }"""
+            });
+        }))"""
     )
 
 
