@@ -6,7 +6,9 @@ import json
 import numpy as np
 import pandas as pd
 import pytest
+from data import DATASETS
 from sklearn.metrics import silhouette_score as sklearn_silhouette_score
+from streamlit.proto.WidgetStates_pb2 import WidgetState
 
 from clustering.datasets import make_chapter_moons, make_five_blobs
 from clustering.kmeans import KMeans, init_centroids, lloyd_steps
@@ -179,80 +181,121 @@ def library_states(X, k=5, method="random", seed=42):
     return list(lloyd_steps(X, init_centroids(X, k, method=method, random_state=seed)))
 
 
+def player(app) -> dict:
+    """The data the page handed to the step player component."""
+    (element,) = app.get("bidi_component")
+    return json.loads(element.proto.json)
+
+
+def report(app, value) -> None:
+    """Rerun as the browser does when the player reports its state ``at``.
+
+    AppTest has no widget class for components v2, so the widget state the
+    browser would send is added to those of the other widgets by hand.
+    """
+    (element,) = app.get("bidi_component")
+    states = app._tree.get_widget_states()
+    states.widgets.append(WidgetState(id=element.proto.id, json_value=json.dumps({"at": value})))
+    app._run(states)
+    assert not app.exception
+
+
 def test_steps_start_before_any_assignment(steps, blobs):
-    assert metric(steps, "Inertia after half-step 0 of") == "—"
-    spec = chart(steps, "steps_map")
-    assert spec["data"][0]["marker"]["color"] == "#A0A0A0"  # unassigned points are grey
-    centroids = traces(spec, "centroids")[0]
+    data = player(steps)
+    assert data["start"] == 0
+    assert data["steps"][0]["labeling"] is None  # unassigned points are grey
+    assert data["unassigned"] == "#A0A0A0"
     start = init_centroids(blobs, 5, method="random", random_state=42)
-    assert np.allclose(decode(centroids["x"]), start[:, 0])
+    assert np.allclose(data["steps"][0]["centers"], start, atol=1e-5)
+    assert steps.query_params["steps_pos"] == "0"
 
 
-def test_steps_forward_three_half_steps_shows_the_librarys_inertia(steps, blobs):
-    states = library_states(blobs)
-    seen = []
-    for _ in range(3):
-        steps.button(key="steps_forward").click().run()
-        seen.append(metric(steps, "Inertia after"))
-    assert seen == [f"{states[i].inertia:.2f}" for i in (1, 2, 3)]
-    assert steps.metric[0].label == f"Inertia after half-step 3 of {len(states) - 1}"
-    steps.button(key="steps_back").click().run()
-    assert metric(steps, "Inertia after") == f"{states[2].inertia:.2f}"
+@pytest.mark.parametrize("dataset", list(DATASETS))
+@pytest.mark.parametrize("init", ["random", "k-means++", "unlucky seed"])
+def test_steps_hand_the_player_every_half_step_of_the_library(steps, dataset, init):
+    steps.selectbox(key="steps_init").set_value(init).run()
+    if init != "unlucky seed":
+        steps.selectbox(key="steps_data").set_value(dataset).run()
+    assert not steps.exception
+    if init == "unlucky seed":
+        X, k, method, seed = make_five_blobs()[0], 5, "random", 25
+    else:
+        X, k, method, seed = DATASETS[dataset]()[0], 5, init, 42
+    states = library_states(X, k=k, method=method, seed=seed)
+    data = player(steps)
+    assert len(data["steps"]) == len(states)
+    assert np.allclose(data["points"], X, atol=1e-5)
+    for step, state in zip(data["steps"][1:], states[1:], strict=True):
+        assert step["inertia"] == pytest.approx(state.inertia, rel=1e-12)
+        assert data["labelings"][step["labeling"]] == state.labels.tolist()
+        assert np.allclose(step["centers"], state.centers, atol=1e-5)
+    assert data["converged"].startswith(f"Converged after {states[-1].iteration} iteration")
 
 
-def test_steps_figure_rings_the_points_that_changed_cluster(steps, blobs):
-    states = library_states(blobs)
-    for _ in range(3):  # assign, update, assign
-        steps.button(key="steps_forward").click().run()
-    ringed = traces(chart(steps, "steps_map"), "just changed cluster")[0]
-    changed = states[3].labels != states[1].labels
-    assert changed.any()
-    assert np.allclose(decode(ringed["x"]), blobs[changed, 0])
+def test_steps_position_reported_by_the_player_goes_into_the_link(steps):
+    run = player(steps)["run"]
+    report(steps, {"run": run, "step": 3})
+    assert steps.query_params["steps_pos"] == "3"
+    assert player(steps)["start"] == 3
+    report(steps, {"run": "another scenario", "step": 5})  # late, for a scenario left behind
+    assert steps.query_params["steps_pos"] == "3"
+    for crafted in ({"run": run, "step": "5"}, {"run": run}, [run, 5], None):
+        report(steps, crafted)
+        assert steps.query_params["steps_pos"] == "3"
 
 
-def test_steps_figure_has_a_frame_per_remaining_half_step(steps, blobs):
-    states = library_states(blobs)
-    spec = chart(steps, "steps_map")
-    assert len(spec["frames"]) == len(states) - 1
-    assert len(traces(spec, "cluster ")) == 5  # a legend entry per cluster
-    steps.button(key="steps_forward").click().run()
-    assert len(chart(steps, "steps_map")["frames"]) == len(states) - 2
+@pytest.mark.parametrize(("asked", "opened"), [("4", 4), ("999", "last"), ("-2", 0), ("x", 0)])
+def test_steps_open_at_the_links_position_clamped_to_the_run(app_at, blobs, asked, opened):
+    last = len(library_states(blobs)) - 1
+    app = app_at().run()
+    app.query_params = {"steps_pos": asked}
+    app.switch_page(STEPS).run()
+    assert not app.exception
+    expected = last if opened == "last" else opened
+    assert player(app)["start"] == expected
+    assert app.query_params["steps_pos"] == str(expected)
 
 
-def test_steps_end_and_reset(steps, blobs):
-    states = library_states(blobs)
-    steps.button(key="steps_end").click().run()
-    assert metric(steps, "Inertia after") == f"{states[-1].inertia:.2f}"
-    assert "Converged" in steps.success[0].value
-    steps.button(key="steps_reset").click().run()
-    assert metric(steps, "Inertia after") == "—"
-
-
-def test_steps_changing_the_scenario_restarts_from_the_first_half_step(steps, blobs):
-    steps.button(key="steps_forward").click().run()
+def test_steps_changing_the_scenario_restarts_from_the_first_half_step(steps):
+    report(steps, {"run": player(steps)["run"], "step": 3})
     steps.slider(key="steps_k").set_value(3).run()
-    assert steps.metric[0].label.startswith("Inertia after half-step 0 of")
+    data = player(steps)
+    assert data["start"] == 0 and "k=3" in data["run"]
+    assert steps.query_params["steps_pos"] == "0"
+    assert len(data["colors"]) == 3
     for key, value in (("steps_data", "moons"), ("steps_init", "k-means++")):
         steps.selectbox(key=key).set_value(value).run()
         assert not steps.exception
     steps.number_input(key="steps_seed").set_value(3).run()
-    steps.button(key="steps_end").click().run()
     moons = make_chapter_moons()[0]
     final = library_states(moons, k=3, method="k-means++", seed=3)[-1]
-    assert metric(steps, "Inertia after") == f"{final.inertia:.2f}"
+    assert player(steps)["steps"][-1]["inertia_text"] == f"{final.inertia:.2f}"
 
 
-def test_unlucky_seed_ends_in_a_much_worse_local_optimum(steps, blobs):
+def test_unlucky_seed_shows_its_settings_and_ends_in_a_worse_local_optimum(steps, blobs):
+    steps.slider(key="steps_k").set_value(3).run()
     steps.selectbox(key="steps_init").set_value("unlucky seed").run()
-    assert steps.slider(key="steps_k").disabled
-    steps.button(key="steps_end").click().run()
-    unlucky = float(metric(steps, "Inertia after"))
+    shown = {
+        "data": steps.selectbox(key="steps_data_fixed"),
+        "k": steps.slider(key="steps_k_fixed"),
+        "seed": steps.number_input(key="steps_seed_fixed"),
+    }
+    assert {name: widget.value for name, widget in shown.items()} == {
+        "data": "five blobs",
+        "k": 5,
+        "seed": 25,
+    }
+    assert all(widget.disabled for widget in shown.values())
+    unlucky = player(steps)["steps"][-1]["inertia"]
     best = KMeans(5, init="random", n_init=10, random_state=42).fit(blobs).inertia_
     assert unlucky > 2 * best
+    assert "local optimum" in steps.warning[0].value
     # The three tight blobs on the left share one cluster.
     final = library_states(blobs, seed=25)[-1]
     true_blobs = make_five_blobs()[1]
     assert len(np.unique(final.labels[np.isin(true_blobs, [2, 3, 4])])) == 1
+    steps.selectbox(key="steps_init").set_value("random").run()
+    assert steps.slider(key="steps_k").value == 3  # the user's own k is back
 
 
 def test_restarts_keep_the_run_kmeans_n_init_keeps(steps, blobs):

@@ -1,22 +1,24 @@
 """Unit tests of the k-means figure builders: pure functions, checked without a server."""
 
+import json
 from types import SimpleNamespace
 
 import numpy as np
 import pytest
 from figures.kmeans import (
+    REGION_ALPHA,
     changed_points,
+    converged_message,
     failure_figure,
-    inertia_steps_figure,
-    lloyd_figure,
+    labels_at,
     partition_inertia,
     restarts_figure,
     score_by_k_figure,
     silhouette_diagram,
-    trail_xy,
+    step_player_data,
     voronoi_figure,
 )
-from figures.palette import NOISE_GREY, PALETTE
+from figures.palette import NOISE_GREY, PALETTE, with_alpha
 from sklearn.cluster import KMeans as SklearnKMeans
 
 from clustering.kmeans import KMeans, init_centroids, lloyd_steps
@@ -110,37 +112,66 @@ def test_first_assignment_rings_no_point_later_ones_ring_the_changes(states):
     assert np.array_equal(changed_points(states, 3), expected)
 
 
-def test_trails_follow_every_centroid_through_the_half_steps(states):
-    xs, ys = trail_xy(states, 2)
-    per_centroid = 3 + 1  # three states, then a gap
-    assert len(xs) == 3 * per_centroid
-    assert np.isnan(xs[3]) and np.isnan(ys[3])
-    assert xs[per_centroid] == states[0].centers[1, 0]
-    assert ys[per_centroid + 2] == states[2].centers[1, 1]
+def test_step_player_data_has_every_half_step_as_the_library_took_it(three_blobs, states):
+    data = step_player_data(three_blobs[0], states)
+    assert len(data["steps"]) == len(states)
+    for step, state in zip(data["steps"], states, strict=True):
+        assert step["phase"] == state.phase
+        assert step["iteration"] == state.iteration
+        assert np.allclose(step["centers"], state.centers, atol=1e-5)
+    assert [s["action"] for s in data["steps"][:3]] == [
+        "centroids placed",
+        "points assigned",
+        "centroids moved",
+    ]
+    assert np.allclose(data["points"], three_blobs[0], atol=1e-5)
 
 
-def test_lloyd_figure_greys_unassigned_points_then_colours_by_label(three_blobs, states):
-    X, _ = three_blobs
-    assert lloyd_figure(X, states, 0).data[0].marker.color == NOISE_GREY
-    marker = lloyd_figure(X, states, 1).data[0].marker
-    assert np.array_equal(marker.color, states[1].labels)
-    assert marker.cmin == -1.5 and marker.cmax == 2.5
+def test_step_player_data_inertia_is_the_states(three_blobs, states):
+    steps = step_player_data(three_blobs[0], states)["steps"]
+    assert steps[0]["inertia"] is None and steps[0]["inertia_text"] == "—"
+    for step, state in zip(steps[1:], states[1:], strict=True):
+        assert step["inertia"] == state.inertia
+        assert step["inertia_text"] == f"{state.inertia:.2f}"
 
 
-def test_lloyd_figure_frames_play_the_remaining_half_steps(three_blobs, states):
-    X, _ = three_blobs
-    fig = lloyd_figure(X, states, 1)
-    assert [f.name for f in fig.frames] == [str(i) for i in range(2, len(states))]
-    last = fig.frames[-1].data[3]  # the centroids' trace
-    assert np.allclose(last.x, states[-1].centers[:, 0])
-    assert fig.layout.updatemenus[0].buttons[0].label == "Play the rest"
-    assert not lloyd_figure(X, states, len(states) - 1).frames
+def test_step_player_data_labels_and_changed_points(three_blobs, states):
+    data = step_player_data(three_blobs[0], states)
+    steps, labelings = data["steps"], data["labelings"]
+    assert steps[0]["labeling"] is None
+    for position, step in enumerate(steps[1:], start=1):
+        labels = labelings[step["labeling"]]
+        assert labels == labels_at(states, position).tolist()
+        if states[position].phase == "update":  # an update keeps the labels it was given
+            assert step["labeling"] == steps[position - 1]["labeling"]
+    # The second assignment moves some points (see the test above); they are the ones ringed.
+    moved = np.flatnonzero(states[3].labels != states[1].labels)
+    assert moved.size and steps[3]["changed"] == moved.tolist()
+    assert all(not step["changed"] for step in steps[:3])
+    assert len(labelings) == len({tuple(labels) for labels in labelings})  # each stored once
 
 
-def test_inertia_steps_skips_the_start_and_stops_at_the_position(states):
-    fig = inertia_steps_figure(states, 3)
-    assert list(fig.data[0].x) == [1, 2, 3]
-    assert list(fig.data[0].y) == [states[i].inertia for i in (1, 2, 3)]
+def test_step_player_data_is_plain_json_with_the_palette_and_the_ending(three_blobs, states):
+    X = three_blobs[0]
+    data = step_player_data(X, states)
+    assert json.loads(json.dumps(data)) == data  # nothing NumPy left in it
+    assert data["colors"] == list(PALETTE[:3])
+    assert data["regions"][0] == with_alpha(PALETTE[0], REGION_ALPHA)
+    assert data["unassigned"] == NOISE_GREY
+    (x0, x1), (y0, y1) = data["box"]
+    every_centroid = np.concatenate([state.centers for state in states])
+    for points in (X, every_centroid):
+        assert (points[:, 0] > x0).all() and (points[:, 0] < x1).all()
+        assert (points[:, 1] > y0).all() and (points[:, 1] < y1).all()
+    last = states[-1]
+    assert data["converged"] == (
+        f"Converged after {last.iteration} iterations, inertia {last.inertia:.2f}."
+    )
+
+
+def test_converged_message_says_one_iteration_in_the_singular():
+    state = SimpleNamespace(iteration=1, inertia=3.14159)
+    assert converged_message(state) == "Converged after 1 iteration, inertia 3.14."
 
 
 def test_restarts_figure_marks_only_the_best_run(three_blobs):

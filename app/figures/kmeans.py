@@ -1,8 +1,9 @@
 """Figures of the two k-means pages: Voronoi regions, choosing k, and Lloyd's steps.
 
 Every function here is pure: arrays or a fitted estimator come in, a
-``go.Figure`` goes out. None of them fits a model; the Voronoi figures only
-call ``predict`` on a grid to paint each centroid's region.
+``go.Figure`` goes out (for the step player, the plain data it draws). None
+of them fits a model; the Voronoi figures only call ``predict`` on a grid to
+paint each centroid's region.
 
 Colours come from :mod:`figures.palette`, so cluster ``i`` has the same colour
 here as on every other page.
@@ -23,6 +24,7 @@ from figures.palette import (
     cluster_color,
     cluster_marker,
     region_colorscale,
+    with_alpha,
 )
 
 Box = tuple[tuple[float, float], tuple[float, float]]  # (x range, y range)
@@ -292,6 +294,14 @@ def failure_figure(X: np.ndarray, true_groups: np.ndarray, model: Any) -> go.Fig
 
 # --- page "k-means step by step" ---------------------------------------------
 
+STEP_ACTIONS = {
+    "init": "centroids placed",
+    "assign": "points assigned",
+    "update": "centroids moved",
+}
+REGION_ALPHA = 0.18  # light enough that a point keeps its colour over its own region
+DECIMALS = 5  # coordinates sent to the browser: far finer than a pixel
+
 
 def labels_at(states: Sequence[Any], position: int) -> np.ndarray | None:
     """The labels in force at ``position``: those of the last state that has labels."""
@@ -314,172 +324,94 @@ def changed_points(states: Sequence[Any], position: int) -> np.ndarray:
     return np.asarray(state.labels) != previous
 
 
-def trail_xy(states: Sequence[Any], position: int) -> tuple[np.ndarray, np.ndarray]:
-    """The path each centroid took up to ``position``, as one line broken by NaN gaps."""
-    path = np.stack([np.asarray(s.centers) for s in states[: position + 1]])  # (steps, k, 2)
-    gap = np.full((1, path.shape[1], 2), np.nan)
-    lines = np.concatenate([path, gap]).transpose(1, 0, 2).reshape(-1, 2)  # centroid by centroid
-    return lines[:, 0], lines[:, 1]
+def inertia_text(inertia: float) -> str:
+    """The inertia as the page prints it: two decimals, a dash before the first assignment."""
+    return "—" if np.isnan(inertia) else f"{inertia:.2f}"
 
 
-def step_title(state: Any) -> str:
-    """What the half-step did, in words, with the inertia after it."""
-    action = {
-        "init": "centroids placed",
-        "assign": "points assigned",
-        "update": "centroids moved",
-    }[state.phase]
-    inertia = "" if np.isnan(state.inertia) else f" · inertia {state.inertia:.2f}"
-    return f"Iteration {state.iteration}: {action}{inertia}"
+def converged_message(last: Any) -> str:
+    """What the player says at the last half-step of a run."""
+    n = int(last.iteration)
+    return (
+        f"Converged after {n} iteration{'' if n == 1 else 's'}, "
+        f"inertia {inertia_text(last.inertia)}."
+    )
 
 
-def points_marker(states: Sequence[Any], position: int) -> dict:
-    """Colour the points by their cluster at ``position``; grey before the first assignment."""
-    labels = labels_at(states, position)
-    if labels is None:
-        return {"size": POINT_SIZE, "color": NOISE_GREY}
-    return {"size": POINT_SIZE, **cluster_marker(labels, len(states[0].centers))}
+def plain(values: np.ndarray) -> list:
+    """An array as nested lists of Python floats, rounded for a compact JSON."""
+    return np.round(np.asarray(values, dtype=float), DECIMALS).tolist()
 
 
-def step_traces(X: np.ndarray, states: Sequence[Any], position: int) -> list[go.Scatter]:
-    """The four traces that change from one half-step to the next, in a fixed order.
+def half_steps(states: Sequence[Any]) -> tuple[list[dict], list[list[int]]]:
+    """One plain dict per half-step, and the distinct labelings they point to.
 
-    0: the points, coloured by their current cluster (grey before the first
-    assignment); 1: the points that just changed cluster, ringed; 2: the
-    centroids' trails; 3: the centroids.
+    An update keeps the labels of the assign before it, so a labeling is
+    stored once and each half-step names it by its index (None before the
+    first assignment); this halves what the browser receives.
     """
-    points, ringed, trail, centers = moving_parts(X, states, position)
-    return [
-        go.Scatter(
-            x=X[:, 0],
-            y=X[:, 1],
-            mode="markers",
-            name="points",
-            showlegend=False,
-            hoverinfo="skip",
-            **points,
-        ),
-        rings(ringed["x"], ringed["y"], size=10, name="just changed cluster"),
-        go.Scatter(
-            **trail,
-            mode="lines+markers",
-            line={"color": CENTROID_COLOR, "width": 1, "dash": "dot"},
-            marker={"size": 4, "color": CENTROID_COLOR},
-            name="centroid trails",
-        ),
-        centroid_trace(np.column_stack([centers["x"], centers["y"]])),
-    ]
+    steps, labelings = [], []
+    for position, state in enumerate(states):
+        labels = labels_at(states, position)
+        if labels is not None and (not labelings or labelings[-1] != labels.tolist()):
+            labelings.append(labels.astype(int).tolist())
+        steps.append(
+            {
+                "phase": state.phase,
+                "iteration": int(state.iteration),
+                "action": STEP_ACTIONS[state.phase],
+                "centers": plain(state.centers),
+                "inertia": None if np.isnan(state.inertia) else float(state.inertia),
+                "inertia_text": inertia_text(state.inertia),
+                "labeling": None if labels is None else len(labelings) - 1,
+                "changed": np.flatnonzero(changed_points(states, position)).tolist(),
+            }
+        )
+    return steps, labelings
 
 
-def moving_parts(X: np.ndarray, states: Sequence[Any], position: int) -> list[dict]:
-    """What a frame changes in the four traces of :func:`step_traces`, and nothing else.
+def step_player_data(X: np.ndarray, states: Sequence[Any]) -> dict:
+    """Every half-step of one run of Lloyd's algorithm, as plain JSON data for the step player.
 
-    The points never move, so their frame entry holds only their colours; the
-    rings, trails and centroids get new coordinates. Keeping frames this small
-    makes the figure fast to build and to send.
-    """
-    changed = changed_points(states, position)
-    trail_x, trail_y = trail_xy(states, position)
-    centers = np.asarray(states[position].centers)
-    return [
-        {"marker": points_marker(states, position)},
-        {"x": X[changed, 0] if changed.size else [], "y": X[changed, 1] if changed.size else []},
-        {"x": trail_x, "y": trail_y},
-        {"x": centers[:, 0], "y": centers[:, 1]},
-    ]
+    The step player (``components/step_player.js``) draws the points, the
+    centroids' Voronoi regions, trails and the inertia chart itself, and steps
+    through the half-steps in the browser, so it gets the whole run at once.
 
+    Parameters
+    ----------
+    X : ndarray of shape (n_samples, 2)
+        The points.
+    states : sequence of LloydState
+        Every half-step of the run, as :func:`clustering.kmeans.lloyd_steps`
+        yields them; the last one is where the run converged.
 
-def lloyd_figure(X: np.ndarray, states: Sequence[Any], position: int) -> go.Figure:
-    """Lloyd's algorithm at half-step ``position``, with frames to play the rest.
-
-    The chart's Play button animates the remaining half-steps in the browser
-    (plotly frames): no server round-trip per frame. Each frame carries only
-    what changes (:func:`moving_parts`), so the frames stay small.
+    Returns
+    -------
+    dict
+        ``points`` (``[x, y]`` per sample); ``box`` (the x and y ranges that
+        hold the points and every centroid position, with a margin);
+        ``colors``, ``regions`` (the same colours, light), ``unassigned``,
+        ``centroid`` (colours from the palette); ``steps`` (per half-step: its
+        ``phase``, ``iteration``, ``action`` in words, ``centers``,
+        ``inertia`` and ``inertia_text``, the index of its ``labeling``, and
+        the indices of the points that ``changed`` cluster in it);
+        ``labelings`` (the distinct label vectors); ``converged`` (the
+        message for the last half-step).
     """
     n_clusters = len(states[0].centers)
-    fig = go.Figure(step_traces(X, states, position))
-    for cluster in range(n_clusters):  # legend entries for the colours in trace 0
-        fig.add_trace(
-            go.Scatter(
-                x=[None],
-                y=[None],
-                mode="markers",
-                marker={"size": 8, "color": cluster_color(cluster)},
-                name=f"cluster {cluster}",
-            )
-        )
-    fig.frames = [
-        {
-            "data": moving_parts(X, states, step),
-            "traces": [0, 1, 2, 3],
-            "name": str(step),
-            "layout": {"title": {"text": step_title(states[step])}},
-        }
-        for step in range(position + 1, len(states))
-    ]
-    if fig.frames:
-        fig.update_layout(updatemenus=[play_buttons()])
-    box = padded_box(X, *(np.asarray(s.centers) for s in states))
-    return map_layout(fig, box, step_title(states[position]))
-
-
-def play_buttons() -> dict:
-    """Plotly's Play / Pause menu: about two half-steps a second, the title kept in step.
-
-    ``redraw`` makes each frame also apply its layout (the title with the
-    half-step and inertia); without it only the traces would change.
-    """
-    play = {
-        "frame": {"duration": 600, "redraw": True},
-        "transition": {"duration": 250},
-        "fromcurrent": True,
-    }
-    pause = {"frame": {"duration": 0, "redraw": False}, "mode": "immediate"}
+    steps, labelings = half_steps(states)
+    box = padded_box(X, *(np.asarray(state.centers) for state in states))
     return {
-        "type": "buttons",
-        "direction": "left",
-        "x": 1,
-        "y": 1.01,
-        "xanchor": "right",
-        "yanchor": "bottom",
-        "pad": {"t": 0, "b": 0},
-        "buttons": [
-            {"label": "Play the rest", "method": "animate", "args": [None, play]},
-            {"label": "Pause", "method": "animate", "args": [[None], pause]},
-        ],
+        "points": plain(X),
+        "box": [[float(low), float(high)] for low, high in box],
+        "colors": [cluster_color(i) for i in range(n_clusters)],
+        "regions": [with_alpha(cluster_color(i), REGION_ALPHA) for i in range(n_clusters)],
+        "unassigned": NOISE_GREY,
+        "centroid": CENTROID_COLOR,
+        "steps": steps,
+        "labelings": labelings,
+        "converged": converged_message(states[-1]),
     }
-
-
-def inertia_steps_figure(states: Sequence[Any], position: int) -> go.Figure:
-    """Inertia after every half-step so far: it can only go down, and it does."""
-    steps = [i for i in range(position + 1) if not np.isnan(states[i].inertia)]
-    values = [states[i].inertia for i in steps]
-    fig = go.Figure(
-        go.Scatter(
-            x=steps,
-            y=values,
-            mode="lines+markers",
-            marker={"size": 7, "color": "#0072B2"},
-            line={"color": "#0072B2"},
-            customdata=[states[i].phase for i in steps],
-            hovertemplate="half-step %{x} (%{customdata})<br>inertia %{y:.2f}<extra></extra>",
-        )
-    )
-    if steps and steps[-1] == position:
-        fig.add_trace(rings([position], [values[-1]], size=14, name="now"))
-    if not steps:
-        fig.add_annotation(
-            text="no assignment yet", showarrow=False, x=0.5, y=0.5, xref="paper", yref="paper"
-        )
-    fig.update_layout(
-        height=260,
-        margin={"l": 10, "r": 10, "t": 30, "b": 10},
-        title="Inertia after each half-step",
-        xaxis={"title": "half-step", "range": [-0.5, max(len(states) - 0.5, 1)]},
-        yaxis={"title": "inertia"},
-        showlegend=False,
-    )
-    return fig
 
 
 def restarts_figure(X: np.ndarray, runs: Sequence[Any], best: int) -> go.Figure:

@@ -1,10 +1,16 @@
-"""Page "k-means step by step": Lloyd's algorithm one half-step at a time."""
+"""Page "k-means step by step": Lloyd's algorithm one half-step at a time.
+
+The half-steps are computed once per scenario; the step player component
+shows them and steps through them in the browser. The page only keeps the
+position the player reports, so that it survives a rerun and goes in the link.
+"""
 
 import numpy as np
 import plotly.graph_objects as go
 import streamlit as st
+from components.step_player import reported_position, step_player
 from data import DATASETS, load_points
-from figures.kmeans import inertia_steps_figure, lloyd_figure, restarts_figure
+from figures.kmeans import restarts_figure, step_player_data
 from state import scenario
 
 from clustering.kmeans import KMeans, init_centroids, lloyd_steps
@@ -20,8 +26,11 @@ INITS = ("random", "k-means++", "unlucky seed")
 # above the best, and 25 ends highest. tests/test_app_kmeans.py checks that it
 # still ends in this worse optimum.
 UNLUCKY_SEED = 25
-POSITION_KEY = "steps_position"
-SCENARIO_KEY = "steps_scenario"
+UNLUCKY = ("five blobs", 5, "random", UNLUCKY_SEED)
+POSITION_KEY = "steps_position"  # the half-step shown, as last reported by the player
+RUN_KEY = "steps_run"  # the scenario that position belongs to
+PLAYER_KEY = "steps_player"
+URL_POSITION = "steps_pos"  # the query parameter that carries the position in a link
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
@@ -30,6 +39,13 @@ def lloyd_states(dataset: str, k: int, method: str, seed: int) -> list:
     X, _ = load_points(dataset)
     centers = init_centroids(X, k, method=method, random_state=seed)
     return list(lloyd_steps(X, centers))
+
+
+@st.cache_resource(max_entries=64, show_spinner=False)
+def player_data(dataset: str, k: int, method: str, seed: int) -> dict:
+    """The run handed to the step player; built once per scenario and never changed."""
+    X, _ = load_points(dataset)
+    return step_player_data(X, lloyd_states(dataset, k, method, seed))
 
 
 @st.cache_resource(max_entries=32, show_spinner=False)
@@ -60,58 +76,81 @@ def restarts_view(
 
 
 def scenario_controls() -> tuple[str, int, str, int]:
-    """Data set, k, initialisation and seed; the unlucky start fixes the other three."""
+    """Data set, k, initialisation and seed; the unlucky start fixes the other three.
+
+    With the unlucky start the data set, k and seed shown are the ones it
+    uses, greyed out; the user's own choices are kept for when they leave it.
+    """
     cols = st.columns([1.3, 2, 1.3, 1])
     init = cols[2].selectbox("Initialisation", INITS, **scenario("steps_init"))
-    unlucky = init == "unlucky seed"
-    dataset = cols[0].selectbox(
-        "Data set", list(DATASETS), disabled=unlucky, **scenario("steps_data")
-    )
-    k = cols[1].slider("Number of clusters k", 1, 10, 5, disabled=unlucky, **scenario("steps_k"))
-    seed = cols[3].number_input(
-        "Seed", 0, 10_000, 42, disabled=unlucky, **scenario("steps_seed", within=(0, 10_000))
-    )
-    if unlucky:
-        return "five blobs", 5, "random", UNLUCKY_SEED
+    if init == "unlucky seed":
+        fixed_controls(cols, UNLUCKY)
+        return UNLUCKY
+    dataset = cols[0].selectbox("Data set", list(DATASETS), **scenario("steps_data"))
+    k = cols[1].slider("Number of clusters k", 1, 10, 5, **scenario("steps_k"))
+    seed = cols[3].number_input("Seed", 0, 10_000, 42, **scenario("steps_seed", within=(0, 10_000)))
     return dataset, k, init, int(seed)
 
 
-def follow_scenario(settings: tuple) -> None:
-    """Go back to the first half-step whenever the scenario changes."""
-    if st.session_state.get(SCENARIO_KEY) != settings:
-        st.session_state[SCENARIO_KEY] = settings
-        st.session_state[POSITION_KEY] = 0
+def fixed_controls(cols: list, settings: tuple[str, int, str, int]) -> None:
+    """Disabled copies of the scenario widgets that show ``settings``."""
+    dataset, k, _, seed = settings
+    names = list(DATASETS)
+    cols[0].selectbox(
+        "Data set", names, index=names.index(dataset), disabled=True, key="steps_data_fixed"
+    )
+    cols[1].slider("Number of clusters k", 1, 10, k, disabled=True, key="steps_k_fixed")
+    cols[3].number_input("Seed", 0, 10_000, seed, disabled=True, key="steps_seed_fixed")
 
 
-def move(delta: int, last: int) -> None:
-    """Button callback: step ``delta`` half-steps, staying within ``0 .. last``."""
-    position = st.session_state.get(POSITION_KEY, 0) + delta
-    st.session_state[POSITION_KEY] = min(max(position, 0), last)
+def url_position(last: int) -> int:
+    """The half-step a shared link asks for, clamped to ``0 .. last``; 0 if it is no integer."""
+    try:
+        step = int(st.query_params.get(URL_POSITION, "0"))
+    except ValueError:
+        return 0
+    return min(max(step, 0), last)
 
 
-def step_buttons(last: int) -> None:
-    """Back, forward, to the end and reset, each with a keyboard shortcut."""
-    position = st.session_state[POSITION_KEY]
-    cols = st.columns(4)
-    cols[0].button(
-        "Back", key="steps_back", shortcut="Left", icon=":material/arrow_back:",
-        on_click=move, args=(-1, last), disabled=position == 0, width="stretch",
-    )  # fmt: skip
-    cols[1].button(
-        "Forward", key="steps_forward", shortcut="Right", icon=":material/arrow_forward:",
-        on_click=move, args=(1, last), disabled=position == last, width="stretch", type="primary",
-    )  # fmt: skip
-    cols[2].button(
-        "To the end", key="steps_end", shortcut="End", icon=":material/last_page:",
-        on_click=move, args=(last, last), disabled=position == last, width="stretch",
-    )  # fmt: skip
-    cols[3].button(
-        "Reset", key="steps_reset", shortcut="Home", icon=":material/first_page:",
-        on_click=move, args=(-last, last), disabled=position == 0, width="stretch",
-    )  # fmt: skip
+def current_position(run: str, last: int) -> int:
+    """The half-step to show for ``run``: the link's on opening, 0 after a scenario change."""
+    if st.session_state.get(RUN_KEY) != run:
+        opening = RUN_KEY not in st.session_state
+        st.session_state[RUN_KEY] = run
+        st.session_state[POSITION_KEY] = url_position(last) if opening else 0
+    return min(max(st.session_state[POSITION_KEY], 0), last)
+
+
+def remember_position() -> None:
+    """Player callback: keep the half-step it reports, if it is about the current run."""
+    value = st.session_state[PLAYER_KEY].get("at")
+    step = reported_position(value, st.session_state.get(RUN_KEY))
+    if step is not None:
+        st.session_state[POSITION_KEY] = step
+
+
+@st.fragment
+def player(dataset: str, k: int, method: str, seed: int) -> None:
+    """The step player on this scenario, and its position in the URL.
+
+    A fragment: when the player reports a position only this part reruns.
+    """
+    run = f"{dataset} · k={k} · {method} · seed {seed}"
+    data = player_data(dataset, k, method, seed)
+    position = current_position(run, last=len(data["steps"]) - 1)
+    st.query_params[URL_POSITION] = str(position)
+    step_player(
+        data,
+        run=run,
+        start=position,
+        key=PLAYER_KEY,
+        on_change=remember_position,
+    )
 
 
 st.title("k-means step by step")
+dataset, k, method, seed = scenario_controls()
+player(dataset, k, method, seed)
 st.markdown(
     "Lloyd's algorithm alternates two half-steps until nothing moves: **assign** "
     "every instance to its nearest centroid, then **update** every centroid to the "
@@ -119,33 +158,7 @@ st.markdown(
     "algorithm always stops, but where it stops depends on where the centroids "
     "started."
 )
-dataset, k, method, seed = scenario_controls()
-X, _ = load_points(dataset)
-states = lloyd_states(dataset, k, method, seed)
-follow_scenario((dataset, k, method, seed))
-last = len(states) - 1
-
-step_buttons(last)
-position = st.session_state[POSITION_KEY]
-state = states[position]
-left, right = st.columns([2.2, 1])
-left.plotly_chart(
-    lloyd_figure(X, states, position),
-    key="steps_map",
-    config={"displayModeBar": False},  # it would cover the Play button
-)
-with right:
-    inertia = "—" if np.isnan(state.inertia) else f"{state.inertia:.2f}"
-    st.metric(f"Inertia after half-step {position} of {last}", inertia)
-    st.plotly_chart(inertia_steps_figure(states, position), key="steps_inertia")
-    st.markdown(
-        "Keys: **←** back, **→** forward, **End** to the end, **Home** reset. "
-        "*Play the rest* under the chart animates the remaining half-steps. "
-        "Ringed points just changed cluster; dotted lines trace each centroid's path."
-    )
-if position == last:
-    st.success(f"Converged after {state.iteration} iterations, inertia {state.inertia:.2f}.")
-if st.session_state.get("steps_init") == "unlucky seed":
+if (dataset, k, method, seed) == UNLUCKY:
     st.warning(
         f"This start (random, seed {UNLUCKY_SEED}, five blobs, k = 5) converges to a local "
         "optimum: the wide blob and the middle blob are each split between two "
