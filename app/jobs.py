@@ -59,6 +59,10 @@ CATCHING_UP_SECONDS = 1.0  # ready this long and still waiting: the page says so
 ABANDON_SECONDS = 30.0  # nobody asked about a queued job this long: its tab is gone
 ATTEMPTS = 2  # a job whose worker died runs once more; a second death is its own fault
 NO_SESSION = "no-session"
+# Niceness of the workers: 5 lets a page rerun win a core about 3:1 over a retrain, yet
+# keeps the retrain going when everything else on the machine is busy too (10: about 9:1,
+# and the accuracy table starved for tens of seconds beside 30 browsers).
+WORKER_NICENESS = 5
 LOG_ENV = "CLUSTERING_JOBS_LOG"  # append one JSON line per finished job to this file
 WORKERS_ENV = "CLUSTERING_WORKERS"
 PRELOAD = ("semi_fits", "mixture_fits")  # imported by each worker process as it starts
@@ -391,12 +395,15 @@ class LatestJobs:
 
     def _make_executor(self) -> Executor:
         if self.process:
-            return ProcessPoolExecutor(
+            executor = ProcessPoolExecutor(
                 max_workers=self.workers,
                 mp_context=multiprocessing.get_context("spawn"),  # no fork of a threaded server
                 initializer=_prepare_worker_process,
                 initargs=(self._preload,),
             )
+            for _ in range(self.workers):  # start every worker now, not on its first job
+                executor.submit(os.getpid)
+            return executor
         return ThreadPoolExecutor(
             max_workers=self.workers, thread_name_prefix="jobs", initializer=_lower_priority
         )
@@ -432,7 +439,7 @@ def current_session() -> str:
 def _lower_priority() -> None:
     """Let the page's own threads win the CPU over the worker (Linux: per-thread niceness)."""
     try:
-        os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), 10)
+        os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), WORKER_NICENESS)
     except (AttributeError, OSError):  # other systems: keep the normal priority
         pass
 
