@@ -161,9 +161,12 @@ def main(argv: list[str]) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--replicas", type=int, default=3)
     parser.add_argument("--listen", type=int, default=8500)
+    parser.add_argument("--check-nginx", action="store_true", help="only check nginx is there")
     args = parser.parse_args(argv)
     if find_nginx() is None:
         sys.exit(NGINX_HINT)
+    if args.check_nginx:
+        return
     run_dir = Path(tempfile.mkdtemp(prefix="serve-many-"))
     print(f"Logs and nginx config in {run_dir}", flush=True)
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))

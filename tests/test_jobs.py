@@ -258,3 +258,25 @@ def test_semi_results_equal_the_librarys_and_a_percentile_move_retrains_one_set(
     )
     assert moved[semi_fits.ROW_PARTIAL] == again["partially propagated"]
     assert np.isfinite(moved["label accuracy"])
+
+
+def test_a_new_session_rebuilds_the_scenario_from_the_link_and_says_so(app_at):
+    """A reload or a server restart keeps what the link holds: k, seed, percentile, labels."""
+    labels = "3141" + "." * 16
+    app = app_at("views/semi_supervised.py")
+    app.query_params = {
+        "semi_k": "20",
+        "semi_seed": "3",
+        "semi_percentile": "90",
+        "semi_labels": labels,
+    }
+    app.run()
+    assert not app.exception
+    assert app.slider(key="semi_k").value == 20
+    assert app.number_input(key="semi_seed").value == 3
+    assert app.slider(key="semi_percentile").value == 90
+    assert app.progress[0].proto.text == "4/20 labelled"
+    assert app.toast[0].value.startswith("Restored from the link: k = 20, seed 3 and 4 labels.")
+    app.slider(key="semi_percentile").set_value(80).run()
+    assert app.query_params["semi_labels"] == labels
+    assert not app.toast  # said once, when the session began
