@@ -189,7 +189,7 @@ async def type_burst(page, session: Session, round_number: int, percentile: str)
 async def move_slider(page, session: Session, percentile: str) -> None:
     """One step left on the percentile slider with the keyboard, then wait for the table."""
     thumb = page.locator('input[type="range"][aria-label^="Keep the closest"]')
-    await thumb.focus()
+    await thumb.focus(timeout=TIMEOUT * 3000)  # a starved page may take long to be ready
     at = time.time() * 1000
     await page.keyboard.press("ArrowLeft")
     session.actions.append(Action(at, percentile, "slider"))
