@@ -59,9 +59,9 @@ CATCHING_UP_SECONDS = 1.0  # ready this long and still waiting: the page says so
 ABANDON_SECONDS = 30.0  # nobody asked about a queued job this long: its tab is gone
 ATTEMPTS = 2  # a job whose worker died runs once more; a second death is its own fault
 NO_SESSION = "no-session"
-# Niceness of the workers: 5 lets a page rerun win a core about 3:1 over a retrain, yet
-# keeps the retrain going when everything else on the machine is busy too (10: about 9:1,
-# and the accuracy table starved for tens of seconds beside 30 browsers).
+# Niceness of the workers: 5 lets a page rerun win a contested core about 3:1 over a
+# retrain, yet keeps retraining when other work fills the machine (with 10, about 9:1, a
+# retrain measured 4.5 s instead of 0.7 s here while other programs kept both cores busy).
 WORKER_NICENESS = 5
 LOG_ENV = "CLUSTERING_JOBS_LOG"  # append one JSON line per finished job to this file
 WORKERS_ENV = "CLUSTERING_WORKERS"

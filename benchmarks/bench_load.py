@@ -52,6 +52,7 @@ from benchmarks.run import Row
 from clustering.datasets import load_digits_split
 from clustering.semi_supervised import representatives
 from scripts.serve_many import free_ports, start_nginx, start_replicas
+from tests.e2e.conftest import CHROMIUM_FLAGS, find_chromium
 
 K, SEED, PERCENTILE = 50, 42, 99
 KEY_SECONDS = 0.150
@@ -59,14 +60,6 @@ ROUNDS = 3
 KEYS_PER_ROUND = 10
 TIMEOUT = 30.0
 PAGE_TARGET, TABLE_TARGET = 1.0, 3.0
-CHROMIUM_FLAGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-]
 UPDATING = "Retraining|catching up|Training the classifier"
 
 # Runs in every page: logs each change of (URL labels, percentile, idle, updating),
@@ -346,7 +339,7 @@ async def drive(base_url: str, count: int, meter: Meter) -> list[Session]:
     sessions = [Session(index, plan_labels(truth, index)) for index in range(count)]
     async with async_playwright() as playwright:
         browser = await playwright.chromium.launch(
-            executable_path="/usr/bin/chromium", headless=True, args=CHROMIUM_FLAGS
+            executable_path=find_chromium(), headless=True, args=CHROMIUM_FLAGS
         )
         meter.baseline()
         sampler = asyncio.create_task(sample_forever(meter))

@@ -32,6 +32,14 @@ def pool():
     pool.shutdown()
 
 
+@pytest.fixture
+def process_pool():
+    """A pool with one worker process, shut down after the test."""
+    pool = LatestJobs(process=True)
+    yield pool
+    pool.shutdown()
+
+
 def occupy(pool: LatestJobs) -> threading.Event:
     """Keep the pool's one worker busy until the returned event is set."""
     release, started = threading.Event(), threading.Event()
@@ -72,46 +80,33 @@ def test_a_failed_job_reports_its_error_and_is_not_a_result(pool):
     assert pool.request("bad", math.sqrt, -1.0) is failing  # the same inputs fail the same way
 
 
-def test_a_process_worker_runs_the_job_in_another_process():
-    pool = LatestJobs(process=True)
-    try:
-        assert pool.request("pid", os.getpid).result(timeout=WAIT) != os.getpid()
-        assert pool.request("sqrt", math.sqrt, 16.0).result(timeout=WAIT) == 4.0
-        assert pool.finished("sqrt", math.sqrt) == 4.0
-    finally:
-        pool.shutdown()
+def test_a_process_worker_runs_the_job_in_another_process(process_pool):
+    assert process_pool.request("pid", os.getpid).result(timeout=WAIT) != os.getpid()
+    assert process_pool.request("sqrt", math.sqrt, 16.0).result(timeout=WAIT) == 4.0
+    assert process_pool.finished("sqrt", math.sqrt) == 4.0
 
 
-def test_a_killed_worker_is_replaced_and_the_next_request_succeeds():
-    pool = LatestJobs(process=True)
-    try:
-        worker = pool.request("pid", os.getpid).result(timeout=WAIT)
-        os.kill(worker, signal.SIGKILL)
-        wait_until(lambda: not os.path.exists(f"/proc/{worker}/status") or _is_zombie(worker),
-                   "the worker died")  # fmt: skip
-        assert pool.request("sqrt", math.sqrt, 16.0).result(timeout=WAIT) == 4.0
-        assert pool.request("pid again", os.getpid).result(timeout=WAIT) != worker
-        assert pool.stats()["restarts"] == 1
-    finally:
-        pool.shutdown()
+def test_a_killed_worker_is_replaced_and_the_next_request_succeeds(process_pool):
+    worker = process_pool.request("pid", os.getpid).result(timeout=WAIT)
+    os.kill(worker, signal.SIGKILL)
+    wait_until(lambda: _is_gone(worker), "the worker died")
+    assert process_pool.request("sqrt", math.sqrt, 16.0).result(timeout=WAIT) == 4.0
+    assert process_pool.request("pid again", os.getpid).result(timeout=WAIT) != worker
+    assert process_pool.stats()["restarts"] == 1
 
 
-def test_a_job_whose_worker_is_killed_runs_again_on_a_new_one():
-    pool = LatestJobs(process=True)
-    try:
-        worker = pool.request("pid", os.getpid).result(timeout=WAIT)
-        slow = pool.request("slow", sleep_then_pid, 2.0)
-        wait_until(slow.running, "the slow job started")
-        os.kill(worker, signal.SIGKILL)
-        rerun_by = slow.result(timeout=WAIT)
-        assert rerun_by != worker
-        assert slow.attempts == 2
-        assert pool.stats()["restarts"] == 1
-    finally:
-        pool.shutdown()
+def test_a_job_whose_worker_is_killed_runs_again_on_a_new_one(process_pool):
+    worker = process_pool.request("pid", os.getpid).result(timeout=WAIT)
+    slow = process_pool.request("slow", sleep_then_pid, 2.0)
+    wait_until(slow.running, "the slow job started")
+    os.kill(worker, signal.SIGKILL)
+    assert slow.result(timeout=WAIT) != worker
+    assert slow.attempts == 2
+    assert process_pool.stats()["restarts"] == 1
 
 
-def _is_zombie(pid: int) -> bool:
+def _is_gone(pid: int) -> bool:
+    """The process has exited (it may linger as a zombie until its parent reaps it)."""
     try:
         with open(f"/proc/{pid}/status") as status:
             return "zombie" in status.read()
