@@ -418,7 +418,7 @@ class Result:
             f"compute {percentiles(pool['compute'])}",
             f"  pool: {pool['computed']} jobs computed, {pool['failed']} failed, "
             f"{pool['refused']} refused, {pool['restarts']} worker restarts",
-            *(f"  error: {error}" for error in self.errors[:5]),
+            *(f"  {error}" for error in self.errors[:10]),
         ]
 
 
@@ -451,7 +451,12 @@ def measure(count: int, replicas: int = 1) -> Result:
         timeouts=timeouts,
         wrong_labels=sum(not s.own_labels() for s in sessions),
         lost_keys=sum(ROUNDS * KEYS_PER_ROUND - (K - s.labels.count(".")) for s in sessions),
-        errors=[f"session {s.index}: {s.error}" for s in sessions if s.error],
+        errors=[f"session {s.index}: {s.error}" for s in sessions if s.error]
+        + [
+            f"session {s.index} holds {s.labels} but typed {''.join(map(str, s.typed))}"
+            for s in sessions
+            if not s.own_labels()
+        ],
         server_cores=meter.used_since_baseline("server"),
         client_cores=meter.used_since_baseline("clients"),
         machine_cores=meter.machine_cores(),
