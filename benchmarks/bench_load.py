@@ -394,6 +394,8 @@ class Result:
     lost_keys: int
     errors: list[str]
     server_cores: float
+    seconds: float
+    actions: int
     client_cores: float
     machine_cores: float
     server_peak_mb: float
@@ -411,7 +413,9 @@ class Result:
             f"  timeouts (>{TIMEOUT:.0f} s)      {self.timeouts}",
             f"  sessions holding a label they did not type: {self.wrong_labels}; "
             f"key presses lost: {self.lost_keys} of {self.sessions * ROUNDS * KEYS_PER_ROUND}",
-            f"  server CPU {self.server_cores:.2f} cores, peak memory {self.server_peak_mb:.0f} MB",
+            f"  server CPU {self.server_cores:.2f} cores over {self.seconds:.0f} s, "
+            f"{self.server_cores * self.seconds / max(self.actions, 1) * 1000:.0f} ms per action; "
+            f"peak memory {self.server_peak_mb:.0f} MB",
             f"  clients CPU {self.client_cores:.2f} cores ({share:.0%} of all busy CPU; "
             f"machine busy {self.machine_cores:.2f} of {os.cpu_count()} cores)",
             f"  pool: queued after debounce p50 / p95 {percentiles(pool['queue'])}, "
@@ -458,6 +462,8 @@ def measure(count: int, replicas: int = 1) -> Result:
             if not s.own_labels()
         ],
         server_cores=meter.used_since_baseline("server"),
+        seconds=time.monotonic() - meter.started,
+        actions=sum(len(s.actions) for s in sessions),
         client_cores=meter.used_since_baseline("clients"),
         machine_cores=meter.machine_cores(),
         server_peak_mb=meter.peak_server_rss / 2**20,
