@@ -226,9 +226,15 @@ class LatestJobs:
         )
 
     def stats(self) -> dict[str, Any]:
-        """Counts since start, and what is queued and running now."""
+        """Counts since start, what is queued and running now, and recent median times."""
         with self._cond:
-            return {**self.counts, "queued": len(self._queue), "running": len(self._running)}
+            return {
+                **self.counts,
+                "queued": len(self._queue),
+                "running": len(self._running),
+                "median queue seconds": _median(self.queue_seconds),
+                "median compute seconds": _median(self.compute_seconds),
+            }
 
     def shutdown(self) -> None:
         """Stop the workers (queued jobs are cancelled)."""
@@ -422,6 +428,11 @@ class LatestJobs:
             )
         with open(self._log_path, "a", encoding="utf-8") as log:
             log.write(json.dumps(record) + "\n")
+
+
+def _median(values: Iterable[float]) -> float | None:
+    ordered = sorted(values)
+    return ordered[len(ordered) // 2] if ordered else None
 
 
 def channel_of(func: Callable[..., Any]) -> str:

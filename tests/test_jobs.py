@@ -130,7 +130,10 @@ def test_the_same_input_from_two_sessions_is_computed_once(pool):
     later = pool.request("3141", train, "3141", session="C")
     assert later.done() and later.result() == 4  # already known: nothing started
     assert calls == ["3141"]
-    assert pool.stats()["shared"] == 2
+    stats = pool.stats()
+    assert stats["shared"] == 2
+    assert stats["computed"] == 2  # the blocker and "3141"
+    assert stats["median compute seconds"] is not None
 
 
 def test_a_sessions_new_request_cancels_only_its_own_stale_job(pool):
