@@ -115,14 +115,13 @@ def scenario_boards(k: int, seed: int) -> tuple[LabelBoard, dict]:
                 board = LabelBoard.from_labels(from_url(st.query_params[URL_KEY], k))
             except ValueError as error:
                 st.warning(f"The labels in the link were ignored: {error}")
-            else:  # a new session: a reload, a shared link, or the server restarted
-                st.toast(
-                    f"Restored from the link: k = {k}, seed {seed} and {board.n_labelled} "
-                    "labels. If your session restarted, that is everything; undo history "
-                    "starts afresh.",
-                    icon=":material/restore:",
-                )
         boards[(k, seed)] = board
+        if board.n_labelled:  # a new session: a reload, a shared link, or a server restart
+            st.toast(
+                f"Restored from the link: k = {k}, seed {seed} and {board.n_labelled} labels. "
+                "If your session restarted, that is everything; undo history starts afresh.",
+                icon=":material/restore:",
+            )
     board = boards.setdefault((k, seed), LabelBoard.empty(k))
     rounds = st.session_state.setdefault("semi_rounds", {})
     return board, rounds.setdefault((k, seed), {})
