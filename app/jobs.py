@@ -57,6 +57,7 @@ KEEP_RESULTS = 256
 MAX_QUEUED = 64  # about two jobs for each of a class of 30 sessions
 CATCHING_UP_SECONDS = 1.0  # ready this long and still waiting: the page says so
 ABANDON_SECONDS = 30.0  # nobody asked about a queued job this long: its tab is gone
+PARENT_CHECK_SECONDS = 1.0  # how often a worker looks whether its server still runs
 ATTEMPTS = 2  # a job whose worker died runs once more; a second death is its own fault
 NO_SESSION = "no-session"
 # Niceness of the workers: 5 lets a page rerun win a contested core about 3:1 over a
@@ -461,8 +462,20 @@ def _prepare_worker_process(modules: tuple[str, ...]) -> None:
 
     _lower_priority()
     threadpool_limits(1)
+    threading.Thread(target=_exit_with_parent, args=(os.getppid(),), daemon=True).start()
     for name in modules:
         importlib.import_module(name)
+
+
+def _exit_with_parent(parent: int) -> None:
+    """End this worker once the server that started it is gone.
+
+    A server killed outright (a lost replica, an out-of-memory kill) cannot
+    stop its workers, and they would wait for jobs forever; seen here.
+    """
+    while os.getppid() == parent:
+        time.sleep(PARENT_CHECK_SECONDS)
+    os._exit(0)
 
 
 def default_workers() -> int:

@@ -3,6 +3,8 @@
 import math
 import os
 import signal
+import subprocess
+import sys
 import threading
 import time
 
@@ -103,6 +105,21 @@ def test_a_job_whose_worker_is_killed_runs_again_on_a_new_one(process_pool):
     assert slow.result(timeout=WAIT) != worker
     assert slow.attempts == 2
     assert process_pool.stats()["restarts"] == 1
+
+
+def test_workers_end_when_their_server_is_killed(tmp_path):
+    """A server killed outright (SIGKILL) leaves no worker process behind."""
+    script = (
+        "import os, sys; sys.path.insert(0, 'app'); from jobs import LatestJobs; "
+        "pool = LatestJobs(2, process=True); "
+        "print(pool.request('pid', os.getpid).result(timeout=60), flush=True); "
+        "import time; time.sleep(60)"
+    )
+    server = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, text=True)
+    worker = int(server.stdout.readline())
+    server.kill()
+    server.wait()
+    wait_until(lambda: _is_gone(worker), "the orphaned worker exited")
 
 
 def _is_gone(pid: int) -> bool:
