@@ -406,7 +406,7 @@ class LatestJobs:
                 max_workers=self.workers,
                 mp_context=multiprocessing.get_context("spawn"),  # no fork of a threaded server
                 initializer=_prepare_worker_process,
-                initargs=(self._preload,),
+                initargs=(os.getpid(), self._preload),
             )
             for _ in range(self.workers):  # start every worker now, not on its first job
                 executor.submit(os.getpid)
@@ -456,13 +456,14 @@ def _lower_priority() -> None:
         pass
 
 
-def _prepare_worker_process(modules: tuple[str, ...]) -> None:
-    """A worker process: low priority, one BLAS thread (small fits), modules imported."""
+def _prepare_worker_process(server: int, modules: tuple[str, ...]) -> None:
+    """A worker process of ``server``: low priority, one BLAS thread (small fits), modules
+    imported."""
     from threadpoolctl import threadpool_limits
 
     _lower_priority()
     threadpool_limits(1)
-    threading.Thread(target=_exit_with_parent, args=(os.getppid(),), daemon=True).start()
+    threading.Thread(target=_exit_with_parent, args=(server,), daemon=True).start()
     for name in modules:
         importlib.import_module(name)
 

@@ -107,19 +107,22 @@ def test_a_job_whose_worker_is_killed_runs_again_on_a_new_one(process_pool):
     assert process_pool.stats()["restarts"] == 1
 
 
-def test_workers_end_when_their_server_is_killed(tmp_path):
+def test_workers_end_when_their_server_is_killed():
     """A server killed outright (SIGKILL) leaves no worker process behind."""
     script = (
-        "import os, sys; sys.path.insert(0, 'app'); from jobs import LatestJobs; "
-        "pool = LatestJobs(2, process=True); "
-        "print(pool.request('pid', os.getpid).result(timeout=60), flush=True); "
-        "import time; time.sleep(60)"
+        "import multiprocessing, os, sys, time; sys.path.insert(0, 'app'); "
+        "from jobs import LatestJobs; pool = LatestJobs(2, process=True); "
+        "pool.request('pid', os.getpid).result(timeout=60); "
+        "print(*(p.pid for p in multiprocessing.active_children()), flush=True); "
+        "time.sleep(60)"
     )
     server = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, text=True)
-    worker = int(server.stdout.readline())
+    workers = [int(pid) for pid in server.stdout.readline().split()]
     server.kill()
     server.wait()
-    wait_until(lambda: _is_gone(worker), "the orphaned worker exited")
+    assert len(workers) == 2
+    for worker in workers:
+        wait_until(lambda worker=worker: _is_gone(worker), f"orphaned worker {worker} exited")
 
 
 def _is_gone(pid: int) -> bool:
