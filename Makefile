@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 INSTALLED := $(VENV)/.installed
 
-.PHONY: run test bench lint
+.PHONY: run test bench lint bench-load serve-many
 
 $(INSTALLED): pyproject.toml
 	test -x $(PY) || python3 -m venv $(VENV)
@@ -22,3 +22,15 @@ bench: $(INSTALLED)
 
 lint: $(INSTALLED)
 	$(VENV)/bin/ruff check .
+
+# N sessions labelling at once against one server (make bench-load N=30), or through
+# nginx in front of REPLICAS app processes (make bench-load N=10 REPLICAS=3).
+LOAD_SESSIONS := 1,10
+REPLICAS ?= 1
+bench-load: $(INSTALLED)
+	$(PY) -m benchmarks.bench_load --sessions $(or $(N),$(LOAD_SESSIONS)) --replicas $(REPLICAS)
+
+# N app processes behind nginx, sticky sessions, on http://127.0.0.1:8500 (make serve-many N=3).
+serve-many: $(INSTALLED)
+	@$(PY) scripts/serve_many.py --check-nginx
+	$(PY) scripts/serve_many.py --replicas $(or $(N),3)

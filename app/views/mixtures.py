@@ -10,7 +10,7 @@ from figures.mixture import (
     evaluate_on_grid,
     parameter_rows,
 )
-from jobs import LatestJobs, rerun_when_done
+from jobs import LatestJobs, rerun_when_done, shared_pool
 from mixture_fits import K_RANGE, criteria, fit_quietly
 from plotly.graph_objects import Figure
 from state import scenario
@@ -40,15 +40,14 @@ def fit_mixture(name: str, covariance_type: str, k: int, n_init: int, seed: int)
     return fit_quietly(load_data(name), covariance_type, k, n_init, seed)
 
 
-@st.cache_resource(show_spinner=False)
 def jobs() -> LatestJobs:
-    """The worker process that fits the BIC/AIC curve while the page stays responsive."""
-    return LatestJobs(process=True)
+    """The server's worker pool: it fits the BIC/AIC curve while the page stays responsive."""
+    return shared_pool()
 
 
 def shown_mixture(name: str, covariance_type: str, k: int, n_init: int, seed: int):
     """The mixture for these settings: from the finished BIC/AIC curve if any, else fitted."""
-    curve = jobs().finished((name, covariance_type, n_init, seed))
+    curve = jobs().finished((name, covariance_type, n_init, seed), criteria)
     if curve is not None:
         return curve.model(k)
     return fit_mixture(name, covariance_type, k, n_init, seed)

@@ -7,20 +7,24 @@ import base64
 import numpy as np
 import streamlit as st
 from figures.digits import accuracy_figure, digit_png, label_check_figure
-from jobs import LatestJobs, rerun_when_done
+from jobs import DEBOUNCE_SECONDS, LatestJobs, newest_result, shared_pool
 from labelling import LabelBoard, from_url, read_labels_file, to_csv, to_json, to_url
 from limits import CLUSTERINGS, LEAST_SURE, TILE_SETS
 from safe_text import escape_markdown
+from semi_fits import (
+    ROW_PARTIAL,
+    ROW_PROPAGATED,
+    ROW_REPS,
+    label_results,
+    partial_training_set,
+    with_hand_labels,
+)
 from sklearn.linear_model import LogisticRegression
 from state import scenario
-from threadpoolctl import threadpool_limits
 
 from clustering.datasets import load_digits_split
 from clustering.semi_supervised import (
     least_confident,
-    partial_propagation_mask,
-    propagate_labels,
-    propagation_accuracies,
     representatives,
     training_set_accuracy,
 )
@@ -29,9 +33,6 @@ COLUMNS = 10
 N_ACTIVE = 10
 URL_KEY = "semi_labels"
 ROW_RANDOM = "k random labelled instances"
-ROW_REPS = "the k labelled representatives"
-ROW_PROPAGATED = "propagated to their clusters"
-ROW_PARTIAL = "partially propagated"
 ROW_ALL = "all 1,400 true labels"
 # The chapter's results (k = 50, random_state = 42, 99th percentile).
 CHAPTER = {
@@ -77,38 +78,9 @@ def baselines(k: int) -> dict[str, float]:
     }
 
 
-@st.cache_resource(show_spinner=False)
 def jobs() -> LatestJobs:
-    """The worker that trains classifiers while the page stays responsive."""
-    return LatestJobs()
-
-
-def label_results(clusters, distances, labels: list[int], percentile: int) -> dict[str, float]:
-    """Test accuracy of each training set built from the user's labels, and label accuracy.
-
-    Runs in the background worker: everything it needs comes in as arguments.
-    """
-    X_train, X_test, y_train, y_test = digits()
-    with threadpool_limits(1):  # small fits: extra BLAS threads only slow them down
-        accuracies = propagation_accuracies(
-            X_train, X_test, y_test, distances, labels, percentile=percentile
-        )
-    keep, propagated = partial_training_set(clusters, distances, labels, percentile)
-    return {
-        ROW_REPS: accuracies["representatives"],
-        ROW_PROPAGATED: accuracies["propagated"],
-        ROW_PARTIAL: accuracies["partially propagated"],
-        "label accuracy": float(np.mean(propagated[keep] == y_train[keep]))
-        if keep.any()
-        else float("nan"),
-    }
-
-
-def partial_training_set(clusters, distances, labels: list[int], percentile: int):
-    """Rows kept for training (labelled, near their centroid) and their propagated labels."""
-    propagated = propagate_labels(clusters, labels)
-    keep = partial_propagation_mask(distances, clusters, percentile) & (propagated >= 0)
-    return keep, propagated
+    """The server's worker pool: it trains the classifiers while the page stays responsive."""
+    return shared_pool()
 
 
 @st.cache_data(
@@ -124,31 +96,16 @@ def least_sure(k: int, seed: int, labels_text: str, percentile: int) -> list[int
     return least_confident(model.predict_proba(X_train), N_ACTIVE, exclude=reps).tolist()
 
 
-def with_hand_labels(clusters, distances, labels, percentile, rows, extra) -> float:
-    """Accuracy of the partially propagated set once the hand labels are added or corrected."""
-    X_train, X_test, _, y_test = digits()
-    keep, propagated = partial_training_set(clusters, distances, labels, percentile)
-    for row, label in zip(rows, extra, strict=True):
-        if label >= 0:
-            propagated[row], keep[row] = label, True
-    with threadpool_limits(1):
-        return training_set_accuracy(X_train[keep], propagated[keep], X_test, y_test)
-
-
 def latest(slot, job, func, *args):
-    """``func(*args)`` and True if the worker has it, else the last value shown in ``slot``.
+    """``func(*args)`` and True if the worker pool has it, else the last value shown in ``slot``.
 
-    ``job`` identifies the inputs (equal jobs are computed once). While a new
-    value is being computed, the page shows the previous one (None before the
-    first) and a poller reruns the page as soon as the new one is ready.
+    ``job`` identifies the inputs (equal jobs are computed once, for every
+    session). Training waits for a pause in typing (``DEBOUNCE_SECONDS``);
+    until the new value is ready, the page shows the previous one (None
+    before the first) and a poller reruns the page as soon as it is in.
     """
-    future = jobs().request(job, func, *args)
-    shown = st.session_state.setdefault("semi_shown", {})
-    if future.done():
-        shown[slot] = future.result()
-        return shown[slot], True
-    rerun_when_done(future)
-    return shown.get(slot), False
+    future = jobs().request(job, func, *args, delay=DEBOUNCE_SECONDS)
+    return newest_result(future, st.session_state.setdefault("semi_shown", {}), slot)
 
 
 def scenario_boards(k: int, seed: int) -> tuple[LabelBoard, dict]:
@@ -163,6 +120,12 @@ def scenario_boards(k: int, seed: int) -> tuple[LabelBoard, dict]:
             except ValueError as error:
                 st.warning(escape_markdown(f"The labels in the link were ignored: {error}"))
         boards[(k, seed)] = board
+        if board.n_labelled:  # a new session: a reload, a shared link, or a server restart
+            st.toast(
+                f"Restored from the link: k = {k}, seed {seed} and {board.n_labelled} labels. "
+                "If your session restarted, that is everything; undo history starts afresh.",
+                icon=":material/restore:",
+            )
     board = boards.setdefault((k, seed), LabelBoard.empty(k))
     rounds = st.session_state.setdefault("semi_rounds", {})
     return board, rounds.setdefault((k, seed), {})
