@@ -216,3 +216,29 @@ def test_leave_come_back_reload_and_type_on(app, truth):
     wait_for_grid(app, text(truth[:20]) + "." * (K - 20), 20)
     type_digits(app, truth[20:])  # at once, without waiting for the page to settle
     assert_everywhere(app, text(truth))
+
+
+def test_keys_go_to_the_grid_touched_last_and_it_says_so(app, truth):
+    app.open(PAGE)
+    app.page.get_by_role("button", name="Fill with the true labels").click()
+    wait_for_grid(app, text(truth), 0)
+    app.page.get_by_role("button", name="Find the 10 digits the model is least sure about").click()
+    active = app.page.locator('.lg[data-grid^="semi_active:"]')
+    active.wait_for(timeout=60_000)
+    main = app.page.locator(GRID)
+    assert "Keys type here" in active.locator(".lg-keys").inner_text()  # the new round claims
+    assert "Keys type here" not in main.locator(".lg-keys").inner_text()
+    type_digits(app, [3, 1])
+    active.and_(app.page.locator('[data-labels="31........"]')).wait_for(timeout=30_000)
+    assert tile_labels(app) == text(truth)  # the representatives kept theirs
+
+    main.locator('.lg-tile[data-index="5"]').click()
+    assert "Keys type here" in main.locator(".lg-keys").inner_text()
+    assert "Keys type here" not in active.locator(".lg-keys").inner_text()
+    wrong = (truth[5] + 1) % 10
+    type_digits(app, [wrong])
+    expected = text([*truth[:5], wrong, *truth[6:]])
+    wait_for_grid(app, expected, 6)
+    assert active.get_attribute("data-labels") == "31........"
+    assert_everywhere(app, expected)
+    app.screenshot("two-grids")
