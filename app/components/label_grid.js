@@ -84,7 +84,7 @@ function element(tag, className, text) {
   return node;
 }
 
-function sameLabels(a, b) {
+function sameItems(a, b) {
   return a.length === b.length && a.every((label, i) => label === b[i]);
 }
 
@@ -101,6 +101,7 @@ class Grid {
   constructor(parent) {
     this.parent = parent;
     this.gridId = null;
+    this.calls = 0; // how many times Streamlit has called the module for this grid
     this.images = [];
     this.tiles = [];
     this.shown = []; // what each tile shows now: [label, selected]
@@ -153,14 +154,14 @@ class Grid {
     this.root.dataset.grid = data.grid;
     this.root.style.setProperty("--lg-accent", data.accent);
     this.title.textContent = data.title;
-    if (newHere || !sameLabels(this.images, data.images)) this.buildTiles(data);
+    if (newHere || !sameItems(this.images, data.images)) this.buildTiles(data);
     const copy = copies.get(data.grid);
     if (copy === undefined) {
       copies.set(data.grid, { revision: data.revision, labels: [...data.labels], cursor: data.cursor, undo: [], redo: [] });
       if (data.claim) keyOwner = data.grid;
     } else if (copy.revision !== data.revision) {
       this.adopt(copy, data);
-    } else if (newHere && !sameLabels(copy.labels, data.labels)) {
+    } else if (newHere && !sameItems(copy.labels, data.labels)) {
       this.send(); // shown again with labels Python may have missed
     }
     this.paint();
@@ -169,7 +170,7 @@ class Grid {
   }
 
   adopt(copy, data) {
-    if (!sameLabels(copy.labels, data.labels)) {
+    if (!sameItems(copy.labels, data.labels)) {
       copy.undo.push({ labels: copy.labels, cursor: copy.cursor });
       copy.redo = [];
     }
@@ -331,7 +332,7 @@ export default function mountLabelGrid({ parentElement, data, setStateValue }) {
     gridsByParent.set(parentElement, grid);
   }
   grid.update(data, setStateValue);
-  grid.calls = (grid.calls || 0) + 1;
+  grid.calls += 1;
   const call = grid.calls;
   // Streamlit may run a superseded call's cleanup late: only the latest tears down.
   return () => {
