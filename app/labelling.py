@@ -19,7 +19,8 @@ in two ways only, and a revision number keeps them apart:
 Three encodings of the same labels, one per use:
 
 - the URL: one character per representative, ``'0'``-``'9'`` or ``'.'`` for
-  unlabelled (``"13.6"``), short enough for a query parameter;
+  unlabelled (``"13.6"``), short enough for a query parameter (an active-learning
+  round adds its training rows: ``"12-345~3."``);
 - CSV: ``cluster,train_index,label``, one row per representative, for a
   spreadsheet;
 - JSON: ``{"k", "seed", "train_indices", "labels"}``, ``null`` for unlabelled.
@@ -153,6 +154,33 @@ def from_url(text: str, k: int) -> list[int]:
     if bad:
         raise ValueError(f"the link's labels may only hold digits and '.', found {bad!r}.")
     return [UNLABELLED if char == URL_UNLABELLED else int(char) for char in text]
+
+
+def round_to_url(rows: Sequence[int], labels: Sequence[int]) -> str:
+    """An active-learning round for the link: its training rows, ``~``, their labels.
+
+    ``[12, 345], [3, -1]`` -> ``"12-345~3."``.
+    """
+    return "-".join(str(int(row)) for row in rows) + "~" + to_url(labels)
+
+
+def round_from_url(text: str, size: int, n_train: int) -> tuple[list[int], list[int]]:
+    """Read a round written by :func:`round_to_url`: ``size`` distinct rows below ``n_train``.
+
+    Raises
+    ------
+    ValueError
+        With a message for the user, when anything in ``text`` is off.
+    """
+    rows_text, tilde, labels_text = text.partition("~")
+    if not tilde or not all(part.isdigit() for part in rows_text.split("-")):
+        raise ValueError("expected training rows joined by '-', then '~', then their labels.")
+    rows = [int(part) for part in rows_text.split("-")]
+    if len(rows) != size or len(set(rows)) != size or max(rows) >= n_train:
+        raise ValueError(f"expected {size} different training rows from 0 to {n_train - 1}.")
+    if len(labels_text) != size:
+        raise ValueError(f"the link holds {len(labels_text)} labels for {size} digits.")
+    return rows, from_url(labels_text, size)
 
 
 def to_csv(labels: Sequence[int], train_indices: Sequence[int]) -> str:

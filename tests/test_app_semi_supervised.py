@@ -254,3 +254,37 @@ def test_fill_shows_mistakes_view_and_active_round(app_at, truth):
 def _annotations(app):
     spec = json.loads(app.get("plotly_chart")[-1].proto.spec)
     return spec["layout"]["annotations"]
+
+
+def test_a_new_seed_starts_empty_and_does_not_read_the_old_seed_link(app_at):
+    app = open_page(app_at)
+    send(app, [4, 2] + [-1] * (K - 2), cursor=2)
+    app.number_input(key="semi_seed").set_value(7).run()
+    assert not app.exception and not app.warning
+    assert grid(app)["grid"] == f"semi:{K}:7" and grid(app)["labels"] == [-1] * K
+    assert app.query_params["semi_labels"] == "." * K
+
+
+def test_the_active_round_and_its_hand_labels_live_in_the_link(app_at, truth):
+    _, _, _, labels = truth
+    app = open_page(app_at, {"semi_labels": to_url(labels)})
+    app.button(key="semi_active_start").click().run()
+    settle(app)
+    rows = app.query_params["semi_active"].split("~")[0]
+    assert app.query_params["semi_active"] == rows + "~" + "." * 10
+    send(app, [5, -1, 2] + [-1] * 7, cursor=1, key=ACTIVE)
+    link = {"semi_labels": to_url(labels), "semi_active": rows + "~5.2......."}
+    assert app.query_params["semi_active"] == link["semi_active"]
+
+    again = open_page(app_at, link)  # a fresh session from the shared link
+    shown = grid(again, ACTIVE)
+    assert shown["labels"] == [5, -1, 2] + [-1] * 7 and shown["cursor"] == 1
+    assert again.query_params["semi_active"] == link["semi_active"]
+    assert again.metric[0].label.startswith("Partially propagated, with your 2 extra")
+
+
+def test_a_broken_round_in_the_link_is_ignored_with_a_warning(app_at):
+    app = open_page(app_at, {"semi_active": "1-2-3~..."})
+    assert app.warning and "active-learning labels in the link were ignored" in app.warning[0].value
+    assert not [e for e in app.get("bidi_component") if e.key == ACTIVE]
+    assert "semi_active" not in app.query_params

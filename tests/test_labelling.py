@@ -11,6 +11,8 @@ from labelling import (
     first_unlabelled,
     from_url,
     read_labels_file,
+    round_from_url,
+    round_to_url,
     to_csv,
     to_json,
     to_url,
@@ -152,3 +154,27 @@ def test_latest_jobs_reuses_a_known_result_and_cancels_waiting_ones():
     assert jobs.request("b", lambda: "other") is newest
     again = jobs.request("a", lambda: "a again")  # cancelled before: computed now
     assert again.result(10) == "a again"
+
+
+def test_an_active_round_round_trips_through_the_link():
+    text = round_to_url([12, 345, 0], [3, UNLABELLED, 7])
+    assert text == "12-345-0~3.7"
+    assert round_from_url(text, 3, 1400) == ([12, 345, 0], [3, UNLABELLED, 7])
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("12-345-0", "then '~'"),
+        ("12-x-0~...", "joined by '-'"),
+        ("12--0~...", "joined by '-'"),
+        ("12-345~..", "3 different training rows"),
+        ("12-12-0~...", "3 different training rows"),
+        ("12-345-1400~...", "from 0 to 1399"),
+        ("12-345-0~3.", "holds 2 labels for 3"),
+        ("12-345-0~3.a", "only hold digits"),
+    ],
+)
+def test_a_bad_round_in_the_link_is_refused_with_a_reason(text, message):
+    with pytest.raises(ValueError, match=message):
+        round_from_url(text, 3, 1400)

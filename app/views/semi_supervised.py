@@ -9,7 +9,17 @@ import streamlit as st
 from components.label_grid import label_board, show_label_grid
 from figures.digits import accuracy_figure, digit_png, label_check_figure
 from jobs import LatestJobs, rerun_when_done
-from labelling import UNLABELLED, LabelBoard, from_url, read_labels_file, to_csv, to_json, to_url
+from labelling import (
+    UNLABELLED,
+    LabelBoard,
+    from_url,
+    read_labels_file,
+    round_from_url,
+    round_to_url,
+    to_csv,
+    to_json,
+    to_url,
+)
 from sklearn.linear_model import LogisticRegression
 from state import scenario
 from threadpoolctl import threadpool_limits
@@ -26,6 +36,7 @@ from clustering.semi_supervised import (
 
 N_ACTIVE = 10
 URL_KEY = "semi_labels"
+ROUND_URL_KEY = "semi_active"
 GRID_KEY = "semi_grid"
 ACTIVE_GRID_KEY = "semi_active_grid"
 ROW_RANDOM = "k random labelled instances"
@@ -159,11 +170,11 @@ def scenario_board(k: int, seed: int) -> LabelBoard:
 
 
 def board_from_link(k: int) -> LabelBoard:
-    if st.session_state.get("semi_link_read") or URL_KEY not in st.query_params:
+    text = first_look_at_link("semi_link_read", URL_KEY)
+    if text is None:
         return LabelBoard.empty(k)
-    st.session_state["semi_link_read"] = True
     try:
-        return LabelBoard.from_labels(from_url(st.query_params[URL_KEY], k))
+        return LabelBoard.from_labels(from_url(text, k))
     except ValueError as error:
         st.warning(f"The labels in the link were ignored: {error}")
         return LabelBoard.empty(k)
@@ -238,10 +249,47 @@ def show_results(k: int, seed: int, board: LabelBoard, percentile: int) -> None:
     )
 
 
-def start_active_round(k: int, seed: int, board: LabelBoard, active: dict, percentile: int):
-    """Pick the least sure digits and measure the accuracy to beat, before any hand label."""
+def first_look_at_link(flag: str, name: str) -> str | None:
+    """Link parameter ``name`` on the session's first look (marked by ``flag``), else None.
+
+    Later in the session the page itself writes the parameter, for another
+    scenario perhaps: only the first look reads what the user opened.
+    """
+    if flag in st.session_state:
+        return None
+    st.session_state[flag] = True
+    return st.query_params.get(name)
+
+
+def scenario_round(k: int, seed: int, board: LabelBoard, percentile: int) -> dict:
+    """This scenario's active-learning round; the session's first may come from the link."""
+    active = st.session_state.setdefault("semi_rounds", {}).setdefault((k, seed), {})
+    text = first_look_at_link("semi_round_link_read", ROUND_URL_KEY)
+    if text is None:
+        return active
+    try:
+        rows, labels = round_from_url(text, N_ACTIVE, len(digits().X_train))
+    except ValueError as error:
+        st.warning(f"The active-learning labels in the link were ignored: {error}")
+        return active
+    start_active_round(k, seed, board, active, percentile, rows)
+    grid_id = round_grid_id(k, seed, active)
+    label_board(ACTIVE_GRID_KEY, grid_id, lambda: LabelBoard.from_labels(labels))
+    return active
+
+
+def round_grid_id(k: int, seed: int, active: dict) -> str:
+    return f"semi_active:{k}:{seed}:{active['round']}"
+
+
+def start_active_round(
+    k: int, seed: int, board: LabelBoard, active: dict, percentile: int, rows=None
+):
+    """Pick the least sure digits (or take ``rows``, from a link) and measure the accuracy
+    to beat, before any hand label."""
     _, clusters, distances = clustering(k, seed)
-    rows = least_sure(k, seed, to_url(board.labels), percentile)
+    if rows is None:
+        rows = least_sure(k, seed, to_url(board.labels), percentile)
     active["rows"] = rows
     active["labels"] = list(board.labels)
     active["round"] = active.get("round", 0) + 1  # a new grid: the browser starts it afresh
@@ -261,9 +309,11 @@ def show_active_round(k: int, seed: int, board: LabelBoard, active: dict, percen
     )
     if "rows" not in active:
         st.caption("Label at least two representatives first, then start a round.")
+        st.query_params.pop(ROUND_URL_KEY, None)
         return
-    rows, grid_id = tuple(active["rows"]), f"semi_active:{k}:{seed}:{active['round']}"
+    rows, grid_id = tuple(active["rows"]), round_grid_id(k, seed, active)
     hand = label_board(ACTIVE_GRID_KEY, grid_id, lambda: LabelBoard.empty(len(rows)))
+    st.query_params[ROUND_URL_KEY] = round_to_url(rows, hand.labels)
     show_label_grid(
         hand,
         key=ACTIVE_GRID_KEY,
@@ -324,7 +374,7 @@ percentile = controls[2].slider(
 data = digits()
 reps, _, _ = clustering(k, seed)
 board = scenario_board(k, seed)
-active = st.session_state.setdefault("semi_rounds", {}).setdefault((k, seed), {})
+active = scenario_round(k, seed, board, percentile)
 truth = data.y_train[reps].tolist()
 st.query_params[URL_KEY] = to_url(board.labels)
 
