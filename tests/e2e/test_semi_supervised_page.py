@@ -242,3 +242,7 @@ def test_keys_go_to_the_grid_touched_last_and_it_says_so(app, truth):
     assert active.get_attribute("data-labels") == "31........"
     assert_everywhere(app, expected)
     app.screenshot("two-grids")
+
+    app.page.reload()  # the round and its hand labels come back from the link
+    wait_for_grid(app, expected, 0)
+    active.and_(app.page.locator('[data-labels="31........"]')).wait_for(timeout=60_000)
