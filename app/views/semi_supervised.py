@@ -166,7 +166,11 @@ def scenario_board(k: int, seed: int) -> LabelBoard:
     The session's first board comes from the link (if it holds labels), so a
     shared or bookmarked link reopens them; later scenarios start empty.
     """
-    return label_board(GRID_KEY, f"semi:{k}:{seed}", lambda: board_from_link(k))
+    return label_board(GRID_KEY, board_grid_id(k, seed), lambda: board_from_link(k))
+
+
+def board_grid_id(k: int, seed: int) -> str:
+    return f"semi:{k}:{seed}"
 
 
 def board_from_link(k: int) -> LabelBoard:
@@ -199,7 +203,7 @@ def show_board(board: LabelBoard, k: int, seed: int, reps: np.ndarray, truth: li
     show_label_grid(
         board,
         key=GRID_KEY,
-        grid_id=f"semi:{k}:{seed}",
+        grid_id=board_grid_id(k, seed),
         images=tile_images(tuple(reps.tolist())),
         names=[f"#{i}" for i in range(k)],
         title="Representatives",
@@ -283,7 +287,7 @@ def round_grid_id(k: int, seed: int, active: dict) -> str:
 
 
 def start_active_round(
-    k: int, seed: int, board: LabelBoard, active: dict, percentile: int, rows=None
+    k: int, seed: int, board: LabelBoard, active: dict, percentile: int, rows: list | None = None
 ):
     """Pick the least sure digits (or take ``rows``, from a link) and measure the accuracy
     to beat, before any hand label."""
