@@ -11,6 +11,7 @@ from urllib.parse import parse_qs, urlparse
 
 import pytest
 from labelling import to_csv
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from clustering.datasets import load_digits_split
 from clustering.semi_supervised import representatives
@@ -77,7 +78,18 @@ def csv_labels(app) -> str:
 def wait_for_grid(app, labels: str, cursor: int) -> None:
     """Until the grid shows ``labels`` with the cursor on tile ``cursor``."""
     grid = app.page.locator(f'{GRID}[data-labels="{labels}"][data-cursor="{cursor}"]')
-    grid.wait_for(state="attached", timeout=30_000)
+    try:
+        grid.wait_for(state="attached", timeout=30_000)
+    except PlaywrightTimeout:
+        shown = app.page.locator(GRID)
+        actual = [shown.get_attribute(name) for name in ("data-labels", "data-cursor")]
+        raise AssertionError(f"grid shows {actual}, expected {[labels, str(cursor)]}") from None
+
+
+def open_grid(app) -> None:
+    """Open the page and wait until the grid is on screen, as a person does before typing."""
+    app.open(PAGE)
+    app.page.locator(f'{GRID}[data-ready="true"]').wait_for(state="attached", timeout=60_000)
 
 
 def type_digits(app, digits, gap_ms: int = KEY_GAP_MS) -> None:
@@ -102,7 +114,7 @@ def clear_all(app) -> None:
 
 def test_type_all_50_labels_30_ms_apart_five_times(app, truth):
     app.page.set_viewport_size({"width": 1280, "height": 720})
-    app.open(PAGE)  # no click: the first key must count
+    open_grid(app)  # no click: the first key must count
     for run in range(5):
         if run:
             clear_all(app)
@@ -129,7 +141,7 @@ def centre(box) -> tuple[float, float]:
 
 
 def test_tap_tile_then_pad_60_ms_apart_on_a_phone(phone, truth):
-    phone.open(PAGE)
+    open_grid(phone)
     page, grid = phone.page, phone.page.locator(GRID)
     for run in range(2):
         if run:
@@ -154,7 +166,7 @@ def test_tap_tile_then_pad_60_ms_apart_on_a_phone(phone, truth):
 
 
 def test_undo_and_redo_by_key_and_button_also_undo_a_fill(app, truth):
-    app.open(PAGE)
+    open_grid(app)
     type_digits(app, truth[:3])
     first3 = text(truth[:3]) + "." * (K - 3)
     wait_for_grid(app, first3, 3)
@@ -189,7 +201,7 @@ def test_import_a_file_then_type_the_rest(app, truth, rows, tmp_path):
     path = tmp_path / "labels.csv"
     path.write_text(to_csv(imported, rows))
 
-    app.open(PAGE)
+    open_grid(app)
     type_digits(app, [7, 7])  # typed before the import, which then replaces them
     wait_for_grid(app, "77" + "." * (K - 2), 2)
     app.wait_idle()  # picking a file takes a person seconds; the uploader ignores mid-rerun files
@@ -202,7 +214,7 @@ def test_import_a_file_then_type_the_rest(app, truth, rows, tmp_path):
 
 
 def test_leave_come_back_reload_and_type_on(app, truth):
-    app.open(PAGE)
+    open_grid(app)
     type_digits(app, truth[:10])
     app.wait_idle()
     app.go_to("Home")
@@ -219,7 +231,7 @@ def test_leave_come_back_reload_and_type_on(app, truth):
 
 
 def test_keys_go_to_the_grid_touched_last_and_it_says_so(app, truth):
-    app.open(PAGE)
+    open_grid(app)
     app.page.get_by_role("button", name="Fill with the true labels").click()
     wait_for_grid(app, text(truth), 0)
     app.page.get_by_role("button", name="Find the 10 digits the model is least sure about").click()
