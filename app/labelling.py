@@ -1,13 +1,26 @@
-"""The user's digit labels on the semi-supervised page: editing, undo, URL and files.
+"""The user's digit labels on the semi-supervised page: the board, the URL, files.
 
-Pure Python, no Streamlit: the page keeps a :class:`LabelBoard` in session
-state and calls its methods from button callbacks, so every rule here is
-tested without a server.
+Pure Python, no Streamlit, so every rule here is tested without a server.
+
+The typing itself happens in the browser (``components/label_grid.js``):
+each key is applied there at once, and the browser sends the whole label
+vector back. A :class:`LabelBoard` is Python's copy of that vector. It changes
+in two ways only, and a revision number keeps them apart:
+
+- :meth:`LabelBoard.take` stores a vector the browser sent, but only if the
+  browser had seen this board's latest revision (otherwise the vector was
+  typed over labels that Python has since replaced, and is dropped). Taking
+  the same vector twice changes nothing, so a merged or repeated rerun is
+  harmless.
+- :meth:`LabelBoard.replace` is Python replacing the labels (an import, the
+  true labels, clear all): it bumps the revision, which tells the browser to
+  adopt the new labels once, and puts the cursor on the first unlabelled image.
 
 Three encodings of the same labels, one per use:
 
 - the URL: one character per representative, ``'0'``-``'9'`` or ``'.'`` for
-  unlabelled (``"13.6"``), short enough for a query parameter;
+  unlabelled (``"13.6"``), short enough for a query parameter (an active-learning
+  round adds its training rows: ``"12-345~3."``);
 - CSV: ``cluster,train_index,label``, one row per representative, for a
   spreadsheet;
 - JSON: ``{"k", "seed", "train_indices", "labels"}``, ``null`` for unlabelled.
@@ -23,7 +36,8 @@ import csv
 import io
 import json
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from typing import Any
 
 from limits import LABELS_MAX_BYTES
 from safe_text import shorten
@@ -36,80 +50,96 @@ CSV_HEADER = ["cluster", "train_index", "label"]
 
 @dataclass
 class LabelBoard:
-    """Labels being typed in for a row of images, with a cursor and an undo history.
+    """Python's copy of the labels typed in for a row of images.
 
-    ``labels[i]`` is the label of image ``i`` (-1 while unlabelled) and
-    ``selected`` the image the next digit goes to.
+    Attributes
+    ----------
+    labels : list of int
+        ``labels[i]`` is the label of image ``i``, -1 while unlabelled.
+    cursor : int
+        The image the next digit goes to.
+    revision : int
+        How many times Python has replaced the labels; the browser adopts
+        Python's labels only when this differs from the revision it last saw.
     """
 
     labels: list[int]
-    selected: int = 0
-    history: list[tuple[tuple[int, ...], int]] = field(default_factory=list)
+    cursor: int = 0
+    revision: int = 0
 
     @classmethod
     def empty(cls, size: int) -> LabelBoard:
         return cls([UNLABELLED] * size)
 
+    @classmethod
+    def from_labels(cls, labels: Sequence[int]) -> LabelBoard:
+        """A board holding ``labels``, the cursor on the first unlabelled image."""
+        labels = list(labels)
+        return cls(labels, first_unlabelled(labels))
+
     @property
     def n_labelled(self) -> int:
         return sum(label != UNLABELLED for label in self.labels)
 
-    @classmethod
-    def from_labels(cls, labels: Sequence[int]) -> LabelBoard:
-        """A board holding ``labels``, the cursor on the first unlabelled image."""
-        board = cls(list(labels))
-        board.selected = board._next_unlabelled(len(labels) - 1)
-        return board
-
-    def select(self, index: int) -> None:
-        """Move the cursor to image ``index``."""
-        if not 0 <= index < len(self.labels):
-            raise ValueError(f"there is no image {index}; pick 0 to {len(self.labels) - 1}.")
-        self.selected = index
-
-    def assign(self, digit: int) -> None:
-        """Label the selected image, then move on to the next unlabelled one (or the next)."""
-        if not 0 <= digit < N_CLASSES:
-            raise ValueError(f"a digit label is 0 to 9, got {digit}.")
-        self._remember()
-        self.labels[self.selected] = digit
-        self.selected = self._next_unlabelled(self.selected)
-
-    def clear(self) -> None:
-        """Remove the selected image's label."""
-        self._remember()
-        self.labels[self.selected] = UNLABELLED
-
     def replace(self, labels: Sequence[int]) -> None:
-        """Take all labels at once (an import, the true labels); undo brings the old ones back."""
-        if len(labels) != len(self.labels):
-            raise ValueError(f"expected {len(self.labels)} labels, got {len(labels)}.")
-        self._remember()
-        self.labels = list(labels)
+        """Take all labels at once from Python (an import, the true labels, clear all).
 
-    def undo(self) -> bool:
-        """Go back one edit; False when there is nothing to undo."""
-        if not self.history:
+        The revision goes up so that the browser adopts them, and the cursor
+        goes to the first unlabelled image, where the next key should land.
+        """
+        labels = _checked_labels(labels, len(self.labels))
+        self.labels, self.cursor = labels, first_unlabelled(labels)
+        self.revision += 1
+
+    def take(self, labels: Any, cursor: Any, revision: Any) -> bool:
+        """Store the label vector the browser sent; True if anything changed.
+
+        Parameters
+        ----------
+        labels : list of int
+            The browser's whole vector, -1 for unlabelled.
+        cursor : int
+            The browser's selected image.
+        revision : int
+            The board revision the browser had adopted when it made this
+            vector. An older one means Python replaced the labels after the
+            browser typed them: the vector is stale and is dropped.
+
+        Returns
+        -------
+        bool
+            False when the vector is stale, malformed or already stored.
+        """
+        if revision != self.revision or not _is_index(cursor, len(self.labels)):
             return False
-        labels, self.selected = self.history.pop()
-        self.labels = list(labels)
+        try:
+            labels = _checked_labels(labels, len(self.labels))
+        except ValueError:
+            return False
+        if labels == self.labels and cursor == self.cursor:
+            return False
+        self.labels, self.cursor = labels, cursor
         return True
 
-    def _remember(self) -> None:
-        self.history.append((tuple(self.labels), self.selected))
 
-    def _next_unlabelled(self, start: int) -> int:
-        """The first unlabelled image after ``start`` (wrapping round).
+def first_unlabelled(labels: Sequence[int]) -> int:
+    """Index of the first unlabelled image; 0 when all are labelled."""
+    return next((i for i, label in enumerate(labels) if label == UNLABELLED), 0)
 
-        Once every image is labelled, simply the next one: going through the
-        images in order is then the way to check or correct them.
-        """
-        size = len(self.labels)
-        for step in range(1, size + 1):
-            index = (start + step) % size
-            if self.labels[index] == UNLABELLED:
-                return index
-        return (start + 1) % size
+
+def _is_index(value: Any, size: int, start: int = 0) -> bool:
+    """True if ``value`` is an int (not a bool) from ``start`` to ``start + size - 1``."""
+    return isinstance(value, int) and not isinstance(value, bool) and start <= value < start + size
+
+
+def _checked_labels(labels: Any, size: int) -> list[int]:
+    """``labels`` as a new list, or ValueError unless ``size`` labels, each -1 or 0-9."""
+    if not isinstance(labels, Sequence) or isinstance(labels, str) or len(labels) != size:
+        raise ValueError(f"expected {size} labels.")
+    bad = [label for label in labels if not _is_index(label, N_CLASSES + 1, start=UNLABELLED)]
+    if bad:
+        raise ValueError(f"a label is -1 (unlabelled) or a digit 0 to 9, got {bad[0]!r}.")
+    return list(labels)
 
 
 def to_url(labels: Sequence[int]) -> str:
@@ -127,6 +157,33 @@ def from_url(text: str, k: int) -> list[int]:
     if bad:
         raise ValueError(f"the link's labels may only hold digits and '.', found {bad!r}.")
     return [UNLABELLED if char == URL_UNLABELLED else int(char) for char in text]
+
+
+def round_to_url(rows: Sequence[int], labels: Sequence[int]) -> str:
+    """An active-learning round for the link: its training rows, ``~``, their labels.
+
+    ``[12, 345], [3, -1]`` -> ``"12-345~3."``.
+    """
+    return "-".join(str(int(row)) for row in rows) + "~" + to_url(labels)
+
+
+def round_from_url(text: str, size: int, n_train: int) -> tuple[list[int], list[int]]:
+    """Read a round written by :func:`round_to_url`: ``size`` distinct rows below ``n_train``.
+
+    Raises
+    ------
+    ValueError
+        With a message for the user, when anything in ``text`` is off.
+    """
+    rows_text, tilde, labels_text = text.partition("~")
+    if not tilde or not all(part.isdigit() for part in rows_text.split("-")):
+        raise ValueError("expected training rows joined by '-', then '~', then their labels.")
+    rows = [int(part) for part in rows_text.split("-")]
+    if len(rows) != size or len(set(rows)) != size or max(rows) >= n_train:
+        raise ValueError(f"expected {size} different training rows from 0 to {n_train - 1}.")
+    if len(labels_text) != size:
+        raise ValueError(f"the link holds {len(labels_text)} labels for {size} digits.")
+    return rows, from_url(labels_text, size)
 
 
 def to_csv(labels: Sequence[int], train_indices: Sequence[int]) -> str:

@@ -16,6 +16,8 @@ from clustering.semi_supervised import (
 
 PAGE = "views/semi_supervised.py"
 K, SEED = 50, 42
+GRID = "semi_grid"
+ACTIVE = "semi_active_grid"
 
 
 @pytest.fixture(scope="module")
@@ -46,14 +48,32 @@ def open_page(app_at, query=None):
     return settle(app)
 
 
-def press(app, digit):
-    app.button(key=f"semi_digit_{digit}").click().run()
+def grid(app, key=GRID):
+    """The data the page sends the labelling grid: Python's copy of its labels and revision."""
+    [element] = [e for e in app.get("bidi_component") if e.key == key]
+    return json.loads(element.proto.json)
+
+
+def browser_state(data, labels, cursor=0, revision=None):
+    """The component state the browser sends: its whole vector, over the revision it saw."""
+    seen = data["revision"] if revision is None else revision
+    return {"board": {"grid": data["grid"], "revision": seen, "labels": labels, "cursor": cursor}}
+
+
+def send(app, labels, cursor=0, key=GRID):
+    """What the browser does after each key: send the grid's whole label vector.
+
+    AppTest cannot run the component's JavaScript; Streamlit lets a test set a
+    component's state through session_state, which is what the page reads.
+    """
+    app.session_state[key] = browser_state(grid(app, key), labels, cursor)
+    app.run()
     assert not app.exception, app.exception
     return app
 
 
-def tile_texts(app, k=K):
-    return [app.button(key=f"semi_tile_{i}").label for i in range(k)]
+def labels_of(text):
+    return [-1 if char == "." else int(char) for char in text]
 
 
 def table(app):
@@ -61,14 +81,15 @@ def table(app):
     return dict(zip(frame["training set"], frame["test accuracy here"], strict=True))
 
 
-def test_label_every_representative_with_digit_buttons(app_at, truth):
+def test_labels_from_the_grid_reach_the_url_and_the_results(app_at, truth):
     split, _, kmeans, labels = truth
     app = open_page(app_at)
-    for label in labels:  # the selection moves on by itself after each digit
-        press(app, label)
+    first = grid(app)
+    assert first["grid"] == f"semi:{K}:{SEED}" and first["labels"] == [-1] * K
+    assert len(first["images"]) == K and first["images"][0].startswith("data:image/png;base64,")
+    send(app, labels)
     settle(app)
-    assert app.progress[0].proto.text == f"{K}/{K} labelled"
-    assert tile_texts(app) == [f"#{i} · {label}" for i, label in enumerate(labels)]
+    assert grid(app)["labels"] == labels
     assert app.query_params["semi_labels"] == "".join(map(str, labels))
 
     expected = propagation_accuracies(
@@ -84,30 +105,35 @@ def test_label_every_representative_with_digit_buttons(app_at, truth):
     assert shown["k random labelled instances"] == f"{random_k:.1%}"
 
 
-def test_undo_and_clear(app_at):
+def test_the_same_vector_twice_changes_nothing_and_a_stale_one_is_dropped(app_at, truth):
+    _, _, _, labels = truth
     app = open_page(app_at)
-    press(app, 7)
-    press(app, 3)
-    assert tile_texts(app)[:3] == ["#0 · 7", "#1 · 3", "#2 · ?"]
-    app.button(key="semi_undo").click().run()
-    assert tile_texts(app)[:2] == ["#0 · 7", "#1 · ?"]
-    assert app.button(key="semi_tile_1").proto.type == "primary"  # back on the undone image
-    app.button(key="semi_tile_0").click().run()
-    app.button(key="semi_clear").click().run()
-    assert tile_texts(app)[:2] == ["#0 · ?", "#1 · ?"]
-    assert app.progress[0].proto.text == f"0/{K} labelled"
-    app.button(key="semi_undo").click().run()
-    assert tile_texts(app)[0] == "#0 · 7"
+    typed = [7, 3] + [-1] * (K - 2)
+    send(app, typed, cursor=2)
+    send(app, typed, cursor=2)
+    assert grid(app)["labels"] == typed and grid(app)["revision"] == 0
+    app.button(key="semi_fill").click().run()  # Python replaces: a new revision
+    assert grid(app)["revision"] == 1 and grid(app)["labels"] == labels
+    assert grid(app)["cursor"] == 0  # all labelled: from the start
+    # the browser, not yet shown the fill, sends a vector typed over revision 0
+    app.session_state[GRID] = browser_state(grid(app), typed, cursor=2, revision=0)
+    app.run()
+    assert grid(app)["labels"] == labels
+    assert app.query_params["semi_labels"] == "".join(map(str, labels))
+    app.button(key="semi_clear_all").click().run()
+    assert grid(app)["revision"] == 2 and grid(app)["labels"] == [-1] * K
+    assert app.query_params["semi_labels"] == "." * K
 
 
-def test_clicking_a_tile_sends_the_next_digit_there(app_at):
+def test_a_vector_sent_as_k_changes_lands_on_its_own_scenario(app_at):
     app = open_page(app_at)
-    app.button(key="semi_tile_12").click().run()
-    press(app, 5)
-    texts = tile_texts(app)
-    assert texts[12] == "#12 · 5"
-    assert all(text.endswith("?") for i, text in enumerate(texts) if i != 12)
-    assert app.button(key="semi_tile_13").proto.type == "primary"
+    app.session_state[GRID] = browser_state(grid(app), [4] + [-1] * (K - 1), cursor=1)
+    app.slider(key="semi_k").set_value(20).run()  # in the same rerun as the vector
+    assert not app.exception
+    assert grid(app)["grid"] == f"semi:20:{SEED}" and grid(app)["labels"] == [-1] * 20
+    assert app.query_params["semi_labels"] == "." * 20
+    app.slider(key="semi_k").set_value(K).run()
+    assert grid(app)["labels"] == [4] + [-1] * (K - 1)
 
 
 @pytest.fixture
@@ -126,22 +152,24 @@ def exported_files(monkeypatch):
 
 
 @pytest.mark.parametrize("name", ["digit-labels.csv", "digit-labels.json"])
-def test_export_then_import_round_trips(app_at, exported_files, name):
+def test_export_then_import_round_trips_and_puts_the_cursor_on_the_first_gap(
+    app_at, exported_files, name
+):
     app = open_page(app_at)
-    for digit in (4, 1, 8):
-        press(app, digit)
-    labelled = tile_texts(app)
-    app.run()  # the download buttons now hold the three labels
+    typed = labels_of("41.8" + "." * (K - 4))
+    send(app, typed, cursor=4)
+    app.run()  # the download buttons now hold the labels
     data = exported_files[name]
-    app.button(key="semi_undo").click().run()
-    app.button(key="semi_undo").click().run()
-    app.button(key="semi_undo").click().run()
-    assert app.progress[0].proto.text == f"0/{K} labelled"
+    app.button(key="semi_clear_all").click().run()
+    assert grid(app)["labels"] == [-1] * K
 
     app.file_uploader(key="semi_import").upload(name, data).run()
     assert not app.exception
-    assert tile_texts(app) == labelled
+    shown = grid(app)
+    assert shown["labels"] == typed and shown["revision"] == 2
+    assert shown["cursor"] == 2  # the next key goes to the first unlabelled digit
     assert app.success and "Imported 3 labels" in app.success[0].value
+    assert app.query_params["semi_labels"] == to_url(typed)
 
 
 def bad_files(truth):
@@ -169,24 +197,23 @@ def bad_files(truth):
 
 def test_each_bad_import_is_refused_and_keeps_the_labels(app_at, truth):
     app = open_page(app_at)
-    for digit in (2, 9):
-        press(app, digit)
-    before = tile_texts(app)
+    typed = [2, 9] + [-1] * (K - 2)
+    send(app, typed, cursor=2)
     for name, (content, message) in bad_files(truth).items():
         app.file_uploader(key="semi_import").upload(name, content).run()
         assert not app.exception, name
         assert app.error, f"{name}: no error shown"
         assert message in app.error[0].value, (name, app.error[0].value)
-        assert tile_texts(app) == before, name
-        assert app.query_params["semi_labels"] == to_url([2, 9] + [-1] * (K - 2))
+        assert grid(app)["labels"] == typed and grid(app)["revision"] == 0, name
+        assert app.query_params["semi_labels"] == to_url(typed)
         app.file_uploader(key="semi_import").clear().run()
 
 
-def test_labels_come_back_from_the_url(app_at):
-    app = open_page(app_at, {"semi_labels": "31" + "." * (K - 2)})
-    assert tile_texts(app)[:3] == ["#0 · 3", "#1 · 1", "#2 · ?"]
-    assert app.progress[0].proto.text == f"2/{K} labelled"
-    assert app.button(key="semi_tile_2").proto.type == "primary"  # the first unlabelled
+def test_labels_come_back_from_the_url_with_the_cursor_on_the_first_gap(app_at):
+    app = open_page(app_at, {"semi_labels": "31.5" + "." * (K - 4)})
+    shown = grid(app)
+    assert shown["labels"] == labels_of("31.5" + "." * (K - 4))
+    assert shown["cursor"] == 2
 
 
 def test_a_broken_url_is_ignored_with_a_warning(app_at):
@@ -194,32 +221,70 @@ def test_a_broken_url_is_ignored_with_a_warning(app_at):
     app.query_params = {"semi_labels": "3x"}
     app.run()
     assert app.warning and "ignored" in app.warning[0].value
-    assert app.progress[0].proto.text == f"0/{K} labelled"
+    assert grid(app)["labels"] == [-1] * K
 
 
 def test_fill_shows_mistakes_view_and_active_round(app_at, truth):
     _, _, _, labels = truth
     app = open_page(app_at)
-    press(app, (labels[0] + 1) % 10)  # one deliberate mistake on image 0
+    wrong = [(labels[0] + 1) % 10, *labels[1:]]  # one deliberate mistake on image 0
     app.button(key="semi_fill").click().run()
-    assert tile_texts(app) == [f"#{i} · {label}" for i, label in enumerate(labels)]
-    app.button(key="semi_undo").click().run()
+    send(app, wrong)  # typed over the filled labels, as the browser sends it
     app.toggle(key="semi_show_truth").set_value(True).run()
     texts = [annotation["text"] for annotation in _annotations(app)]
-    assert f"<b>{(labels[0] + 1) % 10} (is {labels[0]})</b>" in texts
+    assert f"<b>{wrong[0]} (is {labels[0]})</b>" in texts
 
     app.button(key="semi_fill").click().run()
     app.button(key="semi_active_start").click().run()
     settle(app)
     assert not app.exception
-    active = [app.button(key=f"semi_active_tile_{j}") for j in range(10)]
-    assert active[0].proto.type == "primary"  # digits now go to the new round
-    press(app, 3)
+    active = grid(app, ACTIVE)
+    assert active["grid"] == f"semi_active:{K}:{SEED}:1" and active["labels"] == [-1] * 10
+    assert active["claim"]  # keys go to the new round when it appears
+    assert not grid(app)["claim"]
+    send(app, [3] + [-1] * 9, cursor=1, key=ACTIVE)
     settle(app)
-    assert app.button(key="semi_active_tile_0").label == "3"
+    assert grid(app, ACTIVE)["labels"][0] == 3
+    assert grid(app)["labels"] == labels  # the representatives are untouched
     assert app.metric[0].label.startswith("Partially propagated, with your 1 extra")
+    app.button(key="semi_active_start").click().run()  # a new round starts empty
+    assert grid(app, ACTIVE)["grid"].endswith(":2") and grid(app, ACTIVE)["labels"] == [-1] * 10
 
 
 def _annotations(app):
     spec = json.loads(app.get("plotly_chart")[-1].proto.spec)
     return spec["layout"]["annotations"]
+
+
+def test_a_new_seed_starts_empty_and_does_not_read_the_old_seed_link(app_at):
+    app = open_page(app_at)
+    send(app, [4, 2] + [-1] * (K - 2), cursor=2)
+    app.number_input(key="semi_seed").set_value(7).run()
+    assert not app.exception and not app.warning
+    assert grid(app)["grid"] == f"semi:{K}:7" and grid(app)["labels"] == [-1] * K
+    assert app.query_params["semi_labels"] == "." * K
+
+
+def test_the_active_round_and_its_hand_labels_live_in_the_link(app_at, truth):
+    _, _, _, labels = truth
+    app = open_page(app_at, {"semi_labels": to_url(labels)})
+    app.button(key="semi_active_start").click().run()
+    settle(app)
+    rows = app.query_params["semi_active"].split("~")[0]
+    assert app.query_params["semi_active"] == rows + "~" + "." * 10
+    send(app, [5, -1, 2] + [-1] * 7, cursor=1, key=ACTIVE)
+    link = {"semi_labels": to_url(labels), "semi_active": rows + "~5.2......."}
+    assert app.query_params["semi_active"] == link["semi_active"]
+
+    again = open_page(app_at, link)  # a fresh session from the shared link
+    shown = grid(again, ACTIVE)
+    assert shown["labels"] == [5, -1, 2] + [-1] * 7 and shown["cursor"] == 1
+    assert again.query_params["semi_active"] == link["semi_active"]
+    assert again.metric[0].label.startswith("Partially propagated, with your 2 extra")
+
+
+def test_a_broken_round_in_the_link_is_ignored_with_a_warning(app_at):
+    app = open_page(app_at, {"semi_active": "1-2-3~..."})
+    assert app.warning and "active-learning labels in the link were ignored" in app.warning[0].value
+    assert not [e for e in app.get("bidi_component") if e.key == ACTIVE]
+    assert "semi_active" not in app.query_params

@@ -8,8 +8,11 @@ from jobs import LatestJobs
 from labelling import (
     UNLABELLED,
     LabelBoard,
+    first_unlabelled,
     from_url,
     read_labels_file,
+    round_from_url,
+    round_to_url,
     to_csv,
     to_json,
     to_url,
@@ -18,48 +21,77 @@ from labelling import (
 ROWS = [11, 22, 33, 44]
 
 
-def test_assign_moves_to_the_next_unlabelled_and_wraps():
-    board = LabelBoard([UNLABELLED, 5, UNLABELLED, UNLABELLED])
-    board.select(2)
-    board.assign(7)
-    assert board.labels == [UNLABELLED, 5, 7, UNLABELLED] and board.selected == 3
-    board.assign(1)
-    assert board.selected == 0  # wrapped past the end, skipping nothing unlabelled
-    board.assign(0)
-    assert board.n_labelled == 4 and board.selected == 1  # all labelled: simply the next
-    board.select(3)
-    board.assign(2)
-    assert board.selected == 0
-
-
-def test_undo_restores_labels_and_cursor_in_reverse_order():
-    board = LabelBoard.empty(3)
-    board.assign(4)
-    board.assign(2)
-    board.select(0)
-    board.clear()
-    board.replace([1, 1, 1])
-    for expected in ([UNLABELLED, 2, UNLABELLED], [4, 2, UNLABELLED], [4, UNLABELLED, UNLABELLED]):
-        assert board.undo()
-        assert board.labels == expected
-    assert board.undo() and board.labels == [UNLABELLED] * 3 and board.selected == 0
-    assert not board.undo()
-
-
 def test_from_labels_puts_the_cursor_on_the_first_unlabelled():
-    assert LabelBoard.from_labels([3, UNLABELLED, 4]).selected == 1
-    assert LabelBoard.from_labels([3, 2]).selected == 0  # all labelled: from the start
+    assert LabelBoard.from_labels([3, UNLABELLED, 4]).cursor == 1
+    assert LabelBoard.from_labels([3, 2]).cursor == 0  # all labelled: from the start
+    assert first_unlabelled([UNLABELLED]) == 0
 
 
-def test_board_refuses_bad_edits():
-    board = LabelBoard.empty(2)
-    with pytest.raises(ValueError, match="0 to 9"):
-        board.assign(10)
-    with pytest.raises(ValueError, match="no image 2"):
-        board.select(2)
+def test_taking_the_same_vector_twice_changes_nothing():
+    board = LabelBoard.empty(4)
+    assert board.take([7, UNLABELLED, UNLABELLED, UNLABELLED], 1, 0)
+    assert not board.take([7, UNLABELLED, UNLABELLED, UNLABELLED], 1, 0)
+    assert board == LabelBoard([7, UNLABELLED, UNLABELLED, UNLABELLED], cursor=1)
+    assert board.take([7, 2, UNLABELLED, UNLABELLED], 2, 0)  # the next whole vector
+    assert board.labels == [7, 2, UNLABELLED, UNLABELLED] and board.cursor == 2
+
+
+def test_the_last_vector_alone_carries_every_key_typed_before_it():
+    """Whole vectors, not deltas: when Streamlit merges the reruns of three quick keys into
+    one, that one rerun's vector still holds all three labels, in their places."""
+    board = LabelBoard.empty(4)
+    assert board.take([1, 2, 3, UNLABELLED], 3, 0)  # the first two vectors never arrived
+    assert board.labels == [1, 2, 3, UNLABELLED] and board.cursor == 3
+
+
+def test_replace_bumps_the_revision_and_puts_the_cursor_on_the_first_unlabelled():
+    board = LabelBoard([4, 4, 4, UNLABELLED], cursor=3)
+    board.replace([1, UNLABELLED, 2, UNLABELLED])
+    assert board == LabelBoard([1, UNLABELLED, 2, UNLABELLED], cursor=1, revision=1)
+    board.replace([1, UNLABELLED, 2, UNLABELLED])  # same labels: still a new revision,
+    assert board.revision == 2  # so the browser moves its cursor as after an import
+
+
+def test_a_vector_typed_before_a_replacement_is_dropped_then_typing_goes_on():
+    board = LabelBoard.empty(3)
+    assert board.take([5, UNLABELLED, UNLABELLED], 1, revision=0)
+    board.replace([1, 2, UNLABELLED])  # e.g. an import, while the user types on
+    assert not board.take([5, 6, UNLABELLED], 2, revision=0)  # stale: typed over revision 0
+    assert board.labels == [1, 2, UNLABELLED] and board.cursor == 2
+    assert board.take([1, 2, 9], 0, revision=1)  # the browser adopted revision 1, then typed
+    assert board.labels == [1, 2, 9]
+    assert not board.take([1, 2, 9], 0, revision=2)  # a revision Python never made
+
+
+@pytest.mark.parametrize(
+    ("labels", "cursor"),
+    [
+        ([1, 2], 0),  # wrong length
+        ([1, 2, 10], 0),  # not a digit
+        ([1, 2, -2], 0),
+        ([1, True, 3], 0),  # a bool is not a label
+        ([1, 2.0, 3], 0),
+        ("123", 0),
+        (None, 0),
+        ([1, 2, 3], 3),  # no image 3
+        ([1, 2, 3], -1),
+        ([1, 2, 3], None),
+        ([1, 2, 3], False),
+    ],
+)
+def test_a_malformed_vector_is_dropped(labels, cursor):
+    board = LabelBoard.empty(3)
+    assert not board.take(labels, cursor, 0)
+    assert board == LabelBoard.empty(3)
+
+
+def test_replace_refuses_bad_labels_and_keeps_the_old_ones():
+    board = LabelBoard([3, UNLABELLED])
     with pytest.raises(ValueError, match="expected 2 labels"):
         board.replace([1])
-    assert board.labels == [UNLABELLED, UNLABELLED] and not board.history
+    with pytest.raises(ValueError, match="got 12"):
+        board.replace([1, 12])
+    assert board == LabelBoard([3, UNLABELLED])
 
 
 @pytest.mark.parametrize("labels", [[3, UNLABELLED, 0, 9], [UNLABELLED] * 4, [1, 2, 3, 4]])
@@ -122,3 +154,27 @@ def test_latest_jobs_reuses_a_known_result_and_cancels_waiting_ones():
     assert jobs.request("b", lambda: "other") is newest
     again = jobs.request("a", lambda: "a again")  # cancelled before: computed now
     assert again.result(10) == "a again"
+
+
+def test_an_active_round_round_trips_through_the_link():
+    text = round_to_url([12, 345, 0], [3, UNLABELLED, 7])
+    assert text == "12-345-0~3.7"
+    assert round_from_url(text, 3, 1400) == ([12, 345, 0], [3, UNLABELLED, 7])
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("12-345-0", "then '~'"),
+        ("12-x-0~...", "joined by '-'"),
+        ("12--0~...", "joined by '-'"),
+        ("12-345~..", "3 different training rows"),
+        ("12-12-0~...", "3 different training rows"),
+        ("12-345-1400~...", "from 0 to 1399"),
+        ("12-345-0~3.", "holds 2 labels for 3"),
+        ("12-345-0~3.a", "only hold digits"),
+    ],
+)
+def test_a_bad_round_in_the_link_is_refused_with_a_reason(text, message):
+    with pytest.raises(ValueError, match=message):
+        round_from_url(text, 3, 1400)

@@ -6,9 +6,20 @@ import base64
 
 import numpy as np
 import streamlit as st
+from components.label_grid import label_board, show_label_grid
 from figures.digits import accuracy_figure, digit_png, label_check_figure
 from jobs import DEBOUNCE_SECONDS, LatestJobs, newest_result, shared_pool
-from labelling import LabelBoard, from_url, read_labels_file, to_csv, to_json, to_url
+from labelling import (
+    UNLABELLED,
+    LabelBoard,
+    from_url,
+    read_labels_file,
+    round_from_url,
+    round_to_url,
+    to_csv,
+    to_json,
+    to_url,
+)
 from limits import CLUSTERINGS, LEAST_SURE, TILE_SETS
 from safe_text import escape_markdown
 from semi_fits import (
@@ -29,9 +40,11 @@ from clustering.semi_supervised import (
     training_set_accuracy,
 )
 
-COLUMNS = 10
 N_ACTIVE = 10
 URL_KEY = "semi_labels"
+ROUND_URL_KEY = "semi_active"
+GRID_KEY = "semi_grid"
+ACTIVE_GRID_KEY = "semi_active_grid"
 ROW_RANDOM = "k random labelled instances"
 ROW_ALL = "all 1,400 true labels"
 # The chapter's results (k = 50, random_state = 42, 99th percentile).
@@ -59,11 +72,11 @@ def clustering(k: int, seed: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
 
 @st.cache_resource(show_spinner=False, max_entries=TILE_SETS)
 def tile_images(rows: tuple[int, ...]) -> list[str]:
-    """The digits as inline PNG data URLs: the browser shows them with no media-file round trip,
-    and ``st.image`` passes them through without decoding them again on every rerun."""
+    """The digits as 8x8 PNG data URLs (about 100 bytes each): the browser scales them up
+    with square pixels, and they travel inline with the grid's data, no file round trip."""
     X_train = digits().X_train
     return [
-        "data:image/png;base64," + base64.b64encode(digit_png(X_train[row])).decode()
+        "data:image/png;base64," + base64.b64encode(digit_png(X_train[row], scale=1)).decode()
         for row in rows
     ]
 
@@ -108,40 +121,34 @@ def latest(slot, job, func, *args):
     return newest_result(future, st.session_state.setdefault("semi_shown", {}), slot)
 
 
-def scenario_boards(k: int, seed: int) -> tuple[LabelBoard, dict]:
-    """This scenario's label board (from the URL on a fresh visit) and its active round."""
-    boards = st.session_state.get("semi_boards")
-    if boards is None:
-        boards = st.session_state["semi_boards"] = {}
-        board = LabelBoard.empty(k)
-        if URL_KEY in st.query_params:
-            try:
-                board = LabelBoard.from_labels(from_url(st.query_params[URL_KEY], k))
-            except ValueError as error:
-                st.warning(escape_markdown(f"The labels in the link were ignored: {error}"))
-        boards[(k, seed)] = board
-        if board.n_labelled:  # a new session: a reload, a shared link, or a server restart
-            st.toast(
-                f"Restored from the link: k = {k}, seed {seed} and {board.n_labelled} labels. "
-                "If your session restarted, that is everything; undo history starts afresh.",
-                icon=":material/restore:",
-            )
-    board = boards.setdefault((k, seed), LabelBoard.empty(k))
-    rounds = st.session_state.setdefault("semi_rounds", {})
-    return board, rounds.setdefault((k, seed), {})
+def scenario_board(k: int, seed: int) -> LabelBoard:
+    """This scenario's labels, with the browser's latest typing taken in.
+
+    The session's first board comes from the link (if it holds labels), so a
+    shared or bookmarked link reopens them; later scenarios start empty.
+    """
+    return label_board(GRID_KEY, board_grid_id(k, seed), lambda: board_from_link(k, seed))
 
 
-def focus(board: LabelBoard, index: int) -> None:
-    """Select image ``index`` of ``board`` and send the next digits there."""
-    board.select(index)
-    st.session_state["semi_focus"] = board
+def board_grid_id(k: int, seed: int) -> str:
+    return f"semi:{k}:{seed}"
 
 
-def focused(board: LabelBoard, active: dict) -> LabelBoard:
-    """The board digits go to: the one last clicked, if it is on this scenario."""
-    candidate = st.session_state.get("semi_focus")
-    if candidate is not None and candidate is active.get("board"):
-        return candidate
+def board_from_link(k: int, seed: int) -> LabelBoard:
+    text = first_look_at_link("semi_link_read", URL_KEY)
+    if text is None:
+        return LabelBoard.empty(k)
+    try:
+        board = LabelBoard.from_labels(from_url(text, k))
+    except ValueError as error:
+        st.warning(escape_markdown(f"The labels in the link were ignored: {error}"))
+        return LabelBoard.empty(k)
+    if board.n_labelled:  # a new session: a reload, a shared link, or a server restart
+        st.toast(
+            f"Restored from the link: k = {k}, seed {seed} and {board.n_labelled} labels. "
+            "If your session restarted, that is everything; undo history starts afresh.",
+            icon=":material/restore:",
+        )
     return board
 
 
@@ -159,71 +166,27 @@ def import_labels(board: LabelBoard, rows: list[int]) -> None:
     st.session_state["semi_import_note"] = ("success", message)
 
 
-# The tile's button is stretched over its picture, so a click anywhere on the
-# digit selects it; the button's own text (number and label) sits under the
-# picture. Our own fixed CSS, no user text in it.
-TILE_CSS = """<style>
-[class*="st-key-semi_grid"] [data-testid="stColumn"] > [data-testid="stVerticalBlock"] {
-  position: relative; padding-bottom: 2.6rem; gap: 0;
-}
-[class*="st-key-semi_grid"] [class*="st-key-semi_"][class*="tile_"] {
-  position: absolute; inset: 0;
-}
-[class*="st-key-semi_grid"] [class*="st-key-semi_"][class*="tile_"] [data-testid="stButton"] {
-  height: 100%;
-}
-[class*="st-key-semi_grid"] [class*="st-key-semi_"][class*="tile_"] button {
-  height: 100%; width: 100%; align-items: flex-end; background: transparent;
-  padding-bottom: 0.45rem;
-}
-[class*="st-key-semi_grid"] [data-testid="stBaseButton-primary"] {
-  border: 3px solid #0072B2; color: #0072B2; font-weight: 700;
-}
-</style>"""
-
-
-def show_tiles(board: LabelBoard, images: list[str], key: str, names: list[str] | None) -> None:
-    """Clickable digit tiles: the picture, with its name (if any) and label underneath."""
-    with st.container(key=f"semi_grid_{key}"):
-        for start in range(0, len(images), COLUMNS):
-            stop = min(start + COLUMNS, len(images))
-            for column, index in zip(st.columns(COLUMNS), range(start, stop), strict=False):
-                label = board.labels[index]
-                with column:
-                    st.image(images[index], width="stretch")
-                    text = "?" if label < 0 else str(label)
-                    st.button(
-                        f"{names[index]} · {text}" if names else text,
-                        key=f"{key}{index}",
-                        type="primary" if index == board.selected else "secondary",
-                        on_click=focus,
-                        args=(board, index),
-                        width="stretch",
-                    )
-
-
-def show_keypad(target: LabelBoard, board: LabelBoard, truth: list[int]) -> None:
-    """Digit buttons (keys 0-9), undo, clear, previous/next and the quick demo fill."""
-    last = len(target.labels) - 1
-    actions = [
-        ("Previous", "semi_prev", "Left", target.select, (max(target.selected - 1, 0),)),
-        ("Next", "semi_next", "Right", target.select, (min(target.selected + 1, last),)),
-        ("Clear", "semi_clear", "Backspace", target.clear, ()),
-        ("Undo", "semi_undo", "U", target.undo, ()),
-        ("Fill with the true labels", "semi_fill", "Shift+F", board.replace, (truth,)),
-    ]
-    with st.container(horizontal=True, key="semi_keypad"):
-        for digit in range(10):
-            st.button(
-                str(digit),
-                key=f"semi_digit_{digit}",
-                shortcut=str(digit),
-                on_click=target.assign,
-                args=(digit,),
-            )
-    with st.container(horizontal=True, key="semi_actions"):
-        for text, key, shortcut, action, args in actions:
-            st.button(text, key=key, shortcut=shortcut, on_click=action, args=args)
+def show_board(board: LabelBoard, k: int, seed: int, reps: np.ndarray, truth: list[int]):
+    """The representatives' grid, with the two ways Python replaces all labels at once."""
+    show_label_grid(
+        board,
+        key=GRID_KEY,
+        grid_id=board_grid_id(k, seed),
+        images=tile_images(tuple(reps.tolist())),
+        names=[f"#{i}" for i in range(k)],
+        title="Representatives",
+    )
+    with st.container(horizontal=True, key="semi_board_actions"):
+        st.button(
+            "Fill with the true labels",
+            key="semi_fill",
+            shortcut="Shift+F",
+            on_click=board.replace,
+            args=(truth,),
+        )
+        st.button(
+            "Clear all", key="semi_clear_all", on_click=board.replace, args=([UNLABELLED] * k,)
+        )
 
 
 def show_results(k: int, seed: int, board: LabelBoard, percentile: int) -> None:
@@ -258,17 +221,53 @@ def show_results(k: int, seed: int, board: LabelBoard, percentile: int) -> None:
     )
 
 
-def start_active_round(k: int, seed: int, board: LabelBoard, active: dict, percentile: int):
-    """Pick the least sure digits and measure the accuracy to beat, before any hand label."""
+def first_look_at_link(flag: str, name: str) -> str | None:
+    """Link parameter ``name`` on the session's first look (marked by ``flag``), else None.
+
+    Later in the session the page itself writes the parameter, for another
+    scenario perhaps: only the first look reads what the user opened.
+    """
+    if flag in st.session_state:
+        return None
+    st.session_state[flag] = True
+    return st.query_params.get(name)
+
+
+def scenario_round(k: int, seed: int, board: LabelBoard, percentile: int) -> dict:
+    """This scenario's active-learning round; the session's first may come from the link."""
+    active = st.session_state.setdefault("semi_rounds", {}).setdefault((k, seed), {})
+    text = first_look_at_link("semi_round_link_read", ROUND_URL_KEY)
+    if text is None:
+        return active
+    try:
+        rows, labels = round_from_url(text, N_ACTIVE, len(digits().X_train))
+    except ValueError as error:
+        st.warning(escape_markdown(f"The active-learning labels in the link were ignored: {error}"))
+        return active
+    start_active_round(k, seed, board, active, percentile, rows)
+    grid_id = round_grid_id(k, seed, active)
+    label_board(ACTIVE_GRID_KEY, grid_id, lambda: LabelBoard.from_labels(labels))
+    return active
+
+
+def round_grid_id(k: int, seed: int, active: dict) -> str:
+    return f"semi_active:{k}:{seed}:{active['round']}"
+
+
+def start_active_round(
+    k: int, seed: int, board: LabelBoard, active: dict, percentile: int, rows: list | None = None
+):
+    """Pick the least sure digits (or take ``rows``, from a link) and measure the accuracy
+    to beat, before any hand label."""
     _, clusters, distances = clustering(k, seed)
-    rows = least_sure(k, seed, to_url(board.labels), percentile)
+    if rows is None:
+        rows = least_sure(k, seed, to_url(board.labels), percentile)
     active["rows"] = rows
     active["labels"] = list(board.labels)
-    active["board"] = LabelBoard.empty(len(rows))
+    active["round"] = active.get("round", 0) + 1  # a new grid: the browser starts it afresh
     active["before"] = with_hand_labels(
-        clusters, distances, board.labels, percentile, rows, active["board"].labels
+        clusters, distances, board.labels, percentile, rows, [UNLABELLED] * len(rows)
     )
-    st.session_state["semi_focus"] = active["board"]
 
 
 def show_active_round(k: int, seed: int, board: LabelBoard, active: dict, percentile: int):
@@ -282,9 +281,20 @@ def show_active_round(k: int, seed: int, board: LabelBoard, active: dict, percen
     )
     if "rows" not in active:
         st.caption("Label at least two representatives first, then start a round.")
+        st.query_params.pop(ROUND_URL_KEY, None)
         return
-    rows, hand = tuple(active["rows"]), active["board"]
-    show_tiles(hand, tile_images(rows), "semi_active_tile_", None)
+    rows, grid_id = tuple(active["rows"]), round_grid_id(k, seed, active)
+    hand = label_board(ACTIVE_GRID_KEY, grid_id, lambda: LabelBoard.empty(len(rows)))
+    st.query_params[ROUND_URL_KEY] = round_to_url(rows, hand.labels)
+    show_label_grid(
+        hand,
+        key=ACTIVE_GRID_KEY,
+        grid_id=grid_id,
+        images=tile_images(rows),
+        names=[f"#{i}" for i in range(len(rows))],
+        title="Least sure digits",
+        claim_keys=True,
+    )
     _, clusters, distances = clustering(k, seed)
     job = (k, seed, to_url(active["labels"]), percentile, rows, to_url(hand.labels))
     after, fresh = latest(
@@ -316,7 +326,7 @@ Labels cost time; clustering is free. Cluster the 1,400 training digits into
 k groups, label only the digit closest to each centroid, its **representative**,
 then let every digit in a cluster borrow its representative's label. The
 chapter gets from 75% to about 90% test accuracy that way with just 50 labels.
-Try it: click a digit, then press its digit key (or a button below).
+Try it: type the digit you see on each highlighted tile below.
 """
 )
 
@@ -337,21 +347,20 @@ percentile = controls[2].slider(
 
 data = digits()
 reps, _, _ = clustering(k, seed)
-board, active = scenario_boards(k, seed)
-target = focused(board, active)
+board = scenario_board(k, seed)
+active = scenario_round(k, seed, board, percentile)
 truth = data.y_train[reps].tolist()
 st.query_params[URL_KEY] = to_url(board.labels)
 
-st.html(TILE_CSS)
 st.subheader("1. Label the representatives")
-st.progress(board.n_labelled / k, text=f"{board.n_labelled}/{k} labelled")
-where = "the extra round below" if target is not board else "the representatives"
 st.caption(
-    f"Digits go to the highlighted image of {where}; it then moves to the next "
-    "unlabelled one. Keys: 0-9, ← →, Backspace clears, U undoes."
+    "Type the digit you see (keys 0-9) or tap it on the pad: it goes to the highlighted "
+    "tile, which then moves on to the next unlabelled one. Click or tap a tile to pick "
+    "it; ← → move, Backspace clears, U or Ctrl+Z undoes, Shift+U or Ctrl+Shift+Z redoes. "
+    "Keys go to the grid you touched last (it says so above its tiles) and pause while "
+    "a slider or text box has focus."
 )
-show_keypad(target, board, truth)
-show_tiles(board, tile_images(tuple(reps.tolist())), "semi_tile_", [f"#{i}" for i in range(k)])
+show_board(board, k, seed, reps, truth)
 
 st.subheader("2. What your labels are worth")
 st.markdown(
