@@ -1,5 +1,6 @@
 """The server's worker pool: shared results, per-session newest-first, faults, saturation."""
 
+import json
 import math
 import os
 import signal
@@ -293,7 +294,8 @@ def test_a_new_session_rebuilds_the_scenario_from_the_link_and_says_so(app_at):
     assert app.slider(key="semi_k").value == 20
     assert app.number_input(key="semi_seed").value == 3
     assert app.slider(key="semi_percentile").value == 90
-    assert app.progress[0].proto.text == "4/20 labelled"
+    [grid] = [e for e in app.get("bidi_component") if e.key == "semi_grid"]
+    assert json.loads(grid.proto.json)["labels"] == [3, 1, 4, 1] + [-1] * 16
     assert app.toast[0].value.startswith("Restored from the link: k = 20, seed 3 and 4 labels.")
     app.slider(key="semi_percentile").set_value(80).run()
     assert app.query_params["semi_labels"] == labels

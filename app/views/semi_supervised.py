@@ -141,7 +141,7 @@ def board_from_link(k: int, seed: int) -> LabelBoard:
     try:
         board = LabelBoard.from_labels(from_url(text, k))
     except ValueError as error:
-        st.warning(escape_markdown(f"The labels in the link were ignored: {error}"))
+        st.warning(f"The labels in the link were ignored: {escape_markdown(str(error))}")
         return LabelBoard.empty(k)
     if board.n_labelled:  # a new session: a reload, a shared link, or a server restart
         st.toast(
@@ -242,7 +242,9 @@ def scenario_round(k: int, seed: int, board: LabelBoard, percentile: int) -> dic
     try:
         rows, labels = round_from_url(text, N_ACTIVE, len(digits().X_train))
     except ValueError as error:
-        st.warning(escape_markdown(f"The active-learning labels in the link were ignored: {error}"))
+        st.warning(
+            "The active-learning labels in the link were ignored: " + escape_markdown(str(error))
+        )
         return active
     start_active_round(k, seed, board, active, percentile, rows)
     grid_id = round_grid_id(k, seed, active)
