@@ -354,7 +354,7 @@ def test_criterion_curve_refuses_a_k_it_did_not_fit(X):
 def test_data_too_spread_for_floats_is_a_clear_error(covariance_type):
     X = np.random.default_rng(0).normal(size=(40, 2)) * 1e200
     model = GaussianMixture(2, covariance_type=covariance_type, init_params="random_from_data")
-    with pytest.raises(ValueError, match="too spread out for floating point.*Scale the data"):
+    with pytest.raises(ValueError, match=r"too spread out for floating point.*Scale the data"):
         model.fit(X)
 
 
@@ -376,5 +376,5 @@ def test_far_data_with_a_lone_start_is_refused_like_sklearn(covariance_type):
     params = dict(covariance_type=covariance_type, init_params="random_from_data", random_state=0)
     with pytest.raises(ValueError, match="ill-defined empirical covariance"):
         SkGaussianMixture(2, **params).fit(X)
-    with pytest.raises(ValueError, match="not positive definite.*scale the data"):
+    with pytest.raises(ValueError, match=r"not positive definite.*scale the data"):
         GaussianMixture(2, **params).fit(X)
