@@ -52,6 +52,7 @@ from dataclasses import dataclass
 from typing import NamedTuple
 
 import numpy as np
+from scipy.linalg import solve_triangular
 from scipy.special import logsumexp
 from sklearn.base import BaseEstimator, DensityMixin
 from sklearn.exceptions import ConvergenceWarning
@@ -81,10 +82,18 @@ TOO_SPREAD_MESSAGE = (
 # sample() refuses to build arrays larger than this many bytes.
 SAMPLE_MAX_BYTES = 2**30
 
+# scikit-learn's key phrases come first (users search for them), then ours.
 SINGULAR_COVARIANCE_MESSAGE = (
-    "Fitting the mixture failed because a component's covariance is not positive "
-    "definite (for instance a component sits on a single point or on a line). "
-    "Use fewer components, raise reg_covar, or scale the data."
+    "Fitting the mixture model failed because some components have ill-defined empirical "
+    "covariance (for instance caused by singleton or collapsed samples). Try to decrease "
+    "the number of components, increase reg_covar, or scale the input data. "
+    "(A component's covariance is not positive definite: it sits on one point or a line; "
+    "raise reg_covar or use fewer components.)"
+)
+NOT_CONVERGED_MESSAGE = (
+    "Best performing initialization did not converge. Try different init parameters, "
+    "or increase max_iter, tol, or check for degenerate data. "
+    "(The best of {n_init} EM runs was still improving after max_iter={max_iter} iterations.)"
 )
 
 
@@ -128,9 +137,13 @@ def _tied_covariance(X, resp, counts, means, reg_covar):
     """One covariance shared by all components: the scatter of every point around its means.
 
     Since each point's responsibilities sum to 1, the pooled scatter is the
-    total second moment ``XᵀX`` minus what the component means explain.
+    total second moment ``XᵀX`` minus what the component means explain,
+    ``Σ_k n_k μ_k μ_kᵀ``. Both are written as ``AᵀA`` products, which NumPy
+    computes exactly symmetric (a float32 asymmetry would leave the Cholesky
+    factor, which reads one triangle, disagreeing with the covariance).
     """
-    covariance = (X.T @ X - (counts * means.T) @ means) / counts.sum()
+    weighted_means = np.sqrt(counts)[:, np.newaxis] * means
+    covariance = (X.T @ X - weighted_means.T @ weighted_means) / counts.sum()
     return _add_to_diagonal(covariance, reg_covar)
 
 
@@ -173,11 +186,10 @@ def precision_cholesky(covariances: np.ndarray, covariance_type: str) -> np.ndar
         lower = np.linalg.cholesky(stack)
     except np.linalg.LinAlgError:
         raise ValueError(SINGULAR_COVARIANCE_MESSAGE) from None
-    # Solve L Z = I for every component at once (NumPy solves stacks of systems).
-    # P = Zᵀ is upper triangular; np.triu clears the rounding noise the general
-    # solver leaves below the diagonal.
-    identities = np.broadcast_to(np.eye(stack.shape[-1], dtype=stack.dtype), stack.shape)
-    factors = np.triu(np.linalg.solve(lower, identities).transpose(0, 2, 1))
+    # Solve L Z = I by substitution (L is triangular, which a general solver
+    # would ignore, losing accuracy in float32); P = Zᵀ.
+    identity = np.eye(stack.shape[-1], dtype=stack.dtype)
+    factors = np.stack([solve_triangular(L, identity, lower=True).T for L in lower])
     return factors[0] if covariance_type == "tied" else factors
 
 
@@ -455,9 +467,7 @@ class GaussianMixture(DensityMixin, BaseEstimator):
         self._set_parameters(params)
         if not self.converged_ and self.max_iter > 0:
             warnings.warn(
-                f"The best of {self.n_init} EM runs did not converge in max_iter="
-                f"{self.max_iter} iterations. Raise max_iter or tol, try other "
-                "initialisations, or check the data for degenerate clusters.",
+                NOT_CONVERGED_MESSAGE.format(n_init=self.n_init, max_iter=self.max_iter),
                 ConvergenceWarning,
                 stacklevel=2,
             )
@@ -532,7 +542,10 @@ class GaussianMixture(DensityMixin, BaseEstimator):
             The component of each point.
         """
         params = self._parameters()
-        check_in_range(n_samples, "n_samples", low=1, integer=True)
+        try:
+            check_in_range(n_samples, "n_samples", low=1, integer=True)
+        except ValueError as error:
+            raise ValueError(f"Invalid value for 'n_samples': {error}") from None
         n_bytes = n_samples * (params.means.shape[1] + 1) * 8
         if n_bytes > SAMPLE_MAX_BYTES:
             raise ValueError(

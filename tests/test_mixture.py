@@ -376,5 +376,15 @@ def test_far_data_with_a_lone_start_is_refused_like_sklearn(covariance_type):
     params = dict(covariance_type=covariance_type, init_params="random_from_data", random_state=0)
     with pytest.raises(ValueError, match="ill-defined empirical covariance"):
         SkGaussianMixture(2, **params).fit(X)
-    with pytest.raises(ValueError, match=r"not positive definite.*scale the data"):
+    with pytest.raises(ValueError, match=r"ill-defined empirical covariance.*scale the input data"):
         GaussianMixture(2, **params).fit(X)
+
+
+@pytest.mark.parametrize(
+    ("covariance_type", "expected"), [("spherical", 13), ("diag", 21), ("tied", 26), ("full", 41)]
+)
+def test_free_parameter_counts(covariance_type, expected):
+    # k=2 components in d=5: 1 weight, 10 means, then 2, 10, 15 or 30 covariance entries.
+    X = np.random.default_rng(0).normal(size=(50, 5))
+    model = GaussianMixture(2, covariance_type=covariance_type, random_state=0).fit(X)
+    assert model.n_parameters() == expected
