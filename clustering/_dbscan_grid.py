@@ -209,7 +209,9 @@ class Grid:
                 parent[root(b)] = root(a)
         has_core = np.zeros(n_cells, dtype=bool)
         has_core[self.cell_of_sorted_point[is_core]] = True
-        roots = np.array([root(cell) for cell in range(n_cells)])
+        roots = np.array(parent)
+        while not np.array_equal(roots[roots], roots):  # follow the links to each root at once
+            roots = roots[roots]
         return np.where(has_core, roots, -1)
 
     def _core_segments(self, is_core: np.ndarray):
