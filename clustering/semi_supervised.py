@@ -291,10 +291,8 @@ def propagation_accuracies(
         Every training instance's distance to every centroid, from any fitted
         k-means (ours or scikit-learn's): the clusters and representatives are
         read from it.
-    representative_labels : array-like of int, shape (k,)
-        The label of each cluster's representative (-1 where unlabelled).
-    percentile : float, default=99
-        For the partially propagated set: the share of each cluster kept.
+    representative_labels, percentile
+        As for :func:`training_sets`.
 
     Returns
     -------

@@ -112,15 +112,17 @@ def test_random_lattice_data(X, eps, min_samples):
     assert_same_as_sklearn(X, eps, min_samples)
 
 
+def float_data(max_rows: int, max_features: int, elements):
+    """Arrays of 1..max_rows points in 1..max_features dimensions."""
+    shapes = st.integers(1, max_features).flatmap(
+        lambda d: st.tuples(st.integers(1, max_rows), st.just(d))
+    )
+    return hnp.arrays(np.float64, shapes, elements=elements)
+
+
 @settings(max_examples=60, deadline=None)
 @given(
-    X=st.integers(1, 5).flatmap(
-        lambda d: hnp.arrays(
-            np.float64,
-            st.tuples(st.integers(1, 300), st.just(d)),
-            elements=st.floats(-3, 3, allow_nan=False, width=32),
-        )
-    ),
+    X=float_data(300, 5, st.floats(-3, 3, allow_nan=False, width=32)),
     eps=st.floats(0.05, 2.0),
     min_samples=st.integers(1, 10),
 )
@@ -268,15 +270,12 @@ def test_grid_equals_textbook_on_the_moons(moons, eps, min_samples):
 
 @settings(max_examples=60, deadline=None)
 @given(
-    X=st.integers(1, 3).flatmap(
-        lambda d: hnp.arrays(
-            np.float64,
-            st.tuples(st.integers(1, 400), st.just(d)),
-            elements=st.one_of(
-                st.floats(-2, 2, allow_nan=False, width=32),
-                st.integers(-4, 4).map(lambda v: v / 4),
-            ),
-        )
+    X=float_data(
+        400,
+        3,
+        st.one_of(
+            st.floats(-2, 2, allow_nan=False, width=32), st.integers(-4, 4).map(lambda v: v / 4)
+        ),
     ),
     eps=st.sampled_from([0.25, 0.5, 0.8, 1.0]),
     min_samples=st.integers(1, 12),

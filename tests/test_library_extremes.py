@@ -114,43 +114,27 @@ def assert_mixture_finite_and_deterministic(make, X):
     np.testing.assert_array_equal(first.predict(X), second.predict(X))
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+# The kmeans start runs k-means first: it too must cope with any magnitude.
+@pytest.mark.parametrize("init_params", ["random_from_data", "kmeans"])
+@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
     X=any_magnitude(30),
     n_components=st.integers(1, 3),
     covariance_type=st.sampled_from(COVARIANCE_TYPES),
 )
-def test_mixture_from_data_points_is_finite_and_deterministic_or_says_why(
-    X, n_components, covariance_type
+def test_mixture_is_finite_and_deterministic_or_says_why(
+    init_params, X, n_components, covariance_type
 ):
-    assert_mixture_finite_and_deterministic(
-        lambda: GaussianMixture(
+    def make():
+        return GaussianMixture(
             n_components,
             covariance_type=covariance_type,
-            init_params="random_from_data",
+            init_params=init_params,
             max_iter=20,
             random_state=0,
-        ),
-        X,
-    )
+        )
 
-
-@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(
-    X=any_magnitude(30),
-    n_components=st.integers(1, 3),
-    covariance_type=st.sampled_from(COVARIANCE_TYPES),
-)
-def test_mixture_from_kmeans_is_finite_and_deterministic_or_says_why(
-    X, n_components, covariance_type
-):
-    """The default start runs k-means first: it too must cope with any magnitude."""
-    assert_mixture_finite_and_deterministic(
-        lambda: GaussianMixture(
-            n_components, covariance_type=covariance_type, max_iter=20, random_state=0
-        ),
-        X,
-    )
+    assert_mixture_finite_and_deterministic(make, X)
 
 
 @pytest.mark.parametrize("init_params", ["random_from_data", "kmeans"])
