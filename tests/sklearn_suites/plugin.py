@@ -1,8 +1,9 @@
 """A pytest plugin: run scikit-learn's test suites with our estimators in its place.
 
-Loaded with ``-p sklearn_suites.plugin`` before pytest imports any test module,
-it replaces scikit-learn's public names with ours (:data:`OURS`), so that a
-suite's ``from sklearn.cluster import DBSCAN`` gets our DBSCAN. Then
+Loaded with ``-p sklearn_suites.plugin``, it replaces scikit-learn's public
+names with ours (:data:`OURS`) in ``pytest_configure``, before pytest imports
+any test module, so that a suite's ``from sklearn.cluster import DBSCAN`` gets
+our DBSCAN. Importing this module changes nothing by itself. Then
 :func:`pytest_collection_modifyitems` leaves out the tests each suite's
 deselect list names (see the package's docstring).
 """
@@ -43,8 +44,17 @@ OURS = {
     (sklearn.metrics.cluster, "silhouette_samples"): clustering.silhouette_samples,
 }
 
-for (module, name), ours in OURS.items():
-    setattr(module, name, ours)
+
+
+def install(setattr=setattr) -> None:
+    """Put our objects in scikit-learn's place (``setattr`` can be monkeypatch's)."""
+    for (module, name), ours in OURS.items():
+        setattr(module, name, ours)
+
+
+def pytest_configure(config):
+    """Runs before any test module is imported: the suites then import ours."""
+    install()
 
 
 def deselect_list(suite: str) -> dict[str, str]:
