@@ -10,6 +10,7 @@ are ours.
 
 from __future__ import annotations
 
+import math
 from numbers import Integral, Real
 
 import numpy as np
@@ -118,7 +119,11 @@ def check_in_range(
     integer: bool = False,
     low_inclusive: bool = True,
 ) -> None:
-    """Raise a ValueError unless ``value`` is a number in ``[low, high]``.
+    """Raise a ValueError unless ``value`` is a finite number in ``[low, high]``.
+
+    NaN and infinity are refused whatever the bounds: every comparison with
+    NaN is False, so a NaN would otherwise slip through the range test, and no
+    parameter here means anything at infinity (use None for "no limit").
 
     Parameters
     ----------
@@ -137,6 +142,8 @@ def check_in_range(
     if isinstance(value, bool) or not isinstance(value, kind):
         wanted = "an integer" if integer else "a number"
         raise ValueError(f"{name} must be {wanted}, got {value!r}.")
+    if not isinstance(value, Integral) and not math.isfinite(value):
+        raise ValueError(f"{name} must be a finite number, got {value!r}.")
     too_low = low is not None and (value < low if low_inclusive else value <= low)
     too_high = high is not None and value > high
     if too_low or too_high:

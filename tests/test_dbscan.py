@@ -11,7 +11,8 @@ from sklearn.neighbors import KNeighborsClassifier, NearestNeighbors
 from sklearn.utils.estimator_checks import check_estimator
 
 from clustering import DBSCAN, NeighborsVoteClassifier, classifier_from_dbscan, k_distances
-from clustering.dbscan import _Grid
+from clustering._dbscan_grid import Grid as _Grid
+from clustering.dbscan import cluster_by_pairs, cluster_on_grid
 
 X_NEW = np.array([[-0.5, 0], [0, 0.5], [1, -0.1], [2, 1]])
 
@@ -111,15 +112,17 @@ def test_random_lattice_data(X, eps, min_samples):
     assert_same_as_sklearn(X, eps, min_samples)
 
 
+def float_data(max_rows: int, max_features: int, elements):
+    """Arrays of 1..max_rows points in 1..max_features dimensions."""
+    shapes = st.integers(1, max_features).flatmap(
+        lambda d: st.tuples(st.integers(1, max_rows), st.just(d))
+    )
+    return hnp.arrays(np.float64, shapes, elements=elements)
+
+
 @settings(max_examples=60, deadline=None)
 @given(
-    X=st.integers(1, 5).flatmap(
-        lambda d: hnp.arrays(
-            np.float64,
-            st.tuples(st.integers(1, 300), st.just(d)),
-            elements=st.floats(-3, 3, allow_nan=False, width=32),
-        )
-    ),
+    X=float_data(300, 5, st.floats(-3, 3, allow_nan=False, width=32)),
     eps=st.floats(0.05, 2.0),
     min_samples=st.integers(1, 10),
 )
@@ -165,7 +168,7 @@ def test_check_estimator():
         (np.empty((0, 2)), {}, "0 sample"),
         ([[0.0, 1.0]], {"eps": 0}, r"eps must be in \(0, inf\]"),
         ([[0.0, 1.0]], {"eps": -0.1}, r"eps must be in \(0, inf\]"),
-        ([[0.0, 1.0]], {"eps": np.inf}, "eps must be a finite distance"),
+        ([[0.0, 1.0]], {"eps": np.inf}, "eps must be a finite number"),
         ([[0.0, 1.0]], {"min_samples": 0}, r"min_samples must be in \[1, inf\]"),
         ([[0.0, 1.0]], {"min_samples": 2.5}, "min_samples must be an integer"),
         ([["a", "b"], ["c", "d"]], {}, "could not convert|numeric"),
@@ -245,3 +248,90 @@ def test_classifier_bad_input(moons):
     knn = classifier_from_dbscan(fitted)
     with pytest.raises(ValueError, match="features"):
         knn.predict([[0.0, 1.0, 2.0]])
+
+
+# ---- the grid against the textbook path ------------------------------------------
+
+
+def assert_grid_equals_textbook(X, eps, min_samples):
+    grid = _Grid.build(X, eps, only_if_it_pays=False)
+    assert grid is not None, "the grid declined: this case tests nothing"
+    grid_core, grid_labels = cluster_on_grid(grid, min_samples)
+    core, labels = cluster_by_pairs(X, eps, min_samples)
+    np.testing.assert_array_equal(grid_core, core)
+    np.testing.assert_array_equal(grid_labels, labels)
+
+
+@pytest.mark.parametrize("eps", [0.05, 0.1, 0.2, 0.3])
+@pytest.mark.parametrize("min_samples", [1, 5, 12])
+def test_grid_equals_textbook_on_the_moons(moons, eps, min_samples):
+    assert_grid_equals_textbook(moons, eps, min_samples)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    X=float_data(
+        400,
+        3,
+        st.one_of(
+            st.floats(-2, 2, allow_nan=False, width=32), st.integers(-4, 4).map(lambda v: v / 4)
+        ),
+    ),
+    eps=st.sampled_from([0.25, 0.5, 0.8, 1.0]),
+    min_samples=st.integers(1, 12),
+)
+def test_grid_equals_textbook_on_random_data(X, eps, min_samples):
+    assert_grid_equals_textbook(X, eps, min_samples)
+
+
+# ---- extreme magnitudes ----------------------------------------------------------
+
+
+@pytest.mark.parametrize("exponent", [-900, -600, -300, 300, 600, 900])
+def test_moons_scaled_by_a_power_of_two_keep_their_labels(moons, exponent):
+    """DBSCAN compares distances with eps only: scaling both exactly changes nothing."""
+    expected = SklearnDBSCAN(eps=0.05, min_samples=5).fit(moons)
+    scaled = DBSCAN(eps=np.ldexp(0.05, exponent), min_samples=5).fit(np.ldexp(moons, exponent))
+    np.testing.assert_array_equal(scaled.labels_, expected.labels_)
+    np.testing.assert_array_equal(scaled.core_sample_indices_, expected.core_sample_indices_)
+
+
+@pytest.mark.parametrize("offset", [1e160, 1e250, 1e300])
+def test_far_from_the_origin_with_a_fitting_eps(moons, offset):
+    X = moons * (offset / 1e10) + offset
+    labels = DBSCAN(eps=0.2 * offset / 1e10).fit(X).labels_
+    np.testing.assert_array_equal(labels, SklearnDBSCAN(eps=0.2).fit(moons).labels_)
+
+
+def test_huge_eps_and_huge_spread_equal_sklearn(moons):
+    assert_same_as_sklearn(moons, 1e155, 5)
+    assert_same_as_sklearn(moons, 1e300, 5)
+    spread = np.random.default_rng(0).normal(size=(60, 3)) * 1e200
+    spread[:10] = spread[0]  # ten copies of one point make a cluster
+    ours = assert_same_as_sklearn(spread, 0.5, 5)
+    assert ours.labels_[:10].tolist() == [0] * 10 and np.all(ours.labels_[10:] == -1)
+
+
+def test_spans_beyond_floats_are_a_clear_error():
+    X = np.array([[1e308, 0.0], [-1e308, 0.0], [0.0, 0.0]])
+    with pytest.raises(ValueError, match="spans more than the largest float"):
+        DBSCAN(eps=1.0).fit(X)
+    with pytest.raises(ValueError, match="spans more than 1e308 times eps"):
+        DBSCAN(eps=1e-300).fit(X)
+
+
+def test_vote_and_k_distances_on_huge_points():
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(60, 2)) * 1e200
+    y = np.arange(60) % 3
+    ours = NeighborsVoteClassifier(n_neighbors=5).fit(X, y)
+    theirs = KNeighborsClassifier(n_neighbors=5, algorithm="brute").fit(X / 1e200, y)
+    np.testing.assert_array_equal(ours.predict(X[:20]), theirs.predict(X[:20] / 1e200))
+    expected = np.sort(NearestNeighbors(n_neighbors=3).fit(X / 1e200).kneighbors()[0][:, 1])
+    np.testing.assert_allclose(k_distances(X, 3) / 1e200, expected, rtol=1e-12)
+
+
+def test_vote_on_points_far_beyond_the_training_scale_is_a_clear_error(moons):
+    classifier = NeighborsVoteClassifier(n_neighbors=5).fit(moons, np.arange(len(moons)) % 2)
+    with pytest.raises(ValueError, match="too far beyond the training points' scale"):
+        classifier.predict([[1e200, 0.0]])

@@ -334,3 +334,57 @@ def test_passes_sklearns_estimator_checks():
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)
         check_estimator(GaussianMixture(n_init=2, max_iter=5))
+
+
+def test_sampling_more_than_memory_allows_is_refused(X):
+    model = GaussianMixture(2, random_state=0).fit(X)
+    with pytest.raises(ValueError, match=r"n_samples=1000000000000 would take .* GiB"):
+        model.sample(10**12)
+    assert model.sample(5)[0].shape == (5, 2)
+
+
+def test_criterion_curve_refuses_a_k_it_did_not_fit(X):
+    curve = information_criteria(X, [2, 3], random_state=0)
+    with pytest.raises(ValueError, match=r"n_components=99 .* choose one of \[2, 3\]"):
+        curve.model(99)
+    assert curve.model(3).n_components == 3
+
+
+@pytest.mark.parametrize("covariance_type", COVARIANCE_TYPES)
+def test_data_too_spread_for_floats_is_a_clear_error(covariance_type):
+    X = np.random.default_rng(0).normal(size=(40, 2)) * 1e200
+    model = GaussianMixture(2, covariance_type=covariance_type, init_params="random_from_data")
+    with pytest.raises(ValueError, match=r"too spread out for floating point.*Scale the data"):
+        model.fit(X)
+
+
+@pytest.mark.parametrize("covariance_type", COVARIANCE_TYPES)
+def test_tiny_data_fit_finitely_as_sklearns(covariance_type):
+    X = np.random.default_rng(0).normal(size=(40, 2)) * 1e-200
+    params = dict(covariance_type=covariance_type, init_params="random_from_data", random_state=0)
+    model = GaussianMixture(2, **params).fit(X)
+    assert all(np.all(np.isfinite(getattr(model, name))) for name in FITTED)
+    assert model.lower_bound_ == pytest.approx(SkGaussianMixture(2, **params).fit(X).lower_bound_)
+
+
+@pytest.mark.parametrize("covariance_type", COVARIANCE_TYPES)
+def test_far_data_with_a_lone_start_is_refused_like_sklearn(covariance_type):
+    # One point per start, reg_covar=1e-6 against a spread of 1e90: a component
+    # collapses on one point. scikit-learn refuses too ("ill-defined empirical
+    # covariance"); we must say so rather than return NaN.
+    X = 1e100 + np.random.default_rng(0).normal(size=(40, 2)) * 1e90
+    params = dict(covariance_type=covariance_type, init_params="random_from_data", random_state=0)
+    with pytest.raises(ValueError, match="ill-defined empirical covariance"):
+        SkGaussianMixture(2, **params).fit(X)
+    with pytest.raises(ValueError, match=r"ill-defined empirical covariance.*scale the input data"):
+        GaussianMixture(2, **params).fit(X)
+
+
+@pytest.mark.parametrize(
+    ("covariance_type", "expected"), [("spherical", 13), ("diag", 21), ("tied", 26), ("full", 41)]
+)
+def test_free_parameter_counts(covariance_type, expected):
+    # k=2 components in d=5: 1 weight, 10 means, then 2, 10, 15 or 30 covariance entries.
+    X = np.random.default_rng(0).normal(size=(50, 5))
+    model = GaussianMixture(2, covariance_type=covariance_type, random_state=0).fit(X)
+    assert model.n_parameters() == expected

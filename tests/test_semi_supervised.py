@@ -3,16 +3,24 @@
 import numpy as np
 import pytest
 from sklearn.cluster import KMeans as SklearnKMeans
+from sklearn.linear_model import LogisticRegression
 
 from clustering.datasets import load_digits_split
 from clustering.semi_supervised import (
     UNLABELLED,
+    active_learning_round,
+    add_hand_labels,
+    fit_chapter_classifier,
+    label_accuracy,
+    labelling_results,
     least_confident,
     partial_propagation_mask,
+    partial_training_set,
     propagate_labels,
     propagation_accuracies,
     representatives,
     training_set_accuracy,
+    training_sets,
 )
 
 SEEDS = (0, 1, 2, 3, 4)
@@ -162,8 +170,120 @@ def test_least_confident_orders_by_top_probability_and_skips_excluded():
         (lambda: partial_propagation_mask(np.ones((2, 1)), [0, 1], 50), "column for every"),
         (lambda: least_confident(np.ones(3), 1), "2-D"),
         (lambda: least_confident(np.ones((3, 2)), -1), "n must be"),
+        (lambda: least_confident(np.ones((3, 2)), 1, exclude=[-1]), "holds row -1"),
+        (lambda: least_confident(np.ones((3, 2)), 1, exclude=[3]), "holds row 3"),
+        (lambda: least_confident(np.ones((3, 2)), 1, exclude=[0.5]), "whole numbers"),
+        (lambda: add_hand_labels([True], [1], [1], [2]), "holds row 1"),
+        (lambda: add_hand_labels([True], [1], [0], [2, 3]), "one per row"),
+        (lambda: label_accuracy([1, 2], [1]), "truth 1"),
+        (
+            lambda: active_learning_round(np.ones((3, 2)), [True] * 3, [1, 1, 1], 1),
+            "fewer than two classes",
+        ),
     ],
 )
 def test_bad_input_is_a_clear_value_error(call, message):
     with pytest.raises(ValueError, match=message):
         call()
+
+
+# The page's current computations, written out as it does them today, so that the
+# library functions that replace them are checked to give the same numbers.
+
+
+def page_partial_training_set(clusters, distances, labels, percentile):
+    propagated = propagate_labels(clusters, labels)
+    keep = partial_propagation_mask(distances, clusters, percentile) & (propagated >= 0)
+    return keep, propagated
+
+
+def page_label_results(split, clusters, distances, labels, percentile):
+    X_train, X_test, y_train, y_test = split
+    accuracies = propagation_accuracies(
+        X_train, X_test, y_test, distances, labels, percentile=percentile
+    )
+    keep, propagated = page_partial_training_set(clusters, distances, labels, percentile)
+    accuracies["label accuracy"] = (
+        float(np.mean(propagated[keep] == y_train[keep])) if keep.any() else float("nan")
+    )
+    return accuracies
+
+
+@pytest.fixture(scope="module")
+def half_labelled(split, ours):
+    """The first clustering with every third representative left unlabelled."""
+    indices, kmeans, distances = ours[SEEDS[0]]
+    labels = split.y_train[indices].copy()
+    labels[::3] = UNLABELLED
+    return kmeans.labels_, distances, labels
+
+
+@pytest.mark.parametrize("percentile", [99, 80])
+def test_labelling_results_equal_the_pages_computation(split, half_labelled, percentile):
+    clusters, distances, labels = half_labelled
+    ours = labelling_results(split, clusters, distances, labels, percentile=percentile)
+    assert ours == page_label_results(split, clusters, distances, labels, percentile)
+    assert 0.5 < ours["label accuracy"] <= 1
+
+
+def test_partial_training_set_equals_the_pages(half_labelled):
+    clusters, distances, labels = half_labelled
+    keep, propagated = partial_training_set(clusters, distances, labels, 95)
+    page_keep, page_propagated = page_partial_training_set(clusters, distances, labels, 95)
+    np.testing.assert_array_equal(keep, page_keep)
+    np.testing.assert_array_equal(propagated, page_propagated)
+    assert not np.any(propagated[keep] == UNLABELLED)
+
+
+def test_training_sets_hold_the_chapters_three_sets(split, half_labelled):
+    clusters, distances, labels = half_labelled
+    sets = training_sets(split.X_train, clusters, distances, labels, percentile=90)
+    X_reps, y_reps = sets["representatives"]
+    np.testing.assert_array_equal(X_reps, split.X_train[distances.argmin(axis=0)])
+    np.testing.assert_array_equal(y_reps, labels)
+    assert len(sets["propagated"][0]) == len(split.X_train)
+    X_partial, y_partial = sets["partially propagated"]
+    assert len(X_partial) == len(y_partial) < 0.9 * len(split.X_train)
+    assert np.all(y_partial >= 0)
+
+
+def test_active_learning_round_equals_the_pages(split, ours, half_labelled):
+    reps = ours[SEEDS[0]][0]
+    clusters, distances, labels = half_labelled
+    keep, propagated = page_partial_training_set(clusters, distances, labels, 99)
+    model = LogisticRegression(max_iter=10_000).fit(split.X_train[keep], propagated[keep])
+    page_rows = least_confident(model.predict_proba(split.X_train), 10, exclude=reps)
+    rows = active_learning_round(split.X_train, keep, propagated, 10, exclude=reps)
+    np.testing.assert_array_equal(rows, page_rows)
+    assert not set(rows.tolist()) & set(reps.tolist())
+
+
+def test_hand_labels_add_and_correct_rows_like_the_page(split, half_labelled):
+    clusters, distances, labels = half_labelled
+    keep, propagated = partial_training_set(clusters, distances, labels, 99)
+    dropped = int(np.flatnonzero(~keep)[0])
+    kept = int(np.flatnonzero(keep)[0])
+    rows, hand = [dropped, kept, kept + 1], [3, 7, UNLABELLED]
+    new_keep, new_labels = add_hand_labels(keep, propagated, rows, hand)
+    # The page's loop, on copies.
+    page_keep, page_labels = keep.copy(), propagated.copy()
+    for row, label in zip(rows, hand, strict=True):
+        if label >= 0:
+            page_labels[row], page_keep[row] = label, True
+    np.testing.assert_array_equal(new_keep, page_keep)
+    np.testing.assert_array_equal(new_labels, page_labels)
+    assert new_keep[dropped] and new_labels[dropped] == 3 and new_labels[kept] == 7
+    assert not keep[dropped], "the inputs are left as they were"
+
+
+def test_chapter_classifier_is_the_chapters_logistic_regression(split):
+    model = fit_chapter_classifier(split.X_train[:200], split.y_train[:200])
+    assert isinstance(model, LogisticRegression)
+    assert model.max_iter == 10_000
+    reference = LogisticRegression(max_iter=10_000).fit(split.X_train[:200], split.y_train[:200])
+    np.testing.assert_array_equal(model.predict(split.X_test), reference.predict(split.X_test))
+
+
+def test_label_accuracy_ignores_unlabelled_rows():
+    assert label_accuracy([1, 2, UNLABELLED, 4], [1, 3, 0, 4]) == pytest.approx(2 / 3)
+    assert np.isnan(label_accuracy([UNLABELLED], [0]))

@@ -59,3 +59,42 @@ def test_check_data_says_what_to_do(X, advice):
 
     with pytest.raises(ValueError, match=advice):
         check_data(KMeans(), X)
+
+
+@pytest.mark.parametrize("value", [np.nan, np.inf, -np.inf, float("nan"), np.float32("nan")])
+def test_check_in_range_refuses_non_finite(value):
+    with pytest.raises(ValueError, match="tol must be a finite number"):
+        check_in_range(value, "tol", low=0)
+    with pytest.raises(ValueError, match="tol must be a finite number"):
+        check_in_range(value, "tol")
+
+
+def test_check_in_range_accepts_huge_integers():
+    check_in_range(10**400, "n", low=1, integer=True)
+
+
+@pytest.mark.parametrize("value", [np.nan, np.inf])
+@pytest.mark.parametrize("name", ["reg_covar", "tol"])
+def test_gaussian_mixture_refuses_non_finite_parameters(name, value):
+    from clustering import GaussianMixture
+
+    X = np.random.default_rng(0).normal(size=(20, 2))
+    with pytest.raises(ValueError, match=f"{name} must be a finite number"):
+        GaussianMixture(2, **{name: value}).fit(X)
+
+
+@pytest.mark.parametrize("value", [np.nan, np.inf])
+def test_vote_classifier_refuses_non_finite_max_distance(value):
+    from clustering import NeighborsVoteClassifier
+
+    X = np.random.default_rng(0).normal(size=(20, 2))
+    with pytest.raises(ValueError, match="max_distance must be a finite number"):
+        NeighborsVoteClassifier(max_distance=value).fit(X, np.arange(20) % 2)
+
+
+@pytest.mark.parametrize("value", [np.nan, np.inf])
+def test_dbscan_refuses_non_finite_eps(value):
+    from clustering import DBSCAN
+
+    with pytest.raises(ValueError, match="eps must be a finite number"):
+        DBSCAN(eps=value).fit(np.zeros((3, 2)))
