@@ -1,4 +1,11 @@
-"""Silhouette coefficients: how well each point sits in its cluster.
+"""How good a clustering is: the inertia, and silhouette coefficients.
+
+The *inertia* is the sum of (weighted) squared distances from each point to
+the centre of its cluster: what k-means makes as small as possible
+(:func:`inertia`). It always falls as ``k`` grows, so it cannot choose ``k``
+alone.
+
+Silhouette coefficients say how well each point sits in its cluster.
 
 For a point, let ``a`` be its mean distance to the other points of its own
 cluster and ``b`` its mean distance to the points of the nearest other
@@ -22,7 +29,7 @@ from sklearn.utils import check_array
 
 from clustering._validation import check_in_range, check_random_state
 
-__all__ = ["silhouette_samples", "silhouette_score"]
+__all__ = ["inertia", "power_of_two_scale", "silhouette_samples", "silhouette_score"]
 
 # The most bytes a block of distances (chunk rows x n_samples) may take.
 CHUNK_BYTES = 64 * 2**20
@@ -126,3 +133,51 @@ def silhouette_score(X, labels, *, sample_size: int | None = None, random_state=
         chosen = check_random_state(random_state).permutation(X.shape[0])[:sample_size]
         X, labels = X[chosen], labels[chosen]
     return float(np.mean(silhouette_samples(X, labels)))
+
+
+def power_of_two_scale(X: np.ndarray) -> float:
+    """A power of two ``s`` such that ``s * X`` has its largest magnitude in [0.5, 1).
+
+    Multiplying by a power of two only changes the exponent of every number:
+    it is exact (barring underflow) and every later rounding scales with it.
+    So computing on ``s * X`` and dividing the results by ``s`` (or ``s²``
+    for squared distances) gives the very same answers, without the squares
+    overflowing for data of magnitude 1e154 or more. Returns 1.0 when ``X``
+    has no non-zero value.
+    """
+    largest = float(np.max(np.abs(X), initial=0.0))
+    if largest == 0.0 or not np.isfinite(largest):
+        return 1.0
+    return float(np.ldexp(1.0, -np.frexp(largest)[1]))
+
+
+def inertia(X, labels, centers, sample_weight=None) -> float:
+    """Sum of (weighted) squared distances from each point to the centre of its cluster.
+
+    Each point's difference to its centre is taken before anything is squared
+    or summed, so the result stays accurate far from the origin (for
+    ``[[1e9+1], [1e9+1], [1e9-1], [1e9-1], [5e9]]`` around ``[[1e9], [5e9]]``
+    it is 4, where expanding ``||x||² - 2 x·c + ||c||²`` loses every digit).
+
+    Parameters
+    ----------
+    X : array-like of shape (n_samples, n_features)
+    labels : array-like of shape (n_samples,)
+        Cluster index of each point, a row of ``centers``.
+    centers : array-like of shape (n_clusters, n_features)
+    sample_weight : array-like of shape (n_samples,), default=None
+        How much each point counts; 1 each when None.
+
+    Returns
+    -------
+    float
+        Infinite only when the true value exceeds the largest float64.
+    """
+    X = np.asarray(X, dtype=float)
+    centers = np.asarray(centers, dtype=float)
+    labels = np.asarray(labels)
+    with np.errstate(over="ignore"):
+        residuals = X - centers[labels]
+        per_point = np.einsum("ij,ij->i", residuals, residuals)
+        weights = np.ones(len(X)) if sample_weight is None else np.asarray(sample_weight)
+        return float(per_point @ weights)
