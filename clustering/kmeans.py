@@ -59,7 +59,7 @@ from clustering._validation import (
     check_random_state,
     check_sample_weight,
 )
-from clustering.metrics import inertia, power_of_two_scale
+from clustering.metrics import inertia
 
 # blas_threads_for is re-exported for clustering.mixture until it imports clustering._threads.
 __all__ = ["KMeans", "LloydState", "best_of_runs", "blas_threads_for", "init_centroids",
@@ -353,19 +353,20 @@ def _lloyd(X, centers, sums, *, max_iter: int, abs_tol: float, fast=True) -> Ite
 
 def working_scale(*arrays: np.ndarray) -> float:
     """1.0 for ordinary data; for data of huge or tiny magnitude, the power of
-    two that brings the largest value of ``arrays`` into [0.5, 1) (see
-    :func:`clustering.metrics.power_of_two_scale`).
+    two that brings the largest value of ``arrays`` into [0.5, 1).
 
     Squares of numbers above about 1e154 overflow float64, and the float32
-    first pass of the assign step overflows far earlier. Scaling by a power of
-    two is exact, so the scaled run gives the very same labels, and centres
-    and inertia that divide back exactly.
+    first pass of the assign step overflows far earlier. Multiplying by a
+    power of two only changes the exponent of every number: it is exact, and
+    every later rounding scales with it. So the scaled run gives the very same
+    labels, and centres and inertia that divide back exactly (by the scale,
+    and its square).
     """
     largest = max(float(np.max(np.abs(a), initial=0.0)) for a in arrays)
     low, high = UNSCALED_RANGE
     if largest == 0 or low <= largest <= high:
         return 1.0
-    return power_of_two_scale(np.array([largest]))
+    return float(np.ldexp(1.0, -np.frexp(largest)[1]))
 
 
 def scaled(X: np.ndarray, scale: float) -> np.ndarray:
@@ -636,7 +637,7 @@ class KMeans(ClassNamePrefixFeaturesOutMixin, TransformerMixin, ClusterMixin, Ba
 
     def _check_params(self) -> None:
         check_in_range(self.n_clusters, "n_clusters", low=1, integer=True)
-        if not self._init_is_array() and self.init not in INIT_METHODS:
+        if callable(self.init) or (not self._init_is_array() and self.init not in INIT_METHODS):
             raise ValueError(
                 f"init must be 'k-means++', 'random' or an array of starting centres of shape "
                 f"(n_clusters, n_features); got {self.init!r}."
@@ -676,11 +677,12 @@ class KMeans(ClassNamePrefixFeaturesOutMixin, TransformerMixin, ClusterMixin, Ba
         """
         X = check_data(self, X)
         self._check_params()
+        self._n_init = self._effective_n_init()  # as scikit-learn records it
         runs, best = best_of_runs(
             X,
             self.n_clusters,
             init=self.init,
-            n_init=self._effective_n_init(),
+            n_init=self._n_init,
             random_state=self.random_state,
             sample_weight=sample_weight,
             max_iter=self.max_iter,

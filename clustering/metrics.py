@@ -29,7 +29,7 @@ from sklearn.utils import check_array
 
 from clustering._validation import check_in_range, check_random_state
 
-__all__ = ["inertia", "power_of_two_scale", "silhouette_samples", "silhouette_score"]
+__all__ = ["inertia", "silhouette_samples", "silhouette_score"]
 
 # The most bytes a block of distances (chunk rows x n_samples) may take.
 CHUNK_BYTES = 64 * 2**20
@@ -133,22 +133,6 @@ def silhouette_score(X, labels, *, sample_size: int | None = None, random_state=
         chosen = check_random_state(random_state).permutation(X.shape[0])[:sample_size]
         X, labels = X[chosen], labels[chosen]
     return float(np.mean(silhouette_samples(X, labels)))
-
-
-def power_of_two_scale(X: np.ndarray) -> float:
-    """A power of two ``s`` such that ``s * X`` has its largest magnitude in [0.5, 1).
-
-    Multiplying by a power of two only changes the exponent of every number:
-    it is exact (barring underflow) and every later rounding scales with it.
-    So computing on ``s * X`` and dividing the results by ``s`` (or ``s²``
-    for squared distances) gives the very same answers, without the squares
-    overflowing for data of magnitude 1e154 or more. Returns 1.0 when ``X``
-    has no non-zero value.
-    """
-    largest = float(np.max(np.abs(X), initial=0.0))
-    if largest == 0.0 or not np.isfinite(largest):
-        return 1.0
-    return float(np.ldexp(1.0, -np.frexp(largest)[1]))
 
 
 def inertia(X, labels, centers, sample_weight=None) -> float:
