@@ -20,6 +20,10 @@ Layout, from the inside out:
 - :class:`FastKernel`, the two together as Lloyd's loop calls them;
 - starts: :func:`draw_by_weight`, ``RandomState.choice`` without its checks;
 - repeated rows: :func:`lexicographic_order`, :func:`collapse_duplicates`;
+- working coordinates (:class:`WorkingData`): the data as Lloyd's loop sees
+  it, scaled by a power of two when huge or tiny (:func:`working_scale`, so
+  that no square overflows), centred (so that ``||x||² - 2 x·c + ||c||²``
+  keeps its digits), repeated rows collapsed; and the way back;
 - the tuning constants, just below.
 """
 
@@ -33,6 +37,7 @@ import numpy as np
 __all__ = [
     "FastKernel",
     "NearestCenterTracker",
+    "WorkingData",
     "cluster_totals",
     "collapse_duplicates",
     "collapse_duplicates_if_worthwhile",
@@ -42,6 +47,7 @@ __all__ = [
     "nearest_labels",
     "relabel_totals",
     "row_sq_norms",
+    "working_scale",
 ]
 
 # Scores handled at once in the assign step (centres x rows of X): the
@@ -64,6 +70,10 @@ SKIP_MIN_WORK = 1 << 16
 # Below this many samples, a float32 assign that is unsure of some point is
 # redone whole in full precision (see nearest_in_two_precisions).
 RECHECK_ALL_BELOW = 20_000
+
+# Data whose largest magnitude lies outside [2**-50, 2**50] is scaled by a
+# power of two before any distance is squared (see working_scale).
+UNSCALED_RANGE = (2.0**-50, 2.0**50)
 
 
 def row_sq_norms(X: np.ndarray) -> np.ndarray:
@@ -419,3 +429,78 @@ def collapse_duplicates_if_worthwhile(X: np.ndarray, weights: np.ndarray):
     if len(unique_rows) > DEDUP_MAX_SHARE * len(X):
         return X, weights, None
     return unique_rows, unique_weights, inverse
+
+
+# ---------------------------------------------------------------------------
+# Working coordinates
+# ---------------------------------------------------------------------------
+
+
+def working_scale(*arrays: np.ndarray) -> float:
+    """1.0 for ordinary data; for data of huge or tiny magnitude, the power of
+    two that brings the largest value of ``arrays`` into [0.5, 1).
+
+    Squares of numbers above about 1e154 overflow float64, and the float32
+    first pass of the assign step overflows far earlier. Multiplying by a
+    power of two only changes the exponent of every number: it is exact, and
+    every later rounding scales with it. So the scaled run gives the very same
+    labels, and centres and inertia that divide back exactly (by the scale,
+    and its square).
+    """
+    largest = max(float(np.max(np.abs(a), initial=0.0)) for a in arrays)
+    low, high = UNSCALED_RANGE
+    if largest == 0 or low <= largest <= high:
+        return 1.0
+    return float(np.ldexp(1.0, -np.frexp(largest)[1]))
+
+
+def scaled(X: np.ndarray, scale: float) -> np.ndarray:
+    """``X * scale``, without a copy when the scale is 1."""
+    return X if scale == 1.0 else X * scale
+
+
+@dataclass(frozen=True)
+class WorkingData:
+    """The data as Lloyd's loop sees it, and the way back to the caller's coordinates.
+
+    ``X`` is the caller's data scaled (see :func:`working_scale`), then
+    centred on its mean; with ``collapse``, on large data with many repeated
+    rows, each distinct row appears once with the total weight of its copies
+    (see :func:`collapse_duplicates`). The tolerance is turned into a squared
+    distance: ``tol`` times the mean variance of the features, as scikit-learn.
+    """
+
+    X: np.ndarray
+    weights: np.ndarray
+    scale: float
+    offset: np.ndarray  # the mean of the scaled data
+    abs_tol: float
+    inverse: np.ndarray | None = None  # row of X for each of the caller's rows
+
+    @classmethod
+    def of(cls, X: np.ndarray, weights: np.ndarray, tol: float, collapse=False) -> WorkingData:
+        scale = working_scale(X)
+        points = scaled(X, scale)
+        offset = points.mean(axis=0)
+        abs_tol = float(np.mean(np.var(points, axis=0)) * tol) if tol else 0.0
+        inverse = None
+        if collapse:
+            points, weights, inverse = collapse_duplicates_if_worthwhile(points, weights)
+        return cls(points - offset, weights, scale, offset, abs_tol, inverse)
+
+    def inward(self, centers: np.ndarray) -> np.ndarray:
+        """The caller's centres in working coordinates."""
+        return centers * self.scale - self.offset
+
+    def outward(self, centers: np.ndarray) -> np.ndarray:
+        """Centres in working coordinates back in the caller's."""
+        return (centers + self.offset) / self.scale
+
+    def every_row(self, labels: np.ndarray) -> np.ndarray:
+        """Labels of the working rows spread back to each of the caller's rows."""
+        return labels if self.inverse is None else labels[self.inverse]
+
+    def unscale_inertia(self, value: float) -> float:
+        """An inertia in working coordinates in the caller's (infinite beyond float64)."""
+        with np.errstate(over="ignore"):
+            return value / self.scale / self.scale

@@ -67,11 +67,6 @@ __all__ = ["KMeans", "LloydState", "best_of_runs", "blas_threads_for", "init_cen
 
 INIT_METHODS = ("k-means++", "random")
 
-# Data whose largest magnitude lies outside [2**-50, 2**50] is scaled by a
-# power of two before any distance is squared (see working_scale).
-UNSCALED_RANGE = (2.0**-50, 2.0**50)
-
-
 # ---------------------------------------------------------------------------
 # 1. Starting centres
 # ---------------------------------------------------------------------------
@@ -159,9 +154,9 @@ def init_centroids(
     check_cluster_count(n_clusters, X.shape[0])
     check_one_of(method, "method", INIT_METHODS)
     weights = check_sample_weight(sample_weight, X)
-    scale = working_scale(X)
+    scale = speed.working_scale(X)
     rng = check_random_state(random_state)
-    return _init_centroids(scaled(X, scale), n_clusters, method, weights, rng) / scale
+    return _init_centroids(speed.scaled(X, scale), n_clusters, method, weights, rng) / scale
 
 
 # ---------------------------------------------------------------------------
@@ -311,7 +306,7 @@ class LloydState:
 
 
 class HalfStep(NamedTuple):
-    """A half-step of ``_lloyd`` in the working coordinates (see :class:`Workspace`)."""
+    """A half-step of ``_lloyd``, in working coordinates (see ``_kmeans_speed.WorkingData``)."""
 
     iteration: int
     phase: str
@@ -351,75 +346,16 @@ def _lloyd(X, centers, sums, *, max_iter: int, abs_tol: float, fast=True) -> Ite
     yield HalfStep(iteration, "assign", centers, kernel.assign(centers), shift <= abs_tol)
 
 
-def working_scale(*arrays: np.ndarray) -> float:
-    """1.0 for ordinary data; for data of huge or tiny magnitude, the power of
-    two that brings the largest value of ``arrays`` into [0.5, 1).
-
-    Squares of numbers above about 1e154 overflow float64, and the float32
-    first pass of the assign step overflows far earlier. Multiplying by a
-    power of two only changes the exponent of every number: it is exact, and
-    every later rounding scales with it. So the scaled run gives the very same
-    labels, and centres and inertia that divide back exactly (by the scale,
-    and its square).
-    """
-    largest = max(float(np.max(np.abs(a), initial=0.0)) for a in arrays)
-    low, high = UNSCALED_RANGE
-    if largest == 0 or low <= largest <= high:
-        return 1.0
-    return float(np.ldexp(1.0, -np.frexp(largest)[1]))
-
-
-def scaled(X: np.ndarray, scale: float) -> np.ndarray:
-    """``X * scale``, without a copy when the scale is 1."""
-    return X if scale == 1.0 else X * scale
-
-
-@dataclass(frozen=True)
-class Workspace:
-    """The data as Lloyd's loop sees it, and the way back to the caller's coordinates.
-
-    The loop works on ``X`` scaled (see :func:`working_scale`) then centred
-    on its mean, which keeps ``||x||² - 2 x·c + ||c||²`` accurate; on large
-    data with many repeated rows (a photo), each distinct row once with the
-    total weight of its copies (see :func:`clustering._kmeans_speed.collapse_duplicates`).
-    """
-
-    X: np.ndarray
-    weights: np.ndarray
-    sums: np.ndarray  # point_sums(X, weights)
-    scale: float
-    offset: np.ndarray  # the mean of the scaled data
-    abs_tol: float
-    inverse: np.ndarray | None = None  # row of X for each of the caller's rows
-
-    @classmethod
-    def of(cls, X: np.ndarray, weights: np.ndarray, tol: float, collapse=False) -> Workspace:
-        scale = working_scale(X)
-        points = scaled(X, scale)
-        offset = points.mean(axis=0)
-        abs_tol = float(np.mean(np.var(points, axis=0)) * tol) if tol else 0.0
-        inverse = None
-        if collapse:
-            points, weights, inverse = speed.collapse_duplicates_if_worthwhile(points, weights)
-        points = points - offset
-        return cls(points, weights, point_sums(points, weights), scale, offset, abs_tol, inverse)
-
-    def inward(self, centers: np.ndarray) -> np.ndarray:
-        """Caller's centres in working coordinates."""
-        return centers * self.scale - self.offset
-
-    def state(self, step: HalfStep) -> LloydState:
-        """The :class:`LloydState` of a half-step, in the caller's coordinates."""
-        centers = (step.centers + self.offset) / self.scale
-        if step.labels is None:
-            return LloydState(step.iteration, step.phase, centers, None, float("nan"))
-        fitted = inertia(self.X, step.labels, step.centers, self.weights)
-        with np.errstate(over="ignore"):
-            fitted = fitted / self.scale / self.scale
-        labels = step.labels if self.inverse is None else step.labels[self.inverse]
-        return LloydState(
-            step.iteration, step.phase, centers, labels, fitted, step.converged, step.center_shift
-        )
+def state_of(step: HalfStep, work: speed.WorkingData) -> LloydState:
+    """The :class:`LloydState` of a half-step, in the caller's coordinates."""
+    centers = work.outward(step.centers)
+    if step.labels is None:
+        return LloydState(step.iteration, step.phase, centers, None, float("nan"))
+    fitted = work.unscale_inertia(inertia(work.X, step.labels, step.centers, work.weights))
+    labels = work.every_row(step.labels)
+    return LloydState(
+        step.iteration, step.phase, centers, labels, fitted, step.converged, step.center_shift
+    )
 
 
 def _check_run_params(max_iter, tol) -> None:
@@ -466,12 +402,10 @@ def lloyd_steps(
     check_cluster_count(centers.shape[0], X.shape[0])
     weights = check_sample_weight(sample_weight, X)
     _check_run_params(max_iter, tol)
-    work = Workspace.of(X, weights, tol)
-    steps = _lloyd(
-        work.X, work.inward(centers), work.sums, max_iter=max_iter, abs_tol=work.abs_tol
-    )
-    for step in steps:
-        yield work.state(step)
+    work = speed.WorkingData.of(X, weights, tol)
+    sums = point_sums(work.X, work.weights)
+    for step in _lloyd(work.X, work.inward(centers), sums, max_iter=max_iter, abs_tol=work.abs_tol):
+        yield state_of(step, work)
 
 
 # ---------------------------------------------------------------------------
@@ -530,24 +464,29 @@ def best_of_runs(
     check_in_range(n_init, "n_init", low=1, integer=True)
     _check_run_params(max_iter, tol)
     weights = check_sample_weight(sample_weight, X)
-    work = Workspace.of(X, weights, tol, collapse=True)
     if isinstance(init, str):
         check_one_of(init, "init", INIT_METHODS)
     else:
-        start = work.inward(check_centers(init, X, n_clusters))
-    rng = check_random_state(random_state)
-    runs, best = [], 0
+        init = check_centers(init, X, n_clusters)
+    work = speed.WorkingData.of(X, weights, tol, collapse=True)
     with blas_threads_for(work.X.shape, n_clusters):
-        for run in range(n_init):
-            if isinstance(init, str):
-                start = _init_centroids(work.X, n_clusters, init, work.weights, rng)
-            steps = _lloyd(work.X, start, work.sums, max_iter=max_iter, abs_tol=work.abs_tol)
-            runs.append(work.state(deque(steps, maxlen=1).pop()))
-            kept = runs[best]
-            if run and runs[run].inertia < kept.inertia and not same_partition(
-                runs[run].labels, kept.labels, n_clusters
-            ):
-                best = run
+        return _runs(work, n_clusters, init, n_init, check_random_state(random_state), max_iter)
+
+
+def _runs(work, n_clusters, init, n_init, rng, max_iter) -> tuple[list[LloydState], int]:
+    """:func:`best_of_runs` on checked input, in working coordinates."""
+    sums = point_sums(work.X, work.weights)
+    runs, best = [], 0
+    for run in range(n_init):
+        if isinstance(init, str):
+            start = _init_centroids(work.X, n_clusters, init, work.weights, rng)
+        else:
+            start = work.inward(init)
+        steps = _lloyd(work.X, start, sums, max_iter=max_iter, abs_tol=work.abs_tol)
+        runs.append(state_of(deque(steps, maxlen=1).pop(), work))
+        lower = runs[run].inertia < runs[best].inertia
+        if lower and not same_partition(runs[run].labels, runs[best].labels, n_clusters):
+            best = run
     return runs, best
 
 
@@ -711,23 +650,15 @@ class KMeans(ClassNamePrefixFeaturesOutMixin, TransformerMixin, ClusterMixin, Ba
                 stacklevel=3,
             )
 
-    def fit_predict(self, X, y=None, sample_weight=None):
-        """Fit, then return the label of each training point (``labels_``)."""
-        return self.fit(X, sample_weight=sample_weight).labels_
-
-    def fit_transform(self, X, y=None, sample_weight=None):
-        """Fit, then return the distance from each training point to every centre."""
-        return self.fit(X, sample_weight=sample_weight)._distances(check_data(self, X, reset=False))
-
     def _check_new_data(self, X) -> np.ndarray:
         check_is_fitted(self)
         return check_data(self, X, reset=False)
 
     def _labels_of(self, X: np.ndarray) -> np.ndarray:
         centers = self.cluster_centers_.astype(X.dtype, copy=False)
-        scale = working_scale(X, centers)
+        scale = speed.working_scale(X, centers)
         with blas_threads_for(X.shape, self.n_clusters):
-            return speed.nearest_centers(scaled(X, scale), scaled(centers, scale))
+            return speed.nearest_centers(speed.scaled(X, scale), speed.scaled(centers, scale))
 
     def predict(self, X):
         """The label of the nearest centre for each row of ``X``."""
@@ -739,11 +670,9 @@ class KMeans(ClassNamePrefixFeaturesOutMixin, TransformerMixin, ClusterMixin, Ba
         With k much smaller than the number of features this is a strong
         reduction of dimension; the distances can also serve as new features.
         """
-        return self._distances(self._check_new_data(X))
-
-    def _distances(self, X: np.ndarray) -> np.ndarray:
-        scale = working_scale(X, self.cluster_centers_)
-        distances = cdist(scaled(X, scale), scaled(self.cluster_centers_, scale)) / scale
+        X, centers = self._check_new_data(X), self.cluster_centers_
+        scale = speed.working_scale(X, centers)
+        distances = cdist(speed.scaled(X, scale), speed.scaled(centers, scale)) / scale
         return distances.astype(X.dtype, copy=False)
 
     def score(self, X, y=None, sample_weight=None):
