@@ -217,9 +217,10 @@ def move_to_means(X, labels, sums, totals, centers) -> tuple[np.ndarray, np.ndar
         when no point was moved).
     """
     weight = totals[:, 0]
-    if not weight.all():
-        labels, totals = reseed_empty_clusters(X, labels, sums, totals, centers)
-        weight = totals[:, 0]
+    if weight.all():  # the common case: no cluster is empty
+        return (totals[:, 1:] / weight[:, None]).astype(centers.dtype, copy=False), labels
+    labels, totals = reseed_empty_clusters(X, labels, sums, totals, centers)
+    weight = totals[:, 0]
     filled = weight > 0
     new_centers = np.empty(centers.shape)
     new_centers[filled] = totals[filled, 1:] / weight[filled, None]
@@ -343,7 +344,8 @@ def _lloyd(X, centers, sums, *, max_iter: int, abs_tol: float, fast=True) -> Ite
         yield HalfStep(iteration, "update", centers, moved_labels, center_shift=shift)
         if shift <= abs_tol:
             break
-    yield HalfStep(iteration, "assign", centers, kernel.assign(centers), shift <= abs_tol)
+    labels = kernel.assign(centers)
+    yield HalfStep(iteration, "assign", centers, labels, converged=shift <= abs_tol)
 
 
 def state_of(step: HalfStep, work: speed.WorkingData) -> LloydState:
