@@ -17,6 +17,7 @@ from clustering import (
     make_ellipsoidal_blobs,
     make_five_blobs,
 )
+from clustering.kmeans import best_of_runs
 
 
 @pytest.fixture(autouse=True)
@@ -321,3 +322,25 @@ def test_fit_on_collapsed_rows_equals_lloyd_on_all_rows(pixels):
     assert model.n_iter_ == last.iteration
     theirs = sk_kmeans(6, init=start, n_init=1).fit(pixels)
     np.testing.assert_allclose(model.cluster_centers_, theirs.cluster_centers_, atol=1e-6)
+
+
+# -- restarts -----------------------------------------------------------------
+
+
+def test_best_of_runs_is_what_fit_keeps_and_each_run_is_a_fit_from_its_start(blobs):
+    runs, best = best_of_runs(blobs, 4, init="random", n_init=5, random_state=7)
+    model = KMeans(4, init="random", n_init=5, random_state=7).fit(blobs)
+    np.testing.assert_array_equal(runs[best].labels, model.labels_)
+    np.testing.assert_array_equal(runs[best].centers, model.cluster_centers_)
+    assert (runs[best].inertia, runs[best].iteration) == (model.inertia_, model.n_iter_)
+    # The starts are drawn one after the other from one generator, as the
+    # step page's restarts were: each run equals a fit from its own start.
+    rng = np.random.RandomState(7)
+    for run in runs:
+        start = init_centroids(blobs, 4, method="random", random_state=rng)
+        alone = KMeans(4, init=start).fit(blobs)
+        np.testing.assert_array_equal(run.labels, alone.labels_)
+        assert run.inertia == pytest.approx(alone.inertia_, rel=1e-12)
+    # The kept run has the lowest inertia, up to rounding: a later run with the
+    # same partition, a few units in the last place lower, does not replace it.
+    assert runs[best].inertia == pytest.approx(min(run.inertia for run in runs), rel=1e-12)
