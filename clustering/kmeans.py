@@ -348,15 +348,23 @@ def _lloyd(X, centers, sums, *, max_iter: int, abs_tol: float, fast=True) -> Ite
     yield HalfStep(iteration, "assign", centers, labels, converged=shift <= abs_tol)
 
 
-def state_of(step: HalfStep, work: speed.WorkingData) -> LloydState:
-    """The :class:`LloydState` of a half-step, in the caller's coordinates."""
+def state_of(step: HalfStep, work: speed.WorkingData, fitted: float | None = None) -> LloydState:
+    """The :class:`LloydState` of a half-step, in the caller's coordinates
+    (``fitted``: its inertia in working coordinates, when already known)."""
     centers = work.outward(step.centers)
     if step.labels is None:
         return LloydState(step.iteration, step.phase, centers, None, float("nan"))
-    fitted = work.unscale_inertia(inertia(work.X, step.labels, step.centers, work.weights))
+    if fitted is None:
+        fitted = inertia(work.X, step.labels, step.centers, work.weights)
     labels = work.every_row(step.labels)
     return LloydState(
-        step.iteration, step.phase, centers, labels, fitted, step.converged, step.center_shift
+        step.iteration,
+        step.phase,
+        centers,
+        labels,
+        work.unscale_inertia(fitted),
+        step.converged,
+        step.center_shift,
     )
 
 
@@ -478,17 +486,19 @@ def best_of_runs(
 def _runs(work, n_clusters, init, n_init, rng, max_iter) -> tuple[list[LloydState], int]:
     """:func:`best_of_runs` on checked input, in working coordinates."""
     sums = point_sums(work.X, work.weights)
-    runs, best = [], 0
+    finals, inertias, best = [], [], 0
     for run in range(n_init):
         if isinstance(init, str):
             start = _init_centroids(work.X, n_clusters, init, work.weights, rng)
         else:
             start = work.inward(init)
-        steps = _lloyd(work.X, start, sums, max_iter=max_iter, abs_tol=work.abs_tol)
-        runs.append(state_of(deque(steps, maxlen=1).pop(), work))
-        lower = runs[run].inertia < runs[best].inertia
-        if lower and not same_partition(runs[run].labels, runs[best].labels, n_clusters):
+        final = deque(_lloyd(work.X, start, sums, max_iter=max_iter, abs_tol=work.abs_tol), 1).pop()
+        finals.append(final)
+        inertias.append(inertia(work.X, final.labels, final.centers, work.weights))
+        lower = inertias[run] < inertias[best]
+        if lower and not same_partition(final.labels, finals[best].labels, n_clusters):
             best = run
+    runs = [state_of(final, work, value) for final, value in zip(finals, inertias, strict=True)]
     return runs, best
 
 
