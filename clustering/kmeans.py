@@ -72,16 +72,16 @@ INIT_METHODS = ("k-means++", "random")
 # ---------------------------------------------------------------------------
 
 
-def squared_distances(A: np.ndarray, B: np.ndarray, B_sq_norms=None) -> np.ndarray:
-    """Squared Euclidean distances between the rows of ``A`` and those of ``B``.
+def squared_distances(A: np.ndarray, B_t: np.ndarray, B_sq_norms: np.ndarray) -> np.ndarray:
+    """Squared Euclidean distances between the rows of ``A`` and the columns of ``B_t``.
 
     Uses ``||a - b||² = ||a||² - 2 a·b + ||b||²``: the middle term for all pairs
-    is one matrix product, far faster than subtracting pair by pair. Rounding
-    can make a tiny distance slightly negative, so it is clipped at 0.
+    is one matrix product, far faster than subtracting pair by pair; with the
+    points of ``B`` as columns (``B_t`` = ``B.T``, contiguous) the product
+    reads long contiguous rows. Rounding can make a tiny distance slightly
+    negative, so it is clipped at 0.
     """
-    if B_sq_norms is None:
-        B_sq_norms = speed.row_sq_norms(B)
-    distances = (-2 * A) @ B.T
+    distances = (-2 * A) @ B_t
     distances += speed.row_sq_norms(A)[:, None]
     distances += B_sq_norms[None, :]
     return np.maximum(distances, 0, out=distances)
@@ -100,15 +100,16 @@ def kmeans_plusplus(
     seed picks the same points.
     """
     n_candidates = 2 + int(np.log(n_clusters))
-    x_sq_norms = speed.row_sq_norms(X)
+    X_t, x_sq_norms = np.ascontiguousarray(X.T), speed.row_sq_norms(X)
     chosen = [speed.draw_by_weight(rng, weights)]  # rng.choice(n, p=weights/sum), faster
-    closest = squared_distances(X[chosen], X, x_sq_norms)[0]
+    closest = squared_distances(X[chosen], X_t, x_sq_norms)[0]
     potential = closest @ weights
     for _ in range(1, n_clusters):
         targets = rng.uniform(size=n_candidates) * potential
         candidates = np.searchsorted(np.cumsum(weights * closest), targets)
         candidates = np.minimum(candidates, X.shape[0] - 1)
-        with_candidate = np.minimum(closest, squared_distances(X[candidates], X, x_sq_norms))
+        with_candidate = squared_distances(X[candidates], X_t, x_sq_norms)
+        np.minimum(closest, with_candidate, out=with_candidate)
         potentials = with_candidate @ weights
         best = np.argmin(potentials)
         chosen.append(candidates[best])

@@ -155,13 +155,12 @@ def inertia(X, labels, centers, sample_weight=None) -> float:
     Returns
     -------
     float
-        Infinite only when the true value exceeds the largest float64.
+        Infinite (with NumPy's overflow warning) only when the true value
+        exceeds the largest float64.
     """
     X = np.asarray(X, dtype=float)
-    centers = np.asarray(centers, dtype=float)
-    labels = np.asarray(labels)
-    with np.errstate(over="ignore"):
-        residuals = X - centers[labels]
-        per_point = np.einsum("ij,ij->i", residuals, residuals)
-        weights = np.ones(len(X)) if sample_weight is None else np.asarray(sample_weight)
-        return float(per_point @ weights)
+    residuals = X - np.asarray(centers, dtype=float)[np.asarray(labels)]
+    per_point = np.einsum("ij,ij->i", residuals, residuals)
+    if sample_weight is None:
+        return float(per_point.sum())
+    return float(per_point @ np.asarray(sample_weight))
