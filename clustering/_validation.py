@@ -14,7 +14,7 @@ import math
 from numbers import Integral, Real
 
 import numpy as np
-from sklearn.utils import check_random_state
+from sklearn.utils import check_array, check_random_state
 from sklearn.utils.validation import validate_data
 
 __all__ = [
@@ -157,3 +157,41 @@ def check_one_of(value, name: str, options) -> None:
     if not isinstance(value, str) or value not in options:
         choices = ", ".join(repr(option) for option in options)
         raise ValueError(f"{name} must be one of {choices}; got {value!r}.")
+
+
+# ---------------------------------------------------------------------------
+# Checks for the k-means functions (estimators use check_data)
+# ---------------------------------------------------------------------------
+
+
+def check_points(X) -> np.ndarray:
+    """Validate data given to a k-means function: a finite 2-D float array, C order."""
+    try:
+        return check_array(X, dtype=[np.float64, np.float32], order="C")
+    except ValueError as error:
+        raise ValueError(with_advice(str(error))) from None
+
+
+def check_cluster_count(n_clusters, n_samples: int) -> None:
+    """n_clusters must be a whole number from 1 to the number of samples."""
+    check_in_range(n_clusters, "n_clusters", low=1, integer=True)
+    if n_clusters > n_samples:
+        raise ValueError(
+            f"n_samples={n_samples} should be >= n_clusters={n_clusters}: "
+            f"ask for at most {n_samples} clusters, or pass more data."
+        )
+
+
+def check_centers(centers, X: np.ndarray, n_clusters: int) -> np.ndarray:
+    """Validate starting centres: finite, shape (n_clusters, n_features), X's dtype (a copy)."""
+    centers = np.asarray(centers)
+    for axis, (what, expected) in enumerate(
+        [("number of clusters", n_clusters), ("number of features of the data", X.shape[1])]
+    ):
+        if centers.ndim != 2 or centers.shape[axis] != expected:
+            raise ValueError(
+                f"The shape of the initial centers {centers.shape} does not match the {what} "
+                f"{expected}: give one starting centre per cluster, one value per feature, "
+                f"shape {(n_clusters, X.shape[1])}."
+            )
+    return check_array(centers, dtype=X.dtype, order="C", copy=True, input_name="init")

@@ -1,4 +1,11 @@
-"""Silhouette coefficients: how well each point sits in its cluster.
+"""How good a clustering is: the inertia, and silhouette coefficients.
+
+The *inertia* is the sum of (weighted) squared distances from each point to
+the centre of its cluster: what k-means makes as small as possible
+(:func:`inertia`). It always falls as ``k`` grows, so it cannot choose ``k``
+alone.
+
+Silhouette coefficients say how well each point sits in its cluster.
 
 For a point, let ``a`` be its mean distance to the other points of its own
 cluster and ``b`` its mean distance to the points of the nearest other
@@ -22,7 +29,7 @@ from sklearn.utils import check_array
 
 from clustering._validation import check_in_range, check_random_state
 
-__all__ = ["silhouette_samples", "silhouette_score"]
+__all__ = ["inertia", "silhouette_samples", "silhouette_score"]
 
 # The most bytes a block of distances (chunk rows x n_samples) may take.
 CHUNK_BYTES = 64 * 2**20
@@ -127,3 +134,34 @@ def silhouette_score(X, labels, *, sample_size: int | None = None, random_state=
         chosen = check_random_state(random_state).permutation(X.shape[0])[:sample_size]
         X, labels = X[chosen], labels[chosen]
     return float(np.mean(silhouette_samples(X, labels)))
+
+
+def inertia(X, labels, centers, sample_weight=None) -> float:
+    """Sum of (weighted) squared distances from each point to the centre of its cluster.
+
+    Each point's difference to its centre is taken before anything is squared
+    or summed, so the result stays accurate far from the origin (for
+    ``[[1e9+1], [1e9+1], [1e9-1], [1e9-1], [5e9]]`` around ``[[1e9], [5e9]]``
+    it is 4, where expanding ``||x||² - 2 x·c + ||c||²`` loses every digit).
+
+    Parameters
+    ----------
+    X : array-like of shape (n_samples, n_features)
+    labels : array-like of shape (n_samples,)
+        Cluster index of each point, a row of ``centers``.
+    centers : array-like of shape (n_clusters, n_features)
+    sample_weight : array-like of shape (n_samples,), default=None
+        How much each point counts; 1 each when None.
+
+    Returns
+    -------
+    float
+        Infinite (with NumPy's overflow warning) only when the true value
+        exceeds the largest float64.
+    """
+    X = np.asarray(X, dtype=float)
+    residuals = X - np.asarray(centers, dtype=float)[np.asarray(labels)]
+    per_point = np.einsum("ij,ij->i", residuals, residuals)
+    if sample_weight is None:
+        return float(per_point.sum())
+    return float(per_point @ np.asarray(sample_weight))

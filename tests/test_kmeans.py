@@ -5,7 +5,6 @@ import itertools
 import numpy as np
 import pytest
 import sklearn.cluster
-from scipy.spatial.distance import cdist
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.metrics.pairwise import euclidean_distances
 from threadpoolctl import threadpool_limits
@@ -18,18 +17,7 @@ from clustering import (
     make_ellipsoidal_blobs,
     make_five_blobs,
 )
-from clustering.kmeans import (
-    NearestCenterTracker,
-    cluster_statistics,
-    collapse_duplicates,
-    collapse_duplicates_if_worthwhile,
-    draw_by_weight,
-    lexicographic_order,
-    nearest_centers,
-    nearest_labels,
-    point_statistics,
-    relabel_statistics,
-)
+from clustering.kmeans import best_of_runs
 
 
 @pytest.fixture(autouse=True)
@@ -139,7 +127,7 @@ def test_n_init_auto_runs_ten_random_starts_like_sklearn(blobs):
 
 
 def test_array_init_with_several_runs_warns_and_runs_once(blobs):
-    with pytest.warns(RuntimeWarning, match="only one possible start"):
+    with pytest.warns(RuntimeWarning, match="only one init in KMeans instead of n_init=4"):
         KMeans(5, init=blobs[:5], n_init=4).fit(blobs)
 
 
@@ -314,7 +302,7 @@ def test_ellipsoidal_blobs_are_split_wrongly():
     assert purity < 0.95
 
 
-# -- the speed tricks give the plain algorithm's answers ----------------------
+# -- repeated rows -----------------------------------------------------------
 
 
 @pytest.fixture(scope="module")
@@ -322,16 +310,6 @@ def pixels():
     """Many repeated rows, as the colours of a photo: 25,000 rows, ~4,000 distinct."""
     rng = np.random.default_rng(0)
     return np.round(rng.normal(0, 3, (25_000, 3))).astype(np.float64)
-
-
-def test_collapse_duplicates_keeps_every_row_and_weight(pixels):
-    weights = np.random.default_rng(1).uniform(0, 2, len(pixels))
-    unique_rows, unique_weights, inverse = collapse_duplicates(pixels, weights)
-    np.testing.assert_array_equal(unique_rows, np.unique(pixels, axis=0))
-    np.testing.assert_array_equal(unique_rows[inverse], pixels)
-    np.testing.assert_allclose(np.bincount(inverse, weights=weights), unique_weights)
-    assert collapse_duplicates_if_worthwhile(pixels, weights)[2] is not None
-    assert collapse_duplicates_if_worthwhile(pixels[:500], weights[:500])[2] is None
 
 
 def test_fit_on_collapsed_rows_equals_lloyd_on_all_rows(pixels):
@@ -346,72 +324,23 @@ def test_fit_on_collapsed_rows_equals_lloyd_on_all_rows(pixels):
     np.testing.assert_allclose(model.cluster_centers_, theirs.cluster_centers_, atol=1e-6)
 
 
-def test_tracker_skips_only_points_that_keep_their_centre(digits):
-    rng = np.random.default_rng(0)
-    tracker = NearestCenterTracker(digits)
-    centers = digits[:10].copy()
-    for step in range(12):
-        labels = tracker.assign(centers)
-        np.testing.assert_array_equal(labels, nearest_centers(digits, centers))
-        jump = 5.0 if step % 4 == 3 else 0.3  # now and then a centre jumps far
-        centers = centers + rng.normal(0, jump, centers.shape)
+# -- restarts -----------------------------------------------------------------
 
 
-def test_float32_shortcut_keeps_labels_of_points_near_a_tie():
-    # Points a hair's breadth from the plane halfway between two centres:
-    # float32 cannot tell the sides apart, float64 can. Large enough for the
-    # shortcut to recheck only the unsure points.
-    rng = np.random.default_rng(0)
-    centers = rng.uniform(0, 255, (6, 3))
-    a, b = rng.integers(0, 6, (2, 30_000))
-    b = np.where(a == b, (b + 1) % 6, b)
-    midpoints = (centers[a] + centers[b]) / 2
-    X = midpoints + 1e-8 * (centers[a] - centers[b]) * rng.choice([-1, 1], (30_000, 1))
-    exact = euclidean_distances(X, centers, squared=True)
-    # Keep points whose nearest centre float64 can resolve (not a near-tie
-    # with a third centre), then compare with the term-by-term distances.
-    ordered = np.sort(exact, axis=1)
-    clear = ordered[:, 1] - ordered[:, 0] > 1e-9 * ordered[:, 1]
-    labels = nearest_centers(X, centers)
-    np.testing.assert_array_equal(labels[clear], exact.argmin(axis=1)[clear])
-    assert clear.mean() > 0.9
-
-
-def test_relabelled_statistics_equal_those_summed_afresh(digits):
-    rng = np.random.default_rng(0)
-    point_stats = point_statistics(digits, rng.uniform(0.5, 2, len(digits)))
-    old = rng.integers(0, 7, len(digits))
-    new = np.where(rng.random(len(digits)) < 0.1, rng.integers(0, 7, len(digits)), old)
-    relabelled = relabel_statistics(cluster_statistics(old, point_stats, 7), point_stats, old, new)
-    np.testing.assert_allclose(relabelled, cluster_statistics(new, point_stats, 7), rtol=1e-12)
-
-
-def test_tiny_assign_breaks_exact_ties_as_argmin():
-    # Whole numbers keep every score exact, and a repeated centre ties with
-    # its twin on every point: the first of the two must win, as in argmin.
-    rng = np.random.default_rng(0)
-    X = rng.integers(-3, 4, (500, 2)).astype(np.float64)
-    centers = X[[7, 7, 20, 31, 20]]
-    exact = cdist(X, centers, "sqeuclidean")
-    np.testing.assert_array_equal(nearest_labels(X.T, centers), exact.argmin(axis=1))
-
-
-@pytest.mark.parametrize("seed", range(5))
-def test_draw_by_weight_is_randomstate_choice(seed):
-    weights = np.random.default_rng(seed).uniform(0, 2, 50)
-    weights[seed] = 0
-    ours, theirs = np.random.RandomState(seed), np.random.RandomState(seed)
-    draws = [draw_by_weight(ours, weights) for _ in range(20)]
-    expected = [theirs.choice(50, p=weights / weights.sum()) for _ in range(20)]
-    assert draws == expected
-    assert ours.uniform() == theirs.uniform()  # the same numbers were used up
-
-
-@pytest.mark.parametrize("whole_numbers", [True, False])
-def test_lexicographic_order_sorts_rows(whole_numbers):
-    rng = np.random.default_rng(0)
-    X = rng.integers(-3, 4, (2_000, 3)).astype(np.float64)
-    if not whole_numbers:
-        X += 0.5 * rng.integers(0, 2, X.shape)
-    sorted_rows = X[lexicographic_order(X)]
-    np.testing.assert_array_equal(sorted_rows, X[np.lexsort(X.T[::-1])])
+def test_best_of_runs_is_what_fit_keeps_and_each_run_is_a_fit_from_its_start(blobs):
+    runs, best = best_of_runs(blobs, 4, init="random", n_init=5, random_state=7)
+    model = KMeans(4, init="random", n_init=5, random_state=7).fit(blobs)
+    np.testing.assert_array_equal(runs[best].labels, model.labels_)
+    np.testing.assert_array_equal(runs[best].centers, model.cluster_centers_)
+    assert (runs[best].inertia, runs[best].iteration) == (model.inertia_, model.n_iter_)
+    # The starts are drawn one after the other from one generator, as the
+    # step page's restarts were: each run equals a fit from its own start.
+    rng = np.random.RandomState(7)
+    for run in runs:
+        start = init_centroids(blobs, 4, method="random", random_state=rng)
+        alone = KMeans(4, init=start).fit(blobs)
+        np.testing.assert_array_equal(run.labels, alone.labels_)
+        assert run.inertia == pytest.approx(alone.inertia_, rel=1e-12)
+    # The kept run has the lowest inertia, up to rounding: a later run with the
+    # same partition, a few units in the last place lower, does not replace it.
+    assert runs[best].inertia == pytest.approx(min(run.inertia for run in runs), rel=1e-12)

@@ -99,10 +99,16 @@ def test_bad_data_is_refused(X, message):
     [
         ({"n_clusters": 0}, r"n_clusters must be in \[1, inf\], got 0"),
         ({"n_clusters": 2.5}, "n_clusters must be an integer"),
-        ({"n_clusters": 21}, "n_clusters=21 is more than the 20 samples in X: ask for at most 20"),
+        ({"n_clusters": 21}, "n_samples=20 should be >= n_clusters=21: ask for at most 20"),
         ({"init": "kmeans"}, "init must be 'k-means\\+\\+', 'random' or an array"),
-        ({"n_clusters": 3, "init": np.zeros((2, 2))}, r"init has shape \(2, 2\).*\(3, 2\)"),
-        ({"n_clusters": 2, "init": np.zeros((2, 3))}, r"init has shape \(2, 3\).*\(2, 2\)"),
+        (
+            {"n_clusters": 3, "init": np.zeros((2, 2))},
+            r"initial centers \(2, 2\) does not match the number of clusters 3.*shape \(3, 2\)",
+        ),
+        (
+            {"n_clusters": 2, "init": np.zeros((2, 3))},
+            r"initial centers \(2, 3\) does not match the number of features of the data 2",
+        ),
         ({"n_clusters": 1, "init": [[np.nan, 0.0]]}, "init contains NaN"),
         ({"n_init": 0}, r"n_init must be in \[1, inf\]"),
         ({"n_init": "many"}, "n_init must be an integer"),
@@ -131,9 +137,9 @@ def test_bad_sample_weight_is_refused(weights, message):
 def test_functions_check_their_own_parameters():
     with pytest.raises(ValueError, match="method must be one of"):
         init_centroids(X_OK, 2, method="kmeans")
-    with pytest.raises(ValueError, match="n_clusters=30 is more than the 20 samples"):
+    with pytest.raises(ValueError, match="n_samples=20 should be >= n_clusters=30"):
         init_centroids(X_OK, 30)
-    with pytest.raises(ValueError, match=r"init has shape \(3,\)"):
+    with pytest.raises(ValueError, match=r"initial centers \(3,\) does not match"):
         next(lloyd_steps(X_OK, np.zeros(3)))
     with pytest.raises(ValueError, match=r"max_iter must be in \[1, inf\]"):
         next(lloyd_steps(X_OK, X_OK[:2], max_iter=0))

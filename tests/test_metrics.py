@@ -83,3 +83,24 @@ def test_nan_in_X_is_refused():
     X = np.array([[0.0, 1.0], [np.nan, 2.0], [3.0, 4.0]])
     with pytest.raises(ValueError, match="NaN"):
         silhouette_samples(X, [0, 1, 1])
+
+
+# -- inertia ------------------------------------------------------------------
+
+
+def test_inertia_is_accurate_far_from_the_origin():
+    X = np.array([[1e9 + 1], [1e9 + 1], [1e9 - 1], [1e9 - 1], [5e9]])
+    labels = np.array([0, 0, 0, 0, 1])
+    assert our_metrics.inertia(X, labels, [[1e9], [5e9]]) == 4.0
+    assert KMeans(2, random_state=0).fit(X).inertia_ == 4.0
+
+
+def test_inertia_weighs_points_and_overflows_only_beyond_float64():
+    rng = np.random.default_rng(0)
+    X, centers = rng.normal(size=(50, 3)), rng.normal(size=(4, 3))
+    labels, weights = rng.integers(0, 4, 50), rng.uniform(0, 2, 50)
+    expected = ((X - centers[labels]) ** 2).sum(axis=1) @ weights
+    assert our_metrics.inertia(X, labels, centers, weights) == pytest.approx(expected, rel=1e-12)
+    huge = our_metrics.inertia(X * 2.0**500, labels, centers * 2.0**500, weights)
+    assert huge == pytest.approx(expected * 2.0**1000, rel=1e-12)
+    assert our_metrics.inertia(X * 1e300, labels, centers * 1e300) == np.inf
