@@ -21,8 +21,9 @@ from threadpoolctl import threadpool_limits
 
 from clustering.datasets import load_digits_split
 from clustering.semi_supervised import (
-    partial_propagation_mask,
-    propagate_labels,
+    add_hand_labels,
+    label_accuracy,
+    partial_training_set,
     training_set_accuracy,
 )
 
@@ -48,25 +49,15 @@ def label_results(clusters, distances, labels: list[int], percentile: int) -> di
         ROW_REPS: accuracy(representatives, np.asarray(labels)),
         ROW_PROPAGATED: accuracy(everyone, propagated),
         ROW_PARTIAL: accuracy(everyone[keep], propagated[keep]),
-        "label accuracy": float(np.mean(propagated[keep] == y_train[keep]))
-        if keep.any()
-        else float("nan"),
+        "label accuracy": label_accuracy(np.where(keep, propagated, -1), y_train),
     }
-
-
-def partial_training_set(clusters, distances, labels: list[int], percentile: int):
-    """Rows kept for training (labelled, near their centroid) and their propagated labels."""
-    propagated = propagate_labels(clusters, labels)
-    keep = partial_propagation_mask(distances, clusters, percentile) & (propagated >= 0)
-    return keep, propagated
 
 
 def with_hand_labels(clusters, distances, labels, percentile, rows, extra) -> float:
     """Accuracy of the partially propagated set once the hand labels are added or corrected."""
-    keep, propagated = partial_training_set(clusters, distances, labels, percentile)
-    for row, label in zip(rows, extra, strict=True):
-        if label >= 0:
-            propagated[row], keep[row] = label, True
+    keep, propagated = add_hand_labels(
+        *partial_training_set(clusters, distances, labels, percentile), rows, extra
+    )
     return accuracy(np.flatnonzero(keep), propagated[keep])
 
 

@@ -61,9 +61,7 @@ from clustering._validation import (
 )
 from clustering.metrics import inertia
 
-# blas_threads_for is re-exported for clustering.mixture until it imports clustering._threads.
-__all__ = ["KMeans", "LloydState", "best_of_runs", "blas_threads_for", "init_centroids",
-           "lloyd_steps"]
+__all__ = ["KMeans", "LloydState", "best_of_runs", "init_centroids", "lloyd_steps"]
 
 INIT_METHODS = ("k-means++", "random")
 

@@ -59,8 +59,9 @@ from sklearn.base import BaseEstimator, DensityMixin
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.utils.validation import check_is_fitted
 
+from clustering._threads import blas_threads_for
 from clustering._validation import check_data, check_in_range, check_one_of, check_random_state
-from clustering.kmeans import KMeans, blas_threads_for, init_centroids
+from clustering.kmeans import KMeans, init_centroids
 
 __all__ = [
     "COVARIANCE_TYPES",

@@ -288,3 +288,12 @@ def test_a_broken_round_in_the_link_is_ignored_with_a_warning(app_at):
     assert app.warning and "active-learning labels in the link were ignored" in app.warning[0].value
     assert not [e for e in app.get("bidi_component") if e.key == ACTIVE]
     assert "semi_active" not in app.query_params
+
+
+def test_a_round_on_labels_of_one_digit_only_says_why_and_starts_nothing(app_at):
+    app = open_page(app_at)
+    send(app, [7, 7] + [-1] * (K - 2), cursor=2)
+    app.button(key="semi_active_start").click().run()
+    assert not app.exception
+    assert any("fewer than two classes" in warning.value for warning in app.warning)
+    assert "semi_active" not in app.query_params

@@ -27,15 +27,14 @@ from semi_fits import (
     ROW_PROPAGATED,
     ROW_REPS,
     label_results,
-    partial_training_set,
     with_hand_labels,
 )
-from sklearn.linear_model import LogisticRegression
 from state import scenario
 
 from clustering.datasets import load_digits_split
 from clustering.semi_supervised import (
-    least_confident,
+    active_learning_round,
+    partial_training_set,
     representatives,
     training_set_accuracy,
 )
@@ -101,12 +100,13 @@ def jobs() -> LatestJobs:
 )
 def least_sure(k: int, seed: int, labels_text: str, percentile: int) -> list[int]:
     """The training digits the model trained on partially propagated labels is least sure of."""
-    X_train, _, _, _ = digits()
     reps, clusters, distances = clustering(k, seed)
-    labels = from_url(labels_text, k)
-    keep, propagated = partial_training_set(clusters, distances, labels, percentile)
-    model = LogisticRegression(max_iter=10_000).fit(X_train[keep], propagated[keep])
-    return least_confident(model.predict_proba(X_train), N_ACTIVE, exclude=reps).tolist()
+    keep, propagated = partial_training_set(
+        clusters, distances, from_url(labels_text, k), percentile
+    )
+    return active_learning_round(
+        digits().X_train, keep, propagated, N_ACTIVE, exclude=reps
+    ).tolist()
 
 
 def latest(slot, job, func, *args):
@@ -263,7 +263,11 @@ def start_active_round(
     to beat, before any hand label."""
     _, clusters, distances = clustering(k, seed)
     if rows is None:
-        rows = least_sure(k, seed, to_url(board.labels), percentile)
+        try:
+            rows = least_sure(k, seed, to_url(board.labels), percentile)
+        except ValueError as error:  # e.g. every label so far is the same digit
+            st.session_state["semi_round_note"] = str(error)
+            return
     active["rows"] = rows
     active["labels"] = list(board.labels)
     active["round"] = active.get("round", 0) + 1  # a new grid: the browser starts it afresh
@@ -281,6 +285,9 @@ def show_active_round(k: int, seed: int, board: LabelBoard, active: dict, percen
         on_click=start_active_round,
         args=(k, seed, board, active, percentile),
     )
+    note = st.session_state.pop("semi_round_note", None)
+    if note is not None:
+        st.warning(note)
     if "rows" not in active:
         st.caption("Label at least two representatives first, then start a round.")
         st.query_params.pop(ROUND_URL_KEY, None)
