@@ -24,59 +24,16 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
-import socket
-import subprocess
-import sys
 import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
+from benchmarks._server import CHROMIUM_FLAGS, ServerError, find_chromium, running_app
+
 ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
-CHROMIUM_FLAGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-]
-SERVER_START_TIMEOUT = 60.0
 IDLE_TIMEOUT = 60.0
-
-
-def find_chromium() -> str | None:
-    """Debian's Chromium, or any ``chromium`` on the PATH; None when there is none."""
-    if Path("/usr/bin/chromium").is_file():
-        return "/usr/bin/chromium"
-    return shutil.which("chromium")
-
-
-def free_port() -> int:
-    """A TCP port nobody listens on right now."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def wait_for_health(url: str, server: subprocess.Popen, log: Path) -> None:
-    """Poll the server's health endpoint until it answers "ok"; fail with its log if it dies."""
-    deadline = time.monotonic() + SERVER_START_TIMEOUT
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            pytest.fail(f"streamlit exited with {server.returncode}:\n{log.read_text()}")
-        try:
-            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
-                if response.read().strip() == b"ok":
-                    return
-        except OSError:
-            pass
-        time.sleep(0.2)
-    pytest.fail(f"streamlit did not answer within {SERVER_START_TIMEOUT} s:\n{log.read_text()}")
 
 
 @pytest.fixture(scope="session")
@@ -96,29 +53,11 @@ def app_server(chromium_path: str) -> Iterator[str]:
     ARTIFACTS.mkdir(exist_ok=True)
     for old in ARTIFACTS.glob("*.png"):  # the folder shows the last run only
         old.unlink()
-    port = free_port()
-    log = ARTIFACTS / "streamlit-server.log"
-    command = [
-        sys.executable, "-m", "streamlit", "run", "app/streamlit_app.py",
-        "--server.port", str(port),
-        "--server.address", "127.0.0.1",
-        "--server.headless", "true",
-        "--server.fileWatcherType", "none",
-        "--browser.gatherUsageStats", "false",
-    ]  # fmt: skip
-    with log.open("w") as log_file:
-        server = subprocess.Popen(command, cwd=ROOT, stdout=log_file, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
     try:
-        wait_for_health(url, server, log)
-        yield url
-    finally:
-        server.terminate()
-        try:
-            server.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
+        with running_app(ARTIFACTS / "streamlit-server.log") as url:
+            yield url
+    except ServerError as error:
+        pytest.fail(str(error))
 
 
 @pytest.fixture(scope="session")
