@@ -80,14 +80,18 @@ window.__bench.busy = () => {
   return !app || app.getAttribute('data-test-script-state') === 'running'
     || document.querySelector('[data-testid="stStatusWidget"]') !== null;
 };
+// Streamlit's charts and the app's live charts (components/live_chart.js).
+window.__bench.charts = () => [
+  ...document.querySelectorAll('[data-testid="stPlotlyChart"], .ce-live-chart'),
+];
 window.__bench.drawn = (chart) => {
-  const graph = chart.querySelector('.js-plotly-plot');
-  return graph !== null && graph.checkVisibility({visibilityProperty: true, opacityProperty: true})
-    && graph.querySelector('.main-svg g.trace, .main-svg g.hm, .main-svg g.contourlevel') !== null;
+  const graph = chart.matches('.js-plotly-plot') ? chart : chart.querySelector('.js-plotly-plot');
+  return graph !== null && graph.querySelector('.main-svg') !== null
+    && graph.checkVisibility({visibilityProperty: true, opacityProperty: true});
 };
 window.__bench.loaded = () => {
   const app = document.querySelector('[data-testid="stApp"]');
-  const charts = [...document.querySelectorAll('[data-testid="stPlotlyChart"]')];
+  const charts = __bench.charts();
   return app && app.getAttribute('data-test-script-state') === 'notRunning' && !__bench.busy()
     && document.querySelectorAll('[data-stale="true"]').length === 0
     && charts.length > 0 && charts.every(__bench.drawn)

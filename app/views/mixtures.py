@@ -2,6 +2,7 @@
 
 import numpy as np
 import streamlit as st
+from components.live_chart import live_chart
 from data import load_points
 from figures.mixture import (
     DensityGrid,
@@ -56,7 +57,7 @@ def shown_mixture(name: str, covariance_type: str, k: int, n_init: int, seed: in
 
 @st.cache_resource(max_entries=32, show_spinner=False)
 def bic_aic_figure(name: str, covariance_type: str, n_init: int, seed: int, _curve) -> Figure:
-    """The curve's figure, built once per setting (``st.plotly_chart`` leaves it unchanged)."""
+    """The curve's figure, built once per setting: an unchanged figure costs the browser nothing."""
     return criteria_figure(_curve)
 
 
@@ -76,7 +77,7 @@ def show_criteria(future, curve_settings: tuple) -> None:
         st.error(f"Some of the mixtures for k = 1 … {K_RANGE[-1]} could not be fitted: {error}")
         return
     figure = bic_aic_figure(*curve_settings, curve)
-    st.plotly_chart(figure, key="gm_criteria", config={"displaylogo": False})
+    live_chart(figure, key="gm_criteria")
     st.markdown(
         "Both criteria start from the misfit −2 · log-likelihood and add a charge per free "
         "parameter: AIC adds 2, BIC adds log n, so BIC prefers simpler models. "
@@ -172,7 +173,7 @@ with side_column:
     )
 
 with figure_column:
-    st.plotly_chart(
+    live_chart(
         density_figure(
             model,
             X,
@@ -181,7 +182,7 @@ with figure_column:
             samples=samples,
         ),
         key="gm_density",
-        config={"displaylogo": False},
+        revision=data_name,
     )
     st.markdown(
         "The shading is the mixture's **−log density** on a log scale: dark is dense. "

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import numpy as np
 import streamlit as st
+from components.live_chart import live_chart
 from figures.segmentation import highlight_image, inertia_figure, palette_figure, png_bytes
 from PIL import Image
 from sklearn.datasets import load_sample_image
@@ -148,7 +149,7 @@ with highlight_column:
     st.metric("Inertia", f"{result.inertia:.4g}", help="Sum of squared RGB distances from each "
               "pixel to its cluster's mean colour: what k-means makes as small as it can.")
 with palette_column:
-    st.plotly_chart(palette_figure(result.palette, result.counts, highlight), key="seg_palette")
+    live_chart(palette_figure(result.palette, result.counts, highlight), key="seg_palette")
     st.caption("Each colour of the palette with its share of the pixels, largest first.")
 
 if highlight is not None:
@@ -191,7 +192,7 @@ if st.toggle("Compute the inertia for every k from 1 to 16", key="seg_curve",
         inertias.append(segmented(picture_id, value, n_init, seed, table)[0].inertia)
         progress.progress(done / len(ks), text=f"k = {value} done")
     progress.empty()
-    st.plotly_chart(inertia_figure(ks, inertias, k), key="seg_inertia")
+    live_chart(inertia_figure(ks, inertias, k), key="seg_inertia")
     st.caption(
         "The inertia always falls as k grows, so it cannot choose k on its own; look for "
         "the elbow where adding a colour stops paying off. Every k is now cached: moving "

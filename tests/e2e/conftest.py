@@ -34,6 +34,29 @@ from benchmarks._server import CHROMIUM_FLAGS, ServerError, find_chromium, runni
 
 ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
 IDLE_TIMEOUT = 60.0
+# Every chart on the page: Streamlit's own and the app's live charts.
+CHARTS = '[data-testid="stPlotlyChart"], .ce-live-chart'
+# Counts, from now on, the moments when fewer charts are drawn than were when it
+# started: after every DOM change (before the browser paints it) and every frame.
+WATCH_CHARTS_JS = """(selector) => {
+    const drawn = () => [...document.querySelectorAll(selector)].filter((chart) => {
+        const graph = chart.matches('.js-plotly-plot')
+            ? chart : chart.querySelector('.js-plotly-plot');
+        return graph && graph.querySelector('.main-svg')
+            && graph.checkVisibility({visibilityProperty: true, opacityProperty: true});
+    }).length;
+    const watch = {expected: drawn(), blank: 0, fewest: Infinity, stop: false};
+    const check = () => {
+        const now = drawn();
+        watch.fewest = Math.min(watch.fewest, now);
+        if (now < watch.expected) watch.blank += 1;
+    };
+    new MutationObserver(() => { if (!watch.stop) check(); })
+        .observe(document.body, {subtree: true, childList: true, attributes: true});
+    const frame = () => { if (!watch.stop) { check(); requestAnimationFrame(frame); } };
+    requestAnimationFrame(frame);
+    window.__chartWatch = watch;
+}"""
 
 
 @pytest.fixture(scope="session")
@@ -86,6 +109,26 @@ class AppPage:
         self.base_url = base_url
         self.test_name = re.sub(r"[^\w-]+", "_", test_name)
         self.shots = 0
+        self.console: list[tuple[str, str, str]] = []  # (type, text, url) of warnings, errors
+        page.on("console", self._remember_console)
+
+    def _remember_console(self, message) -> None:
+        if message.type in ("warning", "error"):
+            self.console.append((message.type, message.text, message.location.get("url", "")))
+
+    def watch_charts(self) -> None:
+        """Start counting the moments when a chart on the page is not drawn (see
+        :meth:`blank_chart_moments`)."""
+        self.page.evaluate(WATCH_CHARTS_JS, CHARTS)
+
+    def blank_chart_moments(self) -> dict:
+        """Since :meth:`watch_charts`: how many charts were drawn then (``expected``),
+        the fewest drawn at any moment (``fewest``), and how many moments had fewer
+        (``blank``). Stops the watch."""
+        return self.page.evaluate(
+            "() => { const w = window.__chartWatch; w.stop = true;"
+            " return {expected: w.expected, fewest: w.fewest, blank: w.blank}; }"
+        )
 
     def open(self, path: str = "", query: str = "") -> AppPage:
         """Load ``/<path>?<query>`` in the tab, wait for the app, take a screenshot."""
@@ -105,7 +148,8 @@ class AppPage:
         """What is running and what is shown, as a string that changes when either does.
 
         Connection state, script state, status widget, stale elements, plotly
-        charts not drawn yet, URL, then the text of the page.
+        charts (Streamlit's and the live charts) not drawn yet, URL, then the
+        text of the page.
         """
         return self.page.evaluate(
             """() => {
@@ -118,7 +162,8 @@ class AppPage:
                     document.querySelector('[data-testid="stStatusWidget"]') ? 'busy' : 'idle',
                     document.querySelectorAll('[data-stale="true"]').length,
                     [...document.querySelectorAll('[data-testid="stPlotlyChart"]')]
-                        .filter((chart) => !chart.querySelector('.main-svg')).length,
+                        .filter((chart) => !chart.querySelector('.main-svg')).length
+                    + document.querySelectorAll('.ce-live-chart:not(.js-plotly-plot)').length,
                     location.href,
                     main ? main.innerText : '',
                 ].join('|');
