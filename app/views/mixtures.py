@@ -30,6 +30,7 @@ COVARIANCE_HELP = {
 CHAPTER_SETTINGS = ("ellipsoidal blobs", "full", 3, 10, 42)
 CHAPTER_WEIGHTS = (0.39025715, 0.40007391, 0.20966893)
 CHAPTER_ITERATIONS = 4
+SHOWN_CURVE = "gm_shown_curve"  # session state: the settings and figure of the last curve shown
 
 
 def load_data(name: str) -> np.ndarray:
@@ -78,6 +79,7 @@ def show_criteria(future, curve_settings: tuple) -> None:
         return
     figure = bic_aic_figure(*curve_settings, curve)
     live_chart(figure, key="gm_criteria")
+    st.session_state[SHOWN_CURVE] = (curve_settings, figure)
     st.markdown(
         "Both criteria start from the misfit −2 · log-likelihood and add a charge per free "
         "parameter: AIC adds 2, BIC adds log n, so BIC prefers simpler models. "
@@ -88,6 +90,25 @@ def show_criteria(future, curve_settings: tuple) -> None:
             if curve_settings[0] == "ellipsoidal blobs" and curve.best_bic == curve.best_aic == 3
             else "."
         )
+    )
+
+
+def show_previous_criteria_while_computing(covariance_type: str, n_init: int) -> None:
+    """Say the new curve is coming; until then keep the last curve on screen, not a hole."""
+    previous = st.session_state.get(SHOWN_CURVE)
+    if previous is not None:
+        live_chart(previous[1], key="gm_criteria")
+    shown = (
+        "Until then the chart shows the curve for "
+        + ", ".join(str(value) for value in previous[0])
+        + "."
+        if previous is not None
+        else "The chart appears here when they are done."
+    )
+    st.info(
+        f"Computing… fitting k = 1 … {K_RANGE[-1]} with {covariance_type} covariances "
+        f"and {n_init} starts each. {shown}",
+        icon=":material/hourglass_top:",
     )
 
 
@@ -224,9 +245,5 @@ with criteria_column:
     if future.done():
         show_criteria(future, curve_settings)
     else:
-        st.info(
-            f"Computing… fitting k = 1 … {K_RANGE[-1]} with {covariance_type} covariances "
-            f"and {n_init} starts each. The chart appears here when they are done.",
-            icon=":material/hourglass_top:",
-        )
+        show_previous_criteria_while_computing(covariance_type, n_init)
         rerun_when_done(future)
