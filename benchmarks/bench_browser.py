@@ -8,10 +8,11 @@ each control of each page, times
 
     input event  ->  the page's content has changed and the page is idle,
 
-where *idle* means: no script run in progress (Streamlit's status widget gone,
-the app's script state not "running") and no DOM change inside the main area
-for ``QUIET_MS``. The time reported is from the input event to the *last* DOM
-change, so the quiet period itself is not counted. "Content changed" is a
+where *idle* means: a script run has started since the input and is over
+(Streamlit's status widget gone, the app's script state not "running"), and
+no DOM change inside the main area for ``QUIET_MS``. The time reported is
+from the input event to the *last* DOM change, so the quiet period itself is
+not counted. "Content changed" is a
 concrete signature of what a person sees: the main area's text, every Plotly
 chart's data (trace count, point counts, first coordinates, colours) and every
 image's address.
@@ -48,8 +49,8 @@ VIEWPORT = {"width": 1400, "height": 1000}
 # Installed in every page before the app loads: remembers the time of the first
 # input event after ``__bench.arm()`` and of the latest DOM change in the main area.
 INSTRUMENT_JS = """
-window.__bench = {inputAt: null, armed: false, lastChange: 0, observing: false};
-window.__bench.arm = () => { __bench.inputAt = null; __bench.armed = true; };
+window.__bench = {inputAt: null, armed: false, ran: false, lastChange: 0, observing: false};
+window.__bench.arm = () => { __bench.inputAt = null; __bench.ran = false; __bench.armed = true; };
 for (const type of ['pointerdown', 'mousedown', 'keydown']) {
   document.addEventListener(type, () => {
     if (__bench.armed && __bench.inputAt === null) __bench.inputAt = performance.now();
@@ -60,6 +61,15 @@ window.__bench.observe = () => {
   if (!main || __bench.observing) return;
   new MutationObserver(() => { __bench.lastChange = performance.now(); })
     .observe(main, {subtree: true, childList: true, attributes: true, characterData: true});
+  // A widget shows its new value at once: the move is only done after a script run.
+  const app = document.querySelector('[data-testid="stApp"]');
+  new MutationObserver((records) => {
+    const running = (value) => value === 'running';
+    if (records.some((r) => running(r.oldValue)) || running(app.dataset.testScriptState)) {
+      __bench.ran = __bench.armed;
+    }
+  }).observe(app, {attributes: true, attributeOldValue: true,
+                   attributeFilter: ['data-test-script-state']});
   __bench.observing = true;
   __bench.lastChange = performance.now();
 };
@@ -106,7 +116,7 @@ async ({before, quiet, timeout}) => {
   const start = performance.now();
   while (performance.now() - start < timeout) {
     await new Promise((resolve) => setTimeout(resolve, 10));
-    if (__bench.busy() || __bench.inputAt === null) continue;
+    if (__bench.busy() || __bench.inputAt === null || !__bench.ran) continue;
     if (__bench.signature() === before) continue;
     if (performance.now() - __bench.lastChange >= quiet) {
       __bench.armed = false;
