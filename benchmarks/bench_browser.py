@@ -328,7 +328,7 @@ def time_control(context, base_url: str, control: Control) -> Timing:
         "console",
         lambda message: (
             console.append(f"{message.type}: {message.text}")
-            if message.type in ("warning", "error")
+            if message.type in ("warning", "error", "trace")  # Plotly warns with console.trace
             else None
         ),
     )

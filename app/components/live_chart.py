@@ -31,8 +31,8 @@ _PLOTLY_FILES = static_components.declare_component(
 PLOTLY_PATH = f"component/{_PLOTLY_FILES.name}/plotly.min.js"
 CONFIG = {"displaylogo": False, "responsive": True}
 # A small template in place of plotly.py's large default one (sent with every
-# figure): light grid, no zero lines, text a projector can show.
-AXIS_LOOK = {"gridcolor": "#EBEBEB", "zeroline": False, "linecolor": "#BBBBBB"}
+# figure): light grid, no zero lines, room made for tick labels, text a projector can show.
+AXIS_LOOK = {"gridcolor": "#EBEBEB", "zeroline": False, "automargin": True}
 BASE_LAYOUT = {
     "template": {"layout": {"xaxis": AXIS_LOOK, "yaxis": AXIS_LOOK}},
     "font": {"family": '"Source Sans", sans-serif', "size": 14},

@@ -109,11 +109,12 @@ class AppPage:
         self.base_url = base_url
         self.test_name = re.sub(r"[^\w-]+", "_", test_name)
         self.shots = 0
-        self.console: list[tuple[str, str, str]] = []  # (type, text, url) of warnings, errors
+        self.console: list[tuple[str, str, str]] = []  # (type, text, url) of problems
         page.on("console", self._remember_console)
 
     def _remember_console(self, message) -> None:
-        if message.type in ("warning", "error"):
+        # Plotly reports its layout problems with console.trace ("WARN: Too many ...").
+        if message.type in ("warning", "error", "trace"):
             self.console.append((message.type, message.text, message.location.get("url", "")))
 
     def watch_charts(self) -> None:
