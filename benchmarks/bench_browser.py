@@ -153,11 +153,17 @@ class Timing:
     console: list[str]
 
     def summary(self) -> tuple[str, str]:
-        """The median and the ``min–max`` range as text; "no change" if a move never settled."""
+        """The median and the ``min–max`` range of the settled moves, as text.
+
+        Moves that never settled are named after the range; "no change" when none did.
+        """
         done = [time for time in self.times if time is not None]
+        if not done:
+            return "no change", f"{len(self.times)} of {len(self.times)} timed out"
+        spread = f"{min(done):.0f}–{max(done):.0f}"
         if len(done) < len(self.times):
-            return "no change", f"{len(self.times) - len(done)} of {len(self.times)} timed out"
-        return f"{statistics.median(done):.0f}", f"{min(done):.0f}–{max(done):.0f}"
+            spread += f" +{len(self.times) - len(done)} timed out"
+        return f"{statistics.median(done):.0f}", spread
 
 
 def arm(page) -> None:

@@ -17,11 +17,12 @@ def test_rerun_time_needs_a_warm_up_and_five_timed_values():
         rerun_time("views/home.py", lambda app: app.slider(key="none"), [1, 2, 3])
 
 
-def test_browser_table_reads_a_control_that_never_settled_as_no_change():
+def test_browser_table_counts_moves_that_never_settled():
     control = Control("dbscan", "eps", slider("eps"))
     assert Timing(control, [120.0, 80.0, 300.0], []).summary() == ("120", "80–300")
+    assert Timing(control, [None, None], []).summary() == ("no change", "2 of 2 timed out")
     median, spread = Timing(control, [120.0, None, 90.0], []).summary()
-    assert median == "no change" and spread == "1 of 3 timed out"
+    assert median == "105" and spread == "90–120 +1 timed out"
 
 
 def test_browser_table_flags_a_median_over_its_target():
