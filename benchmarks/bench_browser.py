@@ -14,8 +14,9 @@ no DOM change inside the main area for ``QUIET_MS``. The time reported is
 from the input event to the *last* DOM change, so the quiet period itself is
 not counted. "Content changed" is a
 concrete signature of what a person sees: the main area's text, every Plotly
-chart's data (trace count, point counts, first coordinates, colours) and every
-image's address.
+chart's data (each trace's coordinates, values, hover data and colours, as
+the length and end of their JSON) and every image's address. (Tables are drawn
+on a canvas, so their cells are not in the page's text.)
 
 Each control is moved back and forth between two values: one untimed warm-up
 move, then ``REPEAT`` timed moves, of which the table shows the median and the
@@ -73,13 +74,20 @@ window.__bench.observe = () => {
   __bench.observing = true;
   __bench.lastChange = performance.now();
 };
+// Enough of an array to see it change: its JSON's length and last characters
+// (plain arrays, or Plotly's base64 typed arrays).
+window.__bench.tail = (values) => {
+  if (values === undefined || values === null) return '';
+  const text = JSON.stringify(values);
+  return text.length + ':' + text.slice(-120);
+};
 window.__bench.signature = () => {
+  const tail = __bench.tail;
   const main = document.querySelector('[data-testid="stMain"]');
   const charts = [...document.querySelectorAll('.js-plotly-plot')].map((gd) =>
     JSON.stringify((gd.data || []).map((trace) => [
-      trace.type, trace.x ? trace.x.length : 0, trace.x ? Array.from(trace.x).slice(0, 3) : 0,
-      trace.z ? trace.z.length : 0,
-      trace.marker ? JSON.stringify(trace.marker.color).slice(0, 80) : '',
+      trace.type, tail(trace.x), tail(trace.y), tail(trace.z), tail(trace.customdata),
+      trace.marker ? tail(trace.marker.color) : '',
     ])) + (gd.layout && gd.layout.title ? JSON.stringify(gd.layout.title.text) : ''));
   const images = [...document.querySelectorAll('[data-testid="stImage"] img')]
     .map((img) => img.src);

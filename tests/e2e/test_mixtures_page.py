@@ -84,7 +84,7 @@ def test_switching_the_covariance_type_changes_the_parameters(app):
     assert "gm_cov=spherical" in app.page.url
     assert lowest_criteria(app) == library_lowest("spherical")
     app.screenshot("mixtures-spherical-curve")
-    assert app.page.get_by_test_id("stPlotlyChart").count() == 2  # density and BIC/AIC
+    assert app.page.locator(".ce-live-chart.js-plotly-plot").count() == 2  # density, BIC/AIC
 
 
 def choose_data_set(app, name: str) -> None:
