@@ -195,12 +195,17 @@ def slider(label: str) -> Callable[[object, bool], None]:
 
 
 def number_input(label: str) -> Callable[[object, bool], None]:
-    """A click on the number input's + or − button."""
+    """Type the number one up (forward) or one down (back) and press Enter.
+
+    Typing works however narrow the field is (Streamlit hides the + and −
+    buttons of a narrow number input).
+    """
 
     def move(page, forward: bool) -> None:
-        widget = page.get_by_test_id("stNumberInput").filter(has_text=label)
+        field = page.get_by_test_id("stNumberInput").filter(has_text=label).locator("input")
+        field.fill(str(int(field.input_value()) + (1 if forward else -1)))
         arm(page)
-        widget.get_by_test_id("stNumberInputStepUp" if forward else "stNumberInputStepDown").click()
+        field.press("Enter")
 
     return move
 
