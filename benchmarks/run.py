@@ -6,10 +6,15 @@ workload in the same process, so the ratio is meaningful on whatever machine
 runs it, and it carries the result quality of each side (inertia, identical
 labels, log-likelihood ...) so that speed never hides a worse answer.
 
+A module may instead print a table of its own with ``print_table()``: the
+browser timings (``bench_browser.py``) are milliseconds per control, not a
+comparison with scikit-learn. Those modules run after the others.
+
 Usage::
 
     python -m benchmarks.run            # every module
     python -m benchmarks.run kmeans     # only bench_kmeans.py
+    python -m benchmarks.run browser    # only the browser table
 
 Each module runs in a process of its own, so one cannot slow down the next.
 """
@@ -86,9 +91,16 @@ def bench_modules(selected: list[str]) -> list[str]:
     return names
 
 
+# Modules that print their own table (``print_table()``) instead of Rows.
+OWN_TABLES = ("bench_browser",)
+
+
 def print_rows(name: str) -> None:
-    """Run one bench module in this process and print its rows as they come."""
+    """Run one bench module in this process and print its rows (or its table) as they come."""
     module = importlib.import_module(f"benchmarks.{name}")
+    if name in OWN_TABLES:
+        module.print_table()
+        return
     for row in module.rows():
         print(format_row(row), flush=True)
 
@@ -97,10 +109,13 @@ def main(argv: list[str]) -> None:
     if argv[:1] == ["--in-process"]:
         print_rows(argv[1])
         return
-    header = f"{'workload':<48} {'ours':>10} {'sklearn':>10} {'speedup':>8}  quality"
-    print(header, flush=True)
-    print("-" * len(header), flush=True)
-    for name in bench_modules(argv):
+    names = bench_modules(argv)
+    estimators = [name for name in names if name not in OWN_TABLES]
+    if estimators:
+        header = f"{'workload':<48} {'ours':>10} {'sklearn':>10} {'speedup':>8}  quality"
+        print(header, flush=True)
+        print("-" * len(header), flush=True)
+    for name in estimators + [name for name in names if name in OWN_TABLES]:
         # A fresh process per module: a module that allocates gigabytes or
         # starts Streamlit's runtime must not slow down the next one (seen
         # here: the tiny k-means fit ran 2x slower after the DBSCAN module).

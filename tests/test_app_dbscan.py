@@ -1,9 +1,9 @@
 """The DBSCAN page (AppTest), its figure builders and its new-points parser."""
 
-import json
 
 import numpy as np
 import pytest
+from chart_specs import live_chart
 from figures.dbscan import clusters_figure, k_distance_figure, new_points_table, point_kinds
 from new_points import parse_points
 
@@ -110,7 +110,7 @@ def test_neighbours_and_max_distance(page):
 
 def trace_types(app) -> list[str]:
     """Types of the traces of the page's first plotly chart (the clusters figure)."""
-    spec = json.loads(app.get("plotly_chart")[0].proto.spec)
+    spec = live_chart(app, "db_clusters_chart")
     return [trace.get("type", "scatter") for trace in spec["data"]]
 
 

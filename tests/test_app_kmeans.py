@@ -6,6 +6,7 @@ import json
 import numpy as np
 import pandas as pd
 import pytest
+from chart_specs import live_charts
 from data import DATASETS
 from sklearn.metrics import silhouette_score as sklearn_silhouette_score
 from streamlit.proto.WidgetStates_pb2 import WidgetState
@@ -30,7 +31,10 @@ def decode(values) -> np.ndarray:
 
 
 def chart(app, key: str) -> dict:
-    """The plotly figure spec of the chart with widget key ``key``."""
+    """The plotly figure spec of the chart with widget key ``key`` (a live chart or not)."""
+    charts = live_charts(app)
+    if key in charts:
+        return charts[key]
     for element in app.get("plotly_chart"):
         if element.proto.id.endswith(f"-{key}"):
             return json.loads(element.proto.spec)
@@ -85,12 +89,31 @@ def test_voronoi_map_has_a_trace_per_cluster_the_regions_and_new_points(voronoi,
     voronoi.slider(key="vor_k").set_value(3).run()
     spec = chart(voronoi, "vor_map")
     clusters = traces(spec, "cluster ")
-    assert [t["name"] for t in clusters] == ["cluster 0", "cluster 1", "cluster 2"]
+    shown = [t["name"] for t in clusters if t["showlegend"]]
+    assert shown == ["cluster 0", "cluster 1", "cluster 2"]
     assert sum(len(decode(t["x"])) for t in clusters) == len(blobs)
+    assert all(len(decode(t["x"])) == 0 for t in clusters[3:])
     assert len(decode(traces(spec, "centroids")[0]["x"])) == 3
     regions = decode(traces(spec, "regions")[0]["z"])
     assert set(np.unique(regions)) == {0, 1, 2}
     assert len(decode(traces(spec, "new instances")[0]["x"])) == len(X_NEW)
+
+
+def map_structure(app) -> list[tuple[str, str]]:
+    return [(t.get("type", "scatter"), t["name"]) for t in chart(app, "vor_map")["data"]]
+
+
+def test_voronoi_map_keeps_its_traces_across_k_and_new_points(voronoi):
+    """The same traces in the same order, so that the browser updates the map in place."""
+    before = map_structure(voronoi)
+    assert len(traces(chart(voronoi, "vor_map"), "cluster ")) == 10  # the largest k offered
+    voronoi.slider(key="vor_k").set_value(2).run()
+    assert map_structure(voronoi) == before
+    voronoi.session_state["vor_new_points_saved"] = pd.DataFrame({"x1": [], "x2": []})
+    voronoi.slider(key="vor_k").set_value(9).run()
+    assert not voronoi.exception
+    assert map_structure(voronoi) == before
+    assert len(decode(traces(chart(voronoi, "vor_map"), "new instances")[0]["x"])) == 0
 
 
 def test_voronoi_table_shows_predict_and_transform_of_the_library(voronoi, blobs):

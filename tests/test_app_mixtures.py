@@ -1,7 +1,6 @@
 """The Gaussian-mixtures page: every widget reruns cleanly and shows what the library computes."""
 
 import base64
-import json
 import time
 import warnings
 from concurrent.futures import Future
@@ -9,6 +8,7 @@ from concurrent.futures import Future
 import mixture_fits
 import numpy as np
 import pytest
+from chart_specs import live_charts
 from jobs import LatestJobs
 from sklearn.exceptions import ConvergenceWarning
 
@@ -64,7 +64,7 @@ def metric(app, label):
 
 
 def chart_traces(app, index):
-    return json.loads(app.get("plotly_chart")[index].proto.spec)["data"]
+    return list(live_charts(app).values())[index]["data"]
 
 
 def density_traces(app):
@@ -155,7 +155,7 @@ def test_the_curve_is_computed_in_the_background_and_shown_when_ready(app_at):
     # The first run shows the mixture at once and says that the curve is coming.
     assert not app.exception
     assert computing(app)
-    assert len(app.get("plotly_chart")) == 1
+    assert list(live_charts(app)) == ["gm_density"]
     assert_page_shows(app, dict(DEFAULTS, seed=31337))  # waits for the curve, then checks it
     assert not computing(app)
 

@@ -1,10 +1,10 @@
 """The image-segmentation page in AppTest: widgets, uploads and what the page shows."""
 
 import io
-import json
 
 import numpy as np
 import pytest
+from chart_specs import live_chart
 from PIL import Image
 
 PAGE = "views/segmentation.py"
@@ -18,7 +18,7 @@ def encode(image: Image.Image, fmt: str, **options) -> bytes:
 
 def palette_bars(app) -> list:
     """The palette chart's bars, one per colour: their colours as drawn."""
-    spec = json.loads(app.get("plotly_chart")[0].proto.spec)
+    spec = live_chart(app, "seg_palette")
     return spec["data"][0]["marker"]["color"]
 
 
@@ -76,7 +76,7 @@ def test_inertia_curve_covers_every_k_and_marks_the_current_one(page):
     page.number_input(key="seg_n_init").set_value(1).run()
     page.toggle(key="seg_curve").set_value(True).run()
     assert not page.exception
-    curve = json.loads(page.get("plotly_chart")[1].proto.spec)["data"]
+    curve = live_chart(page, "seg_inertia")["data"]
     assert curve[0]["x"] == list(range(1, 17))
     inertias = curve[0]["y"]
     assert inertias[-1] < inertias[0] / 10  # 16 colours fit far better than 1

@@ -65,12 +65,28 @@ def test_voronoi_points_are_split_by_cluster_with_the_palette(three_blobs, model
 
 def test_voronoi_shows_new_points_only_when_given(three_blobs, model):
     X, _ = three_blobs
-    assert not by_name(voronoi_figure(X, model), "new instances")
+    (empty,) = by_name(voronoi_figure(X, model), "new instances")  # kept, so k moves in place
+    assert len(empty.x) == 0
     new = np.array([[1.0, 1.0], [9.0, 9.0]])
     trace = by_name(voronoi_figure(X, model, new), "new instances")[0]
     assert np.array_equal(trace.x, new[:, 0])
     regions = by_name(voronoi_figure(X, model, new), "regions")[0]
     assert regions.x[-1] > 9.0  # the map grows to include the new points
+
+
+def test_voronoi_has_the_same_traces_for_every_k(three_blobs):
+    X, _ = three_blobs
+    structures = []
+    for k in (1, 3, 6):
+        fit = KMeans(k, n_init=1, random_state=0).fit(X)
+        figure = voronoi_figure(X, fit, max_clusters=10)
+        structures.append([(trace.type, trace.name) for trace in figure.data])
+        legend = [trace.name for trace in figure.data if trace.showlegend]
+        assert [name for name in legend if name.startswith("cluster")] == [
+            f"cluster {i}" for i in range(k)
+        ]
+    assert structures[0] == structures[1] == structures[2]
+    assert len(structures[0]) == 1 + 10 + 2  # regions, ten clusters, centroids, new instances
 
 
 def test_score_by_k_rings_the_current_k():

@@ -29,7 +29,7 @@ def _read(name: str, suffix: str) -> str | None:
 
 
 @cache
-def load(name: str):
+def load(name: str, *, isolate_styles: bool = True):
     """Register component ``name`` from its files beside this module; the mount callable.
 
     Parameters
@@ -37,6 +37,10 @@ def load(name: str):
     name : str
         The files' stem, e.g. ``"label_grid"`` for ``label_grid.js`` (and
         ``label_grid.css``, ``label_grid.html`` when they exist).
+    isolate_styles : bool, default=True
+        Render inside a shadow root, away from the page's styles. A component
+        that uses a library styling itself from the page's ``<head>`` (Plotly)
+        needs False.
 
     Returns
     -------
@@ -48,5 +52,9 @@ def load(name: str):
     if js is None:
         raise FileNotFoundError(f"component {name!r} has no {name}.js in {HERE}")
     return st.components.v2.component(
-        f"ce_{name}", html=_read(name, "html"), css=_read(name, "css"), js=js
+        f"ce_{name}",
+        html=_read(name, "html"),
+        css=_read(name, "css"),
+        js=js,
+        isolate_styles=isolate_styles,
     )

@@ -45,7 +45,7 @@ def region_trace(classifier, low: np.ndarray, high: np.ndarray) -> go.Heatmap:
     xs = np.arange(low[0], high[0] + step, step)
     ys = np.arange(low[1], high[1] + step, step)
     grid = np.stack(np.meshgrid(xs, ys), axis=-1).reshape(-1, 2)
-    predicted = classifier.predict(grid).astype(float)
+    predicted = classifier.predict(grid).astype(np.float32)  # half the bytes of float64
     predicted[predicted < 0] = np.nan
     n_clusters = int(classifier.classes_.max()) + 1
     return go.Heatmap(

@@ -38,9 +38,18 @@ MARGIN = 0.1  # share of the data's extent added around it in the region plots
 
 
 def cluster_traces(
-    X: np.ndarray, labels: np.ndarray, n_clusters: int, showlegend: bool = True
+    X: np.ndarray,
+    labels: np.ndarray,
+    n_clusters: int,
+    showlegend: bool = True,
+    n_traces: int = 0,
 ) -> list[go.Scatter]:
-    """One scatter trace per cluster ``0 .. n_clusters-1`` (empty clusters get an empty trace)."""
+    """One scatter trace per cluster ``0 .. n_clusters-1`` (empty clusters get an empty trace).
+
+    ``n_traces`` pads the list with empty, legend-less traces up to that
+    length, so that figures for different k have the same traces in the same
+    order and the browser can update them in place.
+    """
     return [
         go.Scatter(
             x=X[labels == cluster, 0],
@@ -49,9 +58,9 @@ def cluster_traces(
             marker={"size": POINT_SIZE, "color": cluster_color(cluster)},
             name=f"cluster {cluster}",
             legendgroup=f"cluster {cluster}",
-            showlegend=showlegend,
+            showlegend=showlegend and cluster < n_clusters,
         )
-        for cluster in range(n_clusters)
+        for cluster in range(max(n_clusters, n_traces))
     ]
 
 
@@ -104,7 +113,8 @@ def region_heatmap(model: Any, box: Box, n_clusters: int) -> go.Heatmap:
     xs = np.linspace(x0, x1, GRID_RESOLUTION)
     ys = np.linspace(y0, y1, GRID_RESOLUTION)
     grid = np.column_stack([np.repeat(xs[None, :], len(ys), 0).ravel(), np.repeat(ys, len(xs))])
-    regions = np.asarray(model.predict(grid)).reshape(len(ys), len(xs))
+    # Small integers go to the browser as one byte each (k is at most a few dozen).
+    regions = np.asarray(model.predict(grid)).astype(np.int8).reshape(len(ys), len(xs))
     return go.Heatmap(
         x=xs,
         y=ys,
@@ -153,9 +163,18 @@ def equal_panels(fig: go.Figure, box: Box, n_cols: int) -> None:
 
 
 def voronoi_figure(
-    X: np.ndarray, model: Any, new_points: np.ndarray | None = None, title: str = ""
+    X: np.ndarray,
+    model: Any,
+    new_points: np.ndarray | None = None,
+    title: str = "",
+    max_clusters: int = 0,
 ) -> go.Figure:
     """Points coloured by cluster over the centroids' Voronoi regions, new instances as crosses.
+
+    The traces are always the same, in the same order: the regions, one per
+    cluster up to ``max_clusters`` (empty beyond k), the centroids, the new
+    instances (empty when there are none). A change of k or of the new points
+    then only changes the traces' data, which the browser updates in place.
 
     Parameters
     ----------
@@ -165,16 +184,18 @@ def voronoi_figure(
         Provides ``cluster_centers_``, ``labels_`` and ``predict``.
     new_points : ndarray of shape (n_new, 2), optional
         Instances to place on the map (the chapter's ``X_new``).
+    max_clusters : int, optional
+        The largest k the page offers: the number of cluster traces.
     """
     centers = np.asarray(model.cluster_centers_)
     n_clusters = len(centers)
-    extra = [] if new_points is None or len(new_points) == 0 else [new_points]
-    box = padded_box(X, centers, *extra)
+    if new_points is None:
+        new_points = np.empty((0, 2))
+    box = padded_box(X, centers, new_points)
     fig = go.Figure([region_heatmap(model, box, n_clusters)])
-    fig.add_traces(cluster_traces(X, np.asarray(model.labels_), n_clusters))
+    fig.add_traces(cluster_traces(X, np.asarray(model.labels_), n_clusters, n_traces=max_clusters))
     fig.add_trace(centroid_trace(centers))
-    if extra:
-        fig.add_trace(new_points_trace(new_points))
+    fig.add_trace(new_points_trace(new_points))
     return map_layout(fig, box, title)
 
 

@@ -2,6 +2,7 @@
 
 import numpy as np
 import streamlit as st
+from components.live_chart import live_chart
 from figures.dbscan import clusters_figure, k_distance_figure, new_points_table, point_kinds
 from limits import NEW_POINTS_MAX_CHARS
 from new_points import parse_points
@@ -120,9 +121,10 @@ with main:
     counts[1].metric("Core points", int(np.sum(kinds == "core")))
     counts[2].metric("Border points", int(np.sum(kinds == "border")))
     counts[3].metric("Anomalies", int(np.sum(kinds == "anomaly")))
-    st.plotly_chart(
+    live_chart(
         clusters_figure(X, dbscan, classifier, X_new, regions=show_regions),
         key="db_clusters_chart",
+        revision=data,
     )
     st.caption(
         "Large dots are core points, small dots border points, red crosses anomalies; "
@@ -137,7 +139,7 @@ st.subheader("Choosing eps: the k-distance curve")
 curve, explanation = st.columns([2, 1], gap="large")
 with curve:
     distances = k_distance_curve(data, min(min_samples, len(X)))
-    st.plotly_chart(k_distance_figure(distances, eps, min_samples), key="db_kdist_chart")
+    live_chart(k_distance_figure(distances, eps, min_samples), key="db_kdist_chart")
 with explanation:
     st.markdown(
         f"Each point's distance to its k-th nearest point, k = min_samples = {min_samples} "

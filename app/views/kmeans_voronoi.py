@@ -4,6 +4,7 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
+from components.live_chart import live_chart
 from data import DATASETS, load_points
 from figures.kmeans import failure_figure, score_by_k_figure, silhouette_diagram, voronoi_figure
 from state import scenario
@@ -111,6 +112,55 @@ def prediction_table(model: KMeans, points: np.ndarray) -> pd.DataFrame:
     return table
 
 
+@st.fragment
+def map_and_new_points(X: np.ndarray, model: KMeans, settings: tuple) -> None:
+    """The Voronoi map, the inertia and the new-instances editor beside it, their predictions.
+
+    A fragment: editing the new instances reruns this part of the page alone,
+    not the k curves and diagrams below it.
+    """
+    dataset, k = settings[:2]
+    left, right = st.columns([2.2, 1])
+    with right:
+        st.metric("Inertia", f"{model.inertia_:.2f}")
+        st.markdown(
+            "**Inertia** is the sum of squared distances from each instance to its "
+            "centroid: the quantity k-means makes as small as it can."
+        )
+        if settings == CHAPTER_SETTINGS:
+            st.caption(
+                "These are the chapter's settings and its result: centroids at "
+                "(−2.80, 1.30), (0.21, 2.26), (−2.79, 2.80), (−1.47, 2.29) and "
+                "(−2.80, 1.80), and the first new instance 0.33 from its centroid."
+            )
+        if dataset == "five blobs" and k == 5:
+            st.markdown(
+                "Look at the border between the wide blob and the middle one: a few "
+                "instances land in the wrong cluster, because k-means only compares "
+                "distances to centroids and ignores that one blob is much wider than "
+                "the other."
+            )
+        st.subheader("New instances")
+        st.caption("The chapter's X_new; edit a cell or add a row to place your own points.")
+        new_points = new_points_editor()
+    with left:
+        figure = voronoi_figure(
+            X,
+            model,
+            new_points,
+            title=f"k-means with k = {k} on the {dataset}",
+            max_clusters=K_RANGE[-1],
+        )
+        live_chart(figure, key="vor_map", revision=dataset)
+    if len(new_points):
+        st.markdown(
+            "`predict` gives each new instance the cluster of its nearest centroid; "
+            "`transform` gives its distance to every centroid, a k-dimensional "
+            "description of the instance (soft clustering)."
+        )
+        st.dataframe(prediction_table(model, new_points), hide_index=True)
+
+
 st.title("k-means & Voronoi")
 st.markdown(
     "k-means places **k centroids** and gives every instance to the nearest one. "
@@ -122,57 +172,25 @@ dataset, k, init, n_init, seed = scenario_controls()
 X, y_true = load_points(dataset)
 model = fit(dataset, k, init, n_init, seed)
 
-left, right = st.columns([2.2, 1])
-with right:
-    st.metric("Inertia", f"{model.inertia_:.2f}")
-    st.markdown(
-        "**Inertia** is the sum of squared distances from each instance to its "
-        "centroid: the quantity k-means makes as small as it can."
-    )
-    if (dataset, k, init, n_init, seed) == CHAPTER_SETTINGS:
-        st.caption(
-            "These are the chapter's settings and its result: centroids at "
-            "(−2.80, 1.30), (0.21, 2.26), (−2.79, 2.80), (−1.47, 2.29) and "
-            "(−2.80, 1.80), and the first new instance 0.33 from its centroid."
-        )
-    if dataset == "five blobs" and k == 5:
-        st.markdown(
-            "Look at the border between the wide blob and the middle one: a few "
-            "instances land in the wrong cluster, because k-means only compares "
-            "distances to centroids and ignores that one blob is much wider than "
-            "the other."
-        )
-    st.subheader("New instances")
-    st.caption("The chapter's X_new; edit a cell or add a row to place your own points.")
-    new_points = new_points_editor()
-with left:
-    figure = voronoi_figure(X, model, new_points, title=f"k-means with k = {k} on the {dataset}")
-    st.plotly_chart(figure, key="vor_map")
-
-if len(new_points):
-    st.markdown(
-        "`predict` gives each new instance the cluster of its nearest centroid; "
-        "`transform` gives its distance to every centroid, a k-dimensional "
-        "description of the instance (soft clustering)."
-    )
-    st.dataframe(prediction_table(model, new_points), hide_index=True)
+map_and_new_points(X, model, (dataset, k, init, n_init, seed))
 
 st.header("Choosing k")
 scores = scores_by_k(dataset, init, n_init, seed)
 elbow, silhouette, diagram = st.columns(3)
-elbow.plotly_chart(
-    score_by_k_figure(list(K_RANGE), scores["inertia"], k, "inertia"), key="vor_elbow"
-)
-silhouette.plotly_chart(
-    score_by_k_figure(scores["silhouette_k"], scores["silhouette"], k, "silhouette score"),
-    key="vor_silhouette",
-)
+with elbow:
+    live_chart(score_by_k_figure(list(K_RANGE), scores["inertia"], k, "inertia"), key="vor_elbow")
+with silhouette:
+    live_chart(
+        score_by_k_figure(scores["silhouette_k"], scores["silhouette"], k, "silhouette score"),
+        key="vor_silhouette",
+    )
 if k >= 2:
     coefficients = silhouettes(dataset, k, init, n_init, seed)
-    diagram.plotly_chart(
-        silhouette_diagram(coefficients, model.labels_, float(coefficients.mean())),
-        key="vor_diagram",
-    )
+    with diagram:
+        live_chart(
+            silhouette_diagram(coefficients, model.labels_, float(coefficients.mean())),
+            key="vor_diagram",
+        )
 else:
     diagram.info("The silhouette needs at least two clusters: move k to 2 or more.")
 best_k = scores["silhouette_k"][int(np.argmax(scores["silhouette"]))]
@@ -197,7 +215,7 @@ if dataset == "five blobs" and best_k == 4:
     )
 
 st.header("Where k-means fails")
-st.plotly_chart(failure_view(init, seed), key="vor_failure")
+live_chart(failure_view(init, seed), key="vor_failure")
 st.markdown(
     "Three clusters of different sizes, densities and orientations, k = 3, best of "
     "10 runs. Voronoi borders are straight lines halfway between centroids, so "

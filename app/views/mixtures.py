@@ -2,6 +2,7 @@
 
 import numpy as np
 import streamlit as st
+from components.live_chart import live_chart
 from data import load_points
 from figures.mixture import (
     DensityGrid,
@@ -29,6 +30,7 @@ COVARIANCE_HELP = {
 CHAPTER_SETTINGS = ("ellipsoidal blobs", "full", 3, 10, 42)
 CHAPTER_WEIGHTS = (0.39025715, 0.40007391, 0.20966893)
 CHAPTER_ITERATIONS = 4
+SHOWN_CURVE = "gm_shown_curve"  # session state: the settings and figure of the last curve shown
 
 
 def load_data(name: str) -> np.ndarray:
@@ -55,7 +57,7 @@ def shown_mixture(name: str, covariance_type: str, k: int, n_init: int, seed: in
 
 @st.cache_resource(max_entries=32, show_spinner=False)
 def bic_aic_figure(name: str, covariance_type: str, n_init: int, seed: int, _curve) -> Figure:
-    """The curve's figure, built once per setting (``st.plotly_chart`` leaves it unchanged)."""
+    """The curve's figure, built once per setting: an unchanged figure costs the browser nothing."""
     return criteria_figure(_curve)
 
 
@@ -75,7 +77,8 @@ def show_criteria(future, curve_settings: tuple) -> None:
         st.error(f"Some of the mixtures for k = 1 … {K_RANGE[-1]} could not be fitted: {error}")
         return
     figure = bic_aic_figure(*curve_settings, curve)
-    st.plotly_chart(figure, key="gm_criteria", config={"displaylogo": False})
+    live_chart(figure, key="gm_criteria")
+    st.session_state[SHOWN_CURVE] = (curve_settings, figure)
     st.markdown(
         "Both criteria start from the misfit −2 · log-likelihood and add a charge per free "
         "parameter: AIC adds 2, BIC adds log n, so BIC prefers simpler models. "
@@ -86,6 +89,102 @@ def show_criteria(future, curve_settings: tuple) -> None:
             if curve_settings[0] == "ellipsoidal blobs" and curve.best_bic == curve.best_aic == 3
             else "."
         )
+    )
+
+
+@st.fragment
+def density_panel(model, X: np.ndarray, scenario_args: tuple) -> None:
+    """The density figure with the anomaly and sampling sliders and the fit's numbers.
+
+    A fragment: moving the percentile or the number of samples reruns this
+    panel alone, not the parameter table or the BIC/AIC curve below.
+    """
+    figure_column, side_column = st.columns([2, 1])
+    with side_column:
+        percent = st.slider(
+            "Anomalies: lowest-density percentile",
+            0.0,
+            10.0,
+            2.0,
+            step=0.5,
+            format="%.1f%%",
+            **scenario("gm_anomaly_pct"),
+        )
+        n_new = st.slider(
+            "Sample new points from the model", 0, 1000, 0, step=10, **scenario("gm_n_new")
+        )
+        is_anomaly, threshold = density_anomalies(model, X, percent)
+        samples = model.sample(n_new) if n_new else None
+
+        top, bottom = st.columns(2), st.columns(2)
+        top[0].metric("Converged", "yes" if model.converged_ else "no")
+        top[1].metric("EM iterations", model.n_iter_)
+        bottom[0].metric("Free parameters", model.n_parameters())
+        bottom[1].metric("Anomalies", int(is_anomaly.sum()))
+        if not model.converged_:
+            st.warning(
+                f"EM did not converge within {model.max_iter} iterations for the best start: "
+                "the parameters shown are where it stopped."
+            )
+        if scenario_args == CHAPTER_SETTINGS and np.allclose(
+            np.sort(model.weights_), np.sort(CHAPTER_WEIGHTS), atol=0.005
+        ):
+            weights = ", ".join(f"{weight:.2f}" for weight in model.weights_)
+            st.info(
+                f"These are the chapter's settings, and the fit is the chapter's: weights "
+                f"{weights} (the chapter's 0.39, 0.40 and 0.21, in another order; the blobs "
+                f"were drawn in proportions 0.4, 0.4 and 0.2), {model.n_iter_} EM iterations "
+                f"(the chapter: {CHAPTER_ITERATIONS})."
+            )
+        st.markdown(
+            f"**Anomalies** (red stars) are the {percent:g}% of points in the least dense "
+            f"regions: log density below {threshold:.2f}. Raise the percentile to catch more "
+            "outliers at the price of more false alarms."
+        )
+
+    with figure_column:
+        live_chart(
+            density_figure(
+                model,
+                X,
+                grid=density_grid(*scenario_args, model),
+                anomalies=is_anomaly,
+                samples=samples,
+            ),
+            key="gm_density",
+            revision=scenario_args[0],
+        )
+        st.markdown(
+            "The shading is the mixture's **−log density** on a log scale: dark is dense. "
+            "Dashed lines are the **decision boundaries**, where the most likely component "
+            "changes; black crosses are the **means**. Hover over a point to see its "
+            "`predict_proba`: near a boundary a point is shared between components (soft "
+            "clustering)."
+            + (
+                f" Diamonds are {n_new} points **sampled** from the model, grouped by the "
+                "component that made them as the weights say."
+                if n_new
+                else ""
+            )
+        )
+
+
+def show_previous_criteria_while_computing(covariance_type: str, n_init: int) -> None:
+    """Say the new curve is coming; until then keep the last curve on screen, not a hole."""
+    previous = st.session_state.get(SHOWN_CURVE)
+    if previous is not None:
+        live_chart(previous[1], key="gm_criteria")
+    shown = (
+        "Until then the chart shows the curve for "
+        + ", ".join(str(value) for value in previous[0])
+        + "."
+        if previous is not None
+        else "The chart appears here when they are done."
+    )
+    st.info(
+        f"Computing… fitting k = 1 … {K_RANGE[-1]} with {covariance_type} covariances "
+        f"and {n_init} starts each. {shown}",
+        icon=":material/hourglass_top:",
     )
 
 
@@ -129,74 +228,7 @@ except ValueError as error:
     st.error(f"The mixture could not be fitted: {error}")
     st.stop()
 
-figure_column, side_column = st.columns([2, 1])
-with side_column:
-    percent = st.slider(
-        "Anomalies: lowest-density percentile",
-        0.0,
-        10.0,
-        2.0,
-        step=0.5,
-        format="%.1f%%",
-        **scenario("gm_anomaly_pct"),
-    )
-    n_new = st.slider(
-        "Sample new points from the model", 0, 1000, 0, step=10, **scenario("gm_n_new")
-    )
-    is_anomaly, threshold = density_anomalies(model, X, percent)
-    samples = model.sample(n_new) if n_new else None
-
-    top, bottom = st.columns(2), st.columns(2)
-    top[0].metric("Converged", "yes" if model.converged_ else "no")
-    top[1].metric("EM iterations", model.n_iter_)
-    bottom[0].metric("Free parameters", model.n_parameters())
-    bottom[1].metric("Anomalies", int(is_anomaly.sum()))
-    if not model.converged_:
-        st.warning(
-            f"EM did not converge within {model.max_iter} iterations for the best start: "
-            "the parameters shown are where it stopped."
-        )
-    if scenario_args == CHAPTER_SETTINGS and np.allclose(
-        np.sort(model.weights_), np.sort(CHAPTER_WEIGHTS), atol=0.005
-    ):
-        weights = ", ".join(f"{weight:.2f}" for weight in model.weights_)
-        st.info(
-            f"These are the chapter's settings, and the fit is the chapter's: weights "
-            f"{weights} (the chapter's 0.39, 0.40 and 0.21, in another order; the blobs "
-            f"were drawn in proportions 0.4, 0.4 and 0.2), {model.n_iter_} EM iterations "
-            f"(the chapter: {CHAPTER_ITERATIONS})."
-        )
-    st.markdown(
-        f"**Anomalies** (red stars) are the {percent:g}% of points in the least dense "
-        f"regions: log density below {threshold:.2f}. Raise the percentile to catch more "
-        "outliers at the price of more false alarms."
-    )
-
-with figure_column:
-    st.plotly_chart(
-        density_figure(
-            model,
-            X,
-            grid=density_grid(*scenario_args, model),
-            anomalies=is_anomaly,
-            samples=samples,
-        ),
-        key="gm_density",
-        config={"displaylogo": False},
-    )
-    st.markdown(
-        "The shading is the mixture's **−log density** on a log scale: dark is dense. "
-        "Dashed lines are the **decision boundaries**, where the most likely component "
-        "changes; black crosses are the **means**. Hover over a point to see its "
-        "`predict_proba`: near a boundary a point is shared between components (soft "
-        "clustering)."
-        + (
-            f" Diamonds are {n_new} points **sampled** from the model, grouped by the "
-            "component that made them as the weights say."
-            if n_new
-            else ""
-        )
-    )
+density_panel(model, X, scenario_args)
 
 table_column, criteria_column = st.columns(2)
 with table_column:
@@ -224,9 +256,5 @@ with criteria_column:
     if future.done():
         show_criteria(future, curve_settings)
     else:
-        st.info(
-            f"Computing… fitting k = 1 … {K_RANGE[-1]} with {covariance_type} covariances "
-            f"and {n_init} starts each. The chart appears here when they are done.",
-            icon=":material/hourglass_top:",
-        )
+        show_previous_criteria_while_computing(covariance_type, n_init)
         rerun_when_done(future)

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import numpy as np
 import streamlit as st
+from components.live_chart import live_chart
 from figures.segmentation import highlight_image, inertia_figure, palette_figure, png_bytes
 from limits import SEGMENTED_ENTRIES, SERVER_MAX_UPLOAD_MB, UPLOADED_PICTURES
 from PIL import Image
@@ -67,6 +68,54 @@ def segmented(picture_id: str, k: int, n_init: int, seed: int, _table):
     """The segmentation for one k, with its PNG ready to show and to download."""
     result = segment_colours(_table, k, n_init=n_init, random_state=seed)
     return result, png_bytes(result.image)
+
+
+@st.fragment
+def palette_and_highlight(
+    result, result_png: bytes, pixels: np.ndarray, k: int, picture_name: str
+) -> None:
+    """The palette chart, the download, the inertia and where one chosen colour is.
+
+    A fragment: choosing a colour to highlight reruns this part alone, not the
+    picture's clustering or the inertia curve.
+    """
+    palette_column, highlight_column = st.columns([3, 2])
+    with highlight_column:
+        highlight = st.selectbox(
+            "Show where one colour is",
+            [None, *range(k)],
+            format_func=lambda index: "no colour" if index is None else f"colour {index + 1}",
+            key="seg_highlight",
+        )
+        st.download_button(
+            "Download the segmented PNG",
+            result_png,
+            file_name=f"{picture_name}-{k}-colours.png",
+            mime="image/png",
+            key="seg_download",
+            icon=":material/download:",
+            shortcut="d",
+        )
+        st.metric("Inertia", f"{result.inertia:.4g}", help="Sum of squared RGB distances from each "
+                  "pixel to its cluster's mean colour: what k-means makes as small as it can.")
+    with palette_column:
+        live_chart(palette_figure(result.palette, result.counts, highlight), key="seg_palette")
+        st.caption("Each colour of the palette with its share of the pixels, largest first.")
+
+    if highlight is not None:
+        faded, explained = st.columns(2)
+        faded.image(
+            highlight_image(pixels, result.labels, highlight),
+            caption=f"Pixels of colour {highlight + 1} as in the original; "
+            "every other pixel faded.",
+            **AS_PNG,
+        )
+        explained.markdown(
+            f"Colour {highlight + 1} covers {result.counts[highlight]:,} pixels "
+            f"({100 * result.counts[highlight] / result.counts.sum():.1f}% of the picture). "
+            "Pixels far apart in the picture share it when their colours are close: k-means "
+            "looks only at colours, never at where a pixel is."
+        )
 
 
 # -- the page --------------------------------------------------------------------------
@@ -133,42 +182,7 @@ left, right = st.columns(2)
 left.image(picture_png(picture_id, pixels), caption="Original", **AS_PNG)
 right.image(result_png, caption=f"Segmented into {k} colours", **AS_PNG)
 
-palette_column, highlight_column = st.columns([3, 2])
-with highlight_column:
-    highlight = st.selectbox(
-        "Show where one colour is",
-        [None, *range(k)],
-        format_func=lambda index: "no colour" if index is None else f"colour {index + 1}",
-        key="seg_highlight",
-    )
-    st.download_button(
-        "Download the segmented PNG",
-        result_png,
-        file_name=f"{choice}-{k}-colours.png",
-        mime="image/png",
-        key="seg_download",
-        icon=":material/download:",
-        shortcut="d",
-    )
-    st.metric("Inertia", f"{result.inertia:.4g}", help="Sum of squared RGB distances from each "
-              "pixel to its cluster's mean colour: what k-means makes as small as it can.")
-with palette_column:
-    st.plotly_chart(palette_figure(result.palette, result.counts, highlight), key="seg_palette")
-    st.caption("Each colour of the palette with its share of the pixels, largest first.")
-
-if highlight is not None:
-    faded, explained = st.columns(2)
-    faded.image(
-        highlight_image(pixels, result.labels, highlight),
-        caption=f"Pixels of colour {highlight + 1} as in the original; every other pixel faded.",
-        **AS_PNG,
-    )
-    explained.markdown(
-        f"Colour {highlight + 1} covers {result.counts[highlight]:,} pixels "
-        f"({100 * result.counts[highlight] / result.counts.sum():.1f}% of the picture). "
-        "Pixels far apart in the picture share it when their colours are close: k-means "
-        "looks only at colours, never at where a pixel is."
-    )
+palette_and_highlight(result, result_png, pixels, k, choice)
 
 if choice == "ladybug":
     st.markdown(
@@ -196,7 +210,7 @@ if st.toggle("Compute the inertia for every k from 1 to 16", key="seg_curve",
         inertias.append(segmented(picture_id, value, n_init, seed, table)[0].inertia)
         progress.progress(done / len(ks), text=f"k = {value} done")
     progress.empty()
-    st.plotly_chart(inertia_figure(ks, inertias, k), key="seg_inertia")
+    live_chart(inertia_figure(ks, inertias, k), key="seg_inertia")
     st.caption(
         "The inertia always falls as k grows, so it cannot choose k on its own; look for "
         "the elbow where adding a colour stops paying off. Every k is now cached: moving "

@@ -24,59 +24,39 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
-import socket
-import subprocess
-import sys
 import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
+from benchmarks._server import CHROMIUM_FLAGS, ServerError, find_chromium, running_app
+
 ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
-CHROMIUM_FLAGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-]
-SERVER_START_TIMEOUT = 60.0
 IDLE_TIMEOUT = 60.0
-
-
-def find_chromium() -> str | None:
-    """Debian's Chromium, or any ``chromium`` on the PATH; None when there is none."""
-    if Path("/usr/bin/chromium").is_file():
-        return "/usr/bin/chromium"
-    return shutil.which("chromium")
-
-
-def free_port() -> int:
-    """A TCP port nobody listens on right now."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def wait_for_health(url: str, server: subprocess.Popen, log: Path) -> None:
-    """Poll the server's health endpoint until it answers "ok"; fail with its log if it dies."""
-    deadline = time.monotonic() + SERVER_START_TIMEOUT
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            pytest.fail(f"streamlit exited with {server.returncode}:\n{log.read_text()}")
-        try:
-            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
-                if response.read().strip() == b"ok":
-                    return
-        except OSError:
-            pass
-        time.sleep(0.2)
-    pytest.fail(f"streamlit did not answer within {SERVER_START_TIMEOUT} s:\n{log.read_text()}")
+# Every chart on the page: Streamlit's own and the app's live charts.
+CHARTS = '[data-testid="stPlotlyChart"], .ce-live-chart'
+# Counts, from now on, the moments when fewer charts are drawn than were when it
+# started: after every DOM change (before the browser paints it) and every frame.
+WATCH_CHARTS_JS = """(selector) => {
+    const drawn = () => [...document.querySelectorAll(selector)].filter((chart) => {
+        const graph = chart.matches('.js-plotly-plot')
+            ? chart : chart.querySelector('.js-plotly-plot');
+        return graph && graph.querySelector('.main-svg')
+            && graph.checkVisibility({visibilityProperty: true, opacityProperty: true});
+    }).length;
+    const watch = {expected: drawn(), blank: 0, fewest: Infinity, stop: false};
+    const check = () => {
+        const now = drawn();
+        watch.fewest = Math.min(watch.fewest, now);
+        if (now < watch.expected) watch.blank += 1;
+    };
+    new MutationObserver(() => { if (!watch.stop) check(); })
+        .observe(document.body, {subtree: true, childList: true, attributes: true});
+    const frame = () => { if (!watch.stop) { check(); requestAnimationFrame(frame); } };
+    requestAnimationFrame(frame);
+    window.__chartWatch = watch;
+}"""
 
 
 @pytest.fixture(scope="session")
@@ -96,29 +76,11 @@ def app_server(chromium_path: str) -> Iterator[str]:
     ARTIFACTS.mkdir(exist_ok=True)
     for old in ARTIFACTS.glob("*.png"):  # the folder shows the last run only
         old.unlink()
-    port = free_port()
-    log = ARTIFACTS / "streamlit-server.log"
-    command = [
-        sys.executable, "-m", "streamlit", "run", "app/streamlit_app.py",
-        "--server.port", str(port),
-        "--server.address", "127.0.0.1",
-        "--server.headless", "true",
-        "--server.fileWatcherType", "none",
-        "--browser.gatherUsageStats", "false",
-    ]  # fmt: skip
-    with log.open("w") as log_file:
-        server = subprocess.Popen(command, cwd=ROOT, stdout=log_file, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
     try:
-        wait_for_health(url, server, log)
-        yield url
-    finally:
-        server.terminate()
-        try:
-            server.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
+        with running_app(ARTIFACTS / "streamlit-server.log") as url:
+            yield url
+    except ServerError as error:
+        pytest.fail(str(error))
 
 
 @pytest.fixture(scope="session")
@@ -147,6 +109,27 @@ class AppPage:
         self.base_url = base_url
         self.test_name = re.sub(r"[^\w-]+", "_", test_name)
         self.shots = 0
+        self.console: list[tuple[str, str, str]] = []  # (type, text, url) of problems
+        page.on("console", self._remember_console)
+
+    def _remember_console(self, message) -> None:
+        # Plotly reports its layout problems with console.trace ("WARN: Too many ...").
+        if message.type in ("warning", "error", "trace"):
+            self.console.append((message.type, message.text, message.location.get("url", "")))
+
+    def watch_charts(self) -> None:
+        """Start counting the moments when a chart on the page is not drawn (see
+        :meth:`blank_chart_moments`)."""
+        self.page.evaluate(WATCH_CHARTS_JS, CHARTS)
+
+    def blank_chart_moments(self) -> dict:
+        """Since :meth:`watch_charts`: how many charts were drawn then (``expected``),
+        the fewest drawn at any moment (``fewest``), and how many moments had fewer
+        (``blank``). Stops the watch."""
+        return self.page.evaluate(
+            "() => { const w = window.__chartWatch; w.stop = true;"
+            " return {expected: w.expected, fewest: w.fewest, blank: w.blank}; }"
+        )
 
     def open(self, path: str = "", query: str = "") -> AppPage:
         """Load ``/<path>?<query>`` in the tab, wait for the app, take a screenshot."""
@@ -166,7 +149,8 @@ class AppPage:
         """What is running and what is shown, as a string that changes when either does.
 
         Connection state, script state, status widget, stale elements, plotly
-        charts not drawn yet, URL, then the text of the page.
+        charts (Streamlit's and the live charts) not drawn yet, URL, then the
+        text of the page.
         """
         return self.page.evaluate(
             """() => {
@@ -179,7 +163,8 @@ class AppPage:
                     document.querySelector('[data-testid="stStatusWidget"]') ? 'busy' : 'idle',
                     document.querySelectorAll('[data-stale="true"]').length,
                     [...document.querySelectorAll('[data-testid="stPlotlyChart"]')]
-                        .filter((chart) => !chart.querySelector('.main-svg')).length,
+                        .filter((chart) => !chart.querySelector('.main-svg')).length
+                    + document.querySelectorAll('.ce-live-chart:not(.js-plotly-plot)').length,
                     location.href,
                     main ? main.innerText : '',
                 ].join('|');

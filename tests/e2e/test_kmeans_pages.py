@@ -265,3 +265,23 @@ def test_settings_survive_a_round_trip_to_another_page(app):
     app.go_to("k-means step by step")
     app.go_to("k-means & Voronoi")
     assert slider_value(app, "Number of clusters k") == "3"
+
+
+def test_voronoi_charts_change_in_place_without_a_blank_frame(app):
+    app.open("kmeans_voronoi")
+    title = app.page.locator(".st-key-vor_map .gtitle")
+    assert "k = 5" in title.text_content()
+    app.watch_charts()
+    thumb = app.page.locator('input[type="range"][aria-label="Number of clusters k"]')
+    thumb.focus()
+    thumb.press("ArrowLeft")
+    app.wait_idle()
+    app.page.get_by_test_id("stNumberInput").filter(has_text="Seed").get_by_test_id(
+        "stNumberInputStepUp"
+    ).click()
+    app.wait_idle()
+    watch = app.blank_chart_moments()
+    assert "k = 4" in title.text_content()  # the map did change
+    assert watch["expected"] == 5  # map, elbow, silhouette score, diagram, failure case
+    assert watch["blank"] == 0, f"a chart was not drawn at some moment: {watch}"
+    assert not app.has_exception()

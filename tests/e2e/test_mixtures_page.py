@@ -84,4 +84,30 @@ def test_switching_the_covariance_type_changes_the_parameters(app):
     assert "gm_cov=spherical" in app.page.url
     assert lowest_criteria(app) == library_lowest("spherical")
     app.screenshot("mixtures-spherical-curve")
-    assert app.page.get_by_test_id("stPlotlyChart").count() == 2  # density and BIC/AIC
+    assert app.page.locator(".ce-live-chart.js-plotly-plot").count() == 2  # density, BIC/AIC
+
+
+def choose_data_set(app, name: str) -> None:
+    app.page.get_by_test_id("stSelectbox").filter(has_text="Data set").click()
+    app.page.get_by_role("option", name=name, exact=True).click()
+    app.wait_idle()
+
+
+def box(app, selector: str) -> dict:
+    return app.page.locator(f".st-key-gm_density {selector}").first.bounding_box()
+
+
+def test_five_blobs_draw_at_once_with_the_colour_bar_beside_the_plot(app):
+    """Plotly once looped on this data set's margins ("Too many auto-margin redraws"),
+    freezing the tab for seconds and leaving the colour bar taller than the plot."""
+    app.open("mixtures", "gm_data=moons")
+    app.watch_charts()
+    choose_data_set(app, "five blobs")
+    assert "gm_data=five+blobs" in app.page.url or "gm_data=five%20blobs" in app.page.url
+    assert app.blank_chart_moments()["blank"] == 0
+    assert not [text for _, text, _ in app.console if "auto-margin" in text]
+    plot, colour_bar = box(app, ".nsewdrag"), box(app, ".colorbar")
+    assert colour_bar["y"] >= plot["y"] - 2
+    assert colour_bar["y"] + colour_bar["height"] <= plot["y"] + plot["height"] + 2
+    assert colour_bar["x"] >= plot["x"] + plot["width"]  # beside the plot, not over it
+    assert not app.has_exception()
