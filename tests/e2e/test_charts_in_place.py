@@ -10,9 +10,6 @@ pytestmark = pytest.mark.e2e
 UNRELATED = (
     # Opened at a page's own address, Streamlit first looks for its server under that path.
     re.compile(r"/_stcore/(health|host-config)$"),
-    # The tab's icon, a Material symbol set in streamlit_app.py, which Streamlit fetches
-    # from Google's font server; the test machine has no internet.
-    re.compile(r"^https://fonts\.gstatic\.com/"),
 )
 
 
