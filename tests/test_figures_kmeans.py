@@ -194,9 +194,7 @@ def test_restarts_figure_marks_only_the_best_run(three_blobs):
     X, _ = three_blobs
     runs = [
         SimpleNamespace(
-            labels_=np.zeros(len(X), dtype=int),
-            cluster_centers_=np.zeros((1, 2)),
-            inertia_=inertia,
+            labels=np.zeros(len(X), dtype=int), centers=np.zeros((1, 2)), inertia=inertia
         )
         for inertia in (5.0, 2.0, 7.0)
     ]

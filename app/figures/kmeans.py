@@ -438,12 +438,12 @@ def step_player_data(X: np.ndarray, states: Sequence[Any]) -> dict:
 def restarts_figure(X: np.ndarray, runs: Sequence[Any], best: int) -> go.Figure:
     """Several k-means runs from different random starts, side by side, the best one marked.
 
-    ``runs`` are fitted models (``labels_``, ``cluster_centers_``,
-    ``inertia_``); ``best`` is the index of the one with the lowest inertia,
-    the one ``n_init`` keeps.
+    ``runs`` are the last states of the runs (``labels``, ``centers``,
+    ``inertia``, as ``clustering.kmeans.best_of_runs`` returns them); ``best``
+    is the index of the one ``n_init`` keeps.
     """
     titles = [
-        f"{'★ kept · ' if i == best else ''}run {i + 1}: inertia {run.inertia_:.1f}"
+        f"{'★ kept · ' if i == best else ''}run {i + 1}: inertia {run.inertia:.1f}"
         for i, run in enumerate(runs)
     ]
     fig = make_subplots(rows=1, cols=len(runs), subplot_titles=titles, horizontal_spacing=0.02)
@@ -453,14 +453,13 @@ def restarts_figure(X: np.ndarray, runs: Sequence[Any], best: int) -> go.Figure:
                 x=X[:, 0],
                 y=X[:, 1],
                 mode="markers",
-                marker={"size": 3, **cluster_marker(run.labels_, len(run.cluster_centers_))},
+                marker={"size": 3, **cluster_marker(run.labels, len(run.centers))},
                 hoverinfo="skip",
             ),
             row=1,
             col=i,
         )
-        centers = np.asarray(run.cluster_centers_)
-        fig.add_trace(centroid_trace(centers), row=1, col=i)
+        fig.add_trace(centroid_trace(np.asarray(run.centers)), row=1, col=i)
     equal_panels(fig, padded_box(X), n_cols=len(runs))
     fig.update_xaxes(showticklabels=False)
     fig.update_yaxes(showticklabels=False)

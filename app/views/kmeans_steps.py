@@ -5,7 +5,6 @@ shows them and steps through them in the browser. The page only keeps the
 position the player reports, so that it survives a rerun and goes in the link.
 """
 
-import numpy as np
 import plotly.graph_objects as go
 import streamlit as st
 from components.step_player import reported_position, step_player
@@ -13,7 +12,7 @@ from data import DATASETS, load_points
 from figures.kmeans import restarts_figure, step_player_data
 from state import scenario
 
-from clustering.kmeans import KMeans, init_centroids, lloyd_steps
+from clustering.kmeans import LloydState, best_of_runs, init_centroids, lloyd_steps
 
 INITS = ("random", "k-means++", "unlucky seed")
 # Random initialisation on the five blobs with k = 5 and seed 25 puts two
@@ -49,30 +48,24 @@ def player_data(dataset: str, k: int, method: str, seed: int) -> dict:
 
 
 @st.cache_resource(max_entries=32, show_spinner=False)
-def restarts(dataset: str, k: int, method: str, seed: int, n_runs: int) -> list[KMeans]:
-    """``n_runs`` k-means runs whose starts are drawn one after the other from one seed.
+def restarts(
+    dataset: str, k: int, method: str, seed: int, n_runs: int
+) -> tuple[list[LloydState], int]:
+    """Every run of ``KMeans(init=method, n_init=n_runs, random_state=seed)`` and the kept one.
 
-    This is what ``KMeans(n_init=n_runs, random_state=seed)`` does inside
-    ``fit``; it keeps the run with the lowest inertia.
+    The library's own restart loop (``best_of_runs``), so the panels show
+    exactly the runs ``fit`` compares and the one it keeps.
     """
     X, _ = load_points(dataset)
-    rng = np.random.RandomState(seed)
-    runs = []
-    for _ in range(n_runs):
-        start = init_centroids(X, k, method=method, random_state=rng)
-        runs.append(KMeans(n_clusters=k, init=start, n_init=1).fit(X))
-    return runs
+    return best_of_runs(X, k, init=method, n_init=n_runs, random_state=seed)
 
 
 @st.cache_resource(max_entries=32, show_spinner=False)
-def restarts_view(
-    dataset: str, k: int, method: str, seed: int, n_runs: int
-) -> tuple[go.Figure, int]:
-    """The restarts side by side and the best run; built once per scenario, not per half-step."""
+def restarts_view(dataset: str, k: int, method: str, seed: int, n_runs: int) -> go.Figure:
+    """The restarts side by side, the kept run marked; built once per scenario."""
     X, _ = load_points(dataset)
-    runs = restarts(dataset, k, method, seed, n_runs)
-    best = int(np.argmin([run.inertia_ for run in runs]))
-    return restarts_figure(X, runs, best), best
+    runs, best = restarts(dataset, k, method, seed, n_runs)
+    return restarts_figure(X, runs, best)
 
 
 def scenario_controls() -> tuple[str, int, str, int]:
@@ -168,9 +161,9 @@ if (dataset, k, method, seed) == UNLUCKY:
 
 st.header("Several starts, keep the best")
 n_runs = st.slider("Number of runs (n_init)", 2, 6, 4, **scenario("steps_runs"))
-figure, best = restarts_view(dataset, k, method, seed, n_runs)
-st.plotly_chart(figure, key="steps_restarts")
-best_inertia = restarts(dataset, k, method, seed, n_runs)[best].inertia_
+st.plotly_chart(restarts_view(dataset, k, method, seed, n_runs), key="steps_restarts")
+runs, best = restarts(dataset, k, method, seed, n_runs)
+best_inertia = runs[best].inertia
 st.markdown(
     f"Each panel starts from a different {method} initialisation drawn from seed "
     f"{seed}. `KMeans(init='{method}', n_init={n_runs}, random_state={seed})` runs these "
