@@ -90,3 +90,16 @@ def test_the_plugin_puts_our_estimators_in_sklearns_place(monkeypatch):
     assert sklearn.metrics.silhouette_score is clustering.silhouette_score
     _, labels = sklearn.cluster.dbscan([[0.0], [1.0], [5.0]], eps=1.5, min_samples=2)
     assert labels.tolist() == [0, 0, -1]
+
+
+def test_a_deselect_key_is_a_name_an_id_or_a_star_pattern():
+    from sklearn_suites.plugin import listed_as
+
+    listed = {"test_a": "", "test_b[x-1]": "", "test_*[*sparse*]": ""}
+    assert listed_as("test_a[p]", listed) == ["test_a"]
+    assert listed_as("test_b[x-1]", listed) == ["test_b[x-1]"]
+    assert listed_as("test_b[x-2]", listed) == []
+    assert listed_as("test_c[csr-sparse_matrix]", listed) == ["test_*[*sparse*]"]
+    assert listed_as("test_b[sparse]", {**listed, "test_b": ""}) == ["test_*[*sparse*]", "test_b"]
+    assert listed_as("test_c[dense]", listed) == []
+    assert listed_as("test_ab", {"test_a[b]": ""}) == []  # brackets are not a character class

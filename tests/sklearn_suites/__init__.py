@@ -9,7 +9,8 @@ modules, one per suite:
 * ``dbscan_deselect.py``, ``mixture_deselect.py``, ``silhouette_deselect.py``
   and ``kmeans_deselect.py``, each defining ``DESELECT``: a dict from a test's
   name (``test_x`` for every parametrisation, or ``test_x[params]`` for one) to
-  a one-line reason, nearly always a feature we deliberately do not offer.
+  a one-line reason, nearly always a feature we deliberately do not offer;
+  ``*`` in a key stands for any text (``test_*[*sparse*]``).
 
 A listed name that matches no test makes the run fail, so the lists cannot go
 stale silently.

@@ -6,13 +6,11 @@ below exercise what we deliberately lack; every other test must pass.
 
 A key is a test function's name (all its cases) or a pattern over a case's
 id ``name[parameters]`` in which ``*`` stands for any text (every other
-character, brackets included, stands for itself); :func:`reason_for` gives
-the reason for a test id, or None when the test must run.
+character, brackets included, stands for itself), as
+``sklearn_suites.plugin.listed_as`` reads it.
 """
 
 from __future__ import annotations
-
-import re
 
 SPARSE = "sparse input: our KMeans takes dense arrays only"
 ALGORITHM = "passes `algorithm` (lloyd/elkan): we have Lloyd's algorithm only, no such parameter"
@@ -64,14 +62,3 @@ DESELECT = {
     "test_n_init_auto[MiniBatchKMeans-*]": MINIBATCH,
 }
 
-
-def matches(test_id: str, key: str) -> bool:
-    """Whether a DESELECT key covers ``test_id`` (see the module docstring)."""
-    pattern = re.escape(key).replace(r"\*", ".*")
-    name = test_id.split("[", 1)[0]
-    return any(re.fullmatch(pattern, text) for text in (test_id, name))
-
-
-def reason_for(test_id: str) -> str | None:
-    """Why ``test_id`` (``name`` or ``name[parameters]``) is deselected, or None to run it."""
-    return next((reason for key, reason in DESELECT.items() if matches(test_id, key)), None)

@@ -11,6 +11,7 @@ deselect list names (see the package's docstring).
 from __future__ import annotations
 
 import importlib
+import re
 
 import pytest
 import sklearn.cluster
@@ -67,6 +68,22 @@ def deselect_list(suite: str) -> dict[str, str]:
         return {}
 
 
+def listed_as(test_id: str, listed: dict[str, str]) -> list[str]:
+    """The keys of ``listed`` that cover ``test_id`` (``name[parameters]``); empty: it runs.
+
+    A key is a test's name (all its cases), a case's whole id, or a pattern
+    over either in which ``*`` stands for any text; every other character,
+    brackets included, stands for itself.
+    """
+    name = test_id.split("[", 1)[0]
+    patterns = {key: re.escape(key).replace(r"\*", ".*") for key in listed}
+    return [
+        key
+        for key, pattern in patterns.items()
+        if re.fullmatch(pattern, test_id) or re.fullmatch(pattern, name)
+    ]
+
+
 def pytest_collection_modifyitems(config, items):
     """Drop the listed tests; fail the run if a listed name matches nothing."""
     modules = {item.module.__name__ for item in items}
@@ -75,10 +92,9 @@ def pytest_collection_modifyitems(config, items):
     kept, dropped = [], []
     for item in items:
         suite = item.module.__name__
-        listed = lists.get(suite, {})
-        name = item.name if item.name in listed else getattr(item, "originalname", item.name)
-        if name in listed:
-            used.add((suite, name))
+        keys = listed_as(item.name, lists.get(suite, {}))
+        if keys:
+            used.update((suite, key) for key in keys)
             dropped.append(item)
         else:
             kept.append(item)
