@@ -642,7 +642,7 @@ class KMeans(ClassNamePrefixFeaturesOutMixin, TransformerMixin, ClusterMixin, Ba
         if not np.isfinite(kept.inertia):
             raise ValueError(
                 "The inertia (sum of squared distances) exceeds the largest float64: "
-                "divide X by a large power of ten and fit again."
+                "scale the data down (divide X by a large power of ten) and fit again."
             )
         self.labels_, self.cluster_centers_ = kept.labels, kept.centers
         self.inertia_, self.n_iter_ = kept.inertia, kept.iteration
