@@ -12,6 +12,7 @@ import zlib
 
 import numpy as np
 import pytest
+from chart_specs import live_chart
 from PIL import Image
 from test_hostile_links import HOSTILE, assert_no_live_markup
 
@@ -111,8 +112,8 @@ def test_decode_bytes_counts_what_pillow_holds(mode, bytes_per_pixel):
 PAGE = "views/segmentation.py"
 
 
-def palette_spec(app) -> str:
-    return app.get("plotly_chart")[0].proto.spec
+def palette_spec(app) -> dict:
+    return live_chart(app, "seg_palette")
 
 
 def test_a_bad_upload_keeps_the_picture_and_shows_its_name_as_text(app_at):
