@@ -93,6 +93,23 @@ window.__bench.signature = () => {
     .map((img) => img.src);
   return [main ? main.innerText : '', ...charts, ...images].join('|');
 };
+// The text of the main area including what components draw in their shadow roots
+// (the labelling grid, the step player), which innerText does not reach.
+window.__bench.deepText = () => {
+  const main = document.querySelector('[data-testid="stMain"]');
+  if (!main) return '';
+  const parts = [main.innerText];
+  const walk = (root) => {
+    for (const element of root.querySelectorAll('*')) {
+      if (element.shadowRoot) {
+        parts.push(element.shadowRoot.textContent);
+        walk(element.shadowRoot);
+      }
+    }
+  };
+  walk(main);
+  return parts.join('|');
+};
 window.__bench.busy = () => {
   const app = document.querySelector('[data-testid="stApp"]');
   return !app || app.getAttribute('data-test-script-state') === 'running'
@@ -136,6 +153,23 @@ async ({before, quiet, timeout}) => {
 """
 
 
+# For a key handled in the browser (no rerun needed to show it): resolves at the
+# first animation frame whose text differs from ``before``; returns the
+# milliseconds from the key's input event to that frame.
+KEY_SETTLE_JS = """
+async ({before, timeout}) => {
+  const start = performance.now();
+  while (performance.now() - start < timeout) {
+    await new Promise((resolve) => requestAnimationFrame(resolve));
+    if (__bench.inputAt === null || __bench.deepText() === before) continue;
+    __bench.armed = false;
+    return performance.now() - __bench.inputAt;
+  }
+  return null;
+}
+"""
+
+
 @dataclass(frozen=True)
 class Control:
     """One control of one page and how to move it to its other value.
@@ -150,6 +184,7 @@ class Control:
     move: Callable[[object, bool], None]
     target_ms: int = TARGET_MS
     query: str = ""
+    in_browser: bool = False  # answered by a component at once, timed to the changed frame
 
 
 @dataclass(frozen=True)
@@ -309,9 +344,26 @@ CONTROLS: tuple[Control, ...] = (
     Control("semi_supervised", "seed", number_input("k-means seed")),
     Control("semi_supervised", "percentile", slider("Keep the closest % of each cluster")),
 )
-# Rows timed by key presses (the labelling grid's digit keys, the step player's
-# arrows) go here, each with ``target_ms=KEY_TARGET_MS``; they run after CONTROLS.
-KEY_PRESSES: tuple[Control, ...] = ()
+
+
+def key_press(forward_key: str, back_key: str) -> Callable[[object, bool], None]:
+    """One key press on the page (not in a widget), ``forward_key`` then ``back_key``."""
+
+    def move(page, forward: bool) -> None:
+        arm(page)
+        page.keyboard.press(forward_key if forward else back_key)
+
+    return move
+
+
+# Keys that components answer in the browser: the step player's arrows and the
+# labelling grid's digits (a digit labels the selected tile, U undoes it).
+KEY_PRESSES: tuple[Control, ...] = (
+    Control("kmeans_steps", "→ / ← key", key_press("ArrowRight", "ArrowLeft"),
+            target_ms=KEY_TARGET_MS, in_browser=True),
+    Control("semi_supervised", "digit key / undo", key_press("7", "u"),
+            target_ms=KEY_TARGET_MS, in_browser=True),
+)  # fmt: skip
 
 
 # --- running the moves ---------------------------------------------------------------
@@ -334,6 +386,10 @@ def open_page(context, base_url: str, control: Control):
 
 def time_move(page, control: Control, forward: bool) -> float | None:
     """Milliseconds from the input event to the settled, changed page; None on time-out."""
+    if control.in_browser:
+        before = page.evaluate("window.__bench.deepText()")
+        control.move(page, forward)
+        return page.evaluate(KEY_SETTLE_JS, {"before": before, "timeout": TIMEOUT_MS})
     before = page.evaluate("window.__bench.signature()")
     control.move(page, forward)
     return page.evaluate(SETTLE_JS, {"before": before, "quiet": QUIET_MS, "timeout": TIMEOUT_MS})
