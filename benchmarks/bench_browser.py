@@ -83,7 +83,6 @@ window.__bench.tail = (values) => {
 };
 window.__bench.signature = () => {
   const tail = __bench.tail;
-  const main = document.querySelector('[data-testid="stMain"]');
   const charts = [...document.querySelectorAll('.js-plotly-plot')].map((gd) =>
     JSON.stringify((gd.data || []).map((trace) => [
       trace.type, tail(trace.x), tail(trace.y), tail(trace.z), tail(trace.customdata),
@@ -91,7 +90,7 @@ window.__bench.signature = () => {
     ])) + (gd.layout && gd.layout.title ? JSON.stringify(gd.layout.title.text) : ''));
   const images = [...document.querySelectorAll('[data-testid="stImage"] img')]
     .map((img) => img.src);
-  return [main ? main.innerText : '', ...charts, ...images].join('|');
+  return [__bench.deepText(), ...charts, ...images].join('|');
 };
 // The text of the main area including what components draw in their shadow roots
 // (the labelling grid, the step player), which innerText does not reach.

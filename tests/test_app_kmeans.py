@@ -204,10 +204,16 @@ def library_states(X, k=5, method="random", seed=42):
     return list(lloyd_steps(X, init_centroids(X, k, method=method, random_state=seed)))
 
 
+def player_element(app):
+    """The step player among the page's components (the live charts are components too)."""
+    components = app.get("bidi_component")
+    (element,) = [e for e in components if e.proto.component_name == "ce_step_player"]
+    return element
+
+
 def player(app) -> dict:
     """The data the page handed to the step player component."""
-    (element,) = app.get("bidi_component")
-    return json.loads(element.proto.json)
+    return json.loads(player_element(app).proto.json)
 
 
 def report(app, value) -> None:
@@ -216,7 +222,7 @@ def report(app, value) -> None:
     AppTest has no widget class for components v2, so the widget state the
     browser would send is added to those of the other widgets by hand.
     """
-    (element,) = app.get("bidi_component")
+    element = player_element(app)
     states = app._tree.get_widget_states()
     states.widgets.append(WidgetState(id=element.proto.id, json_value=json.dumps({"at": value})))
     app._run(states)

@@ -7,6 +7,7 @@ position the player reports, so that it survives a rerun and goes in the link.
 
 import plotly.graph_objects as go
 import streamlit as st
+from components.live_chart import live_chart
 from components.step_player import reported_position, step_player
 from data import DATASETS, load_points
 from figures.kmeans import restarts_figure, step_player_data
@@ -161,7 +162,7 @@ if (dataset, k, method, seed) == UNLUCKY:
 
 st.header("Several starts, keep the best")
 n_runs = st.slider("Number of runs (n_init)", 2, 6, 4, **scenario("steps_runs"))
-st.plotly_chart(restarts_view(dataset, k, method, seed, n_runs), key="steps_restarts")
+live_chart(restarts_view(dataset, k, method, seed, n_runs), key="steps_restarts")
 runs, best = restarts(dataset, k, method, seed, n_runs)
 best_inertia = runs[best].inertia
 st.markdown(
