@@ -14,6 +14,14 @@ Memory budget of the caches, all users together (entries × size of one)::
     semi-supervised page   CLUSTERINGS × ~0.6 MB        =  ~20 MB
                            TILE_SETS × ~0.1 MB          =   ~3 MB
                            LEAST_SURE × a few KB        =   <1 MB
+    k-means pages          VORONOI_FITS × 2 × ~50 KB    =  ~13 MB  (fit and silhouettes)
+                           STEP_RUNS × 2 × ~0.5 MB      =  ~64 MB  (every half-step, its JSON)
+                           RESTART_SETS × 2 × ~0.5 MB   =  ~32 MB  (runs and their figure)
+                           K_CURVES, FAILURE_VIEWS      =  ~10 MB  (curves and figures)
+    DBSCAN page            DBSCAN_DATA × 2 × ~80 KB     =   ~5 MB  (<= 5,000 points)
+                           DBSCAN_FITS × 2 × ~0.2 MB    =  ~26 MB
+    mixtures page          MIXTURE_FITS × a few KB      =   ~2 MB
+                           DENSITY_GRIDS × ~0.5 MB      =  ~32 MB  (a 150 x 150 grid)
 
 which, with Python, NumPy, scikit-learn and plotly loaded (~300 MB) and one
 image being decoded (at most ``MAX_DECODE_BYTES``), stays well under 1 GB.
@@ -25,17 +33,26 @@ from clustering.images import MAX_DECODE_BYTES, MAX_FILE_BYTES, MAX_PIXELS
 
 __all__ = [
     "CLUSTERINGS",
+    "DBSCAN_DATA",
+    "DBSCAN_FITS",
+    "DENSITY_GRIDS",
+    "FAILURE_VIEWS",
     "IMAGE_MAX_BYTES",
     "IMAGE_MAX_DECODE_BYTES",
     "IMAGE_MAX_PIXELS",
+    "K_CURVES",
     "LABELS_MAX_BYTES",
     "LEAST_SURE",
+    "MIXTURE_FITS",
     "NEW_POINTS_MAX_CHARS",
+    "RESTART_SETS",
     "SEGMENTED_ENTRIES",
     "SERVER_MAX_UPLOAD_MB",
+    "STEP_RUNS",
     "TILE_SETS",
     "UPLOADED_PICTURES",
     "URL_VALUE_MAX_CHARS",
+    "VORONOI_FITS",
 ]
 
 # -- uploads ---------------------------------------------------------------------------
@@ -86,3 +103,21 @@ CLUSTERINGS = 32
 TILE_SETS = 32
 #: The least-sure digits for one set of labels: a short list each.
 LEAST_SURE = 64
+#: k-means fits (and their silhouettes) on the chapter's 2-D sets, per setting.
+VORONOI_FITS = 128
+#: Curves over k = 1..10 (inertia/silhouette, BIC/AIC figures), per data set and setting.
+K_CURVES = 32
+#: The "where k-means fails" figure, per init and seed.
+FAILURE_VIEWS = 16
+#: Every half-step of one Lloyd run, and the step player's data built from it.
+STEP_RUNS = 64
+#: The n_init runs of one setting and their side-by-side figure.
+RESTART_SETS = 32
+#: DBSCAN's generated data and k-distance curves, per data setting.
+DBSCAN_DATA = 32
+#: DBSCAN fits and their vote classifiers, per data setting, eps and min_samples.
+DBSCAN_FITS = 64
+#: Gaussian mixture fits, per data set, covariance type, k, n_init and seed.
+MIXTURE_FITS = 256
+#: Density grids of a fitted mixture, for the contours.
+DENSITY_GRIDS = 64

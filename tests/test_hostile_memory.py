@@ -149,3 +149,18 @@ def test_every_cache_that_grows_with_user_input_has_a_bound():
             unbounded.append(f"{file}:{function.name}")
     assert len(cached_functions()) > 10  # the scan sees the app's caches
     assert unbounded == []
+
+
+def test_every_cache_bound_is_stated_in_limits():
+    """A bound is a name from app/limits.py, where its size is reckoned, never a bare number."""
+    import limits
+
+    stray = []
+    for file, function, decorator in cached_functions():
+        keywords = decorator.keywords if isinstance(decorator, ast.Call) else []
+        for keyword in keywords:
+            if keyword.arg == "max_entries" and not (
+                isinstance(keyword.value, ast.Name) and keyword.value.id in limits.__all__
+            ):
+                stray.append(f"{file}:{function.name}")
+    assert stray == []

@@ -4,7 +4,7 @@ import numpy as np
 import streamlit as st
 from components.live_chart import live_chart
 from figures.dbscan import clusters_figure, k_distance_figure, new_points_table, point_kinds
-from limits import NEW_POINTS_MAX_CHARS
+from limits import DBSCAN_DATA, DBSCAN_FITS, NEW_POINTS_MAX_CHARS
 from new_points import parse_points
 from safe_text import escape_markdown
 from state import scenario
@@ -28,7 +28,7 @@ CHAPTER_MOONS = ("moons", 1000, 0.05, 42)
 CHAPTER_RESULTS = {0.05: "7 clusters and many anomalies", 0.2: "the two moons, no anomalies"}
 
 
-@st.cache_data(show_spinner=False, max_entries=32)
+@st.cache_data(show_spinner=False, max_entries=DBSCAN_DATA)
 def load_data(data: tuple) -> np.ndarray:
     """The points of a data set; ``data`` is (name, n_samples, noise, seed)."""
     name, n_samples, noise, seed = data
@@ -39,17 +39,17 @@ def load_data(data: tuple) -> np.ndarray:
     return make_ellipsoidal_blobs(seed)[0]
 
 
-@st.cache_resource(show_spinner=False, max_entries=64)
+@st.cache_resource(show_spinner=False, max_entries=DBSCAN_FITS)
 def fit_dbscan(data: tuple, eps: float, min_samples: int) -> DBSCAN:
     return DBSCAN(eps=eps, min_samples=min_samples).fit(load_data(data))
 
 
-@st.cache_data(show_spinner=False, max_entries=32)
+@st.cache_data(show_spinner=False, max_entries=DBSCAN_DATA)
 def k_distance_curve(data: tuple, k: int) -> np.ndarray:
     return k_distances(load_data(data), k)
 
 
-@st.cache_resource(show_spinner=False, max_entries=64)
+@st.cache_resource(show_spinner=False, max_entries=DBSCAN_FITS)
 def fit_classifier(data: tuple, eps, min_samples, n_neighbors, max_distance):
     return classifier_from_dbscan(fit_dbscan(data, eps, min_samples), n_neighbors, max_distance)
 
@@ -91,7 +91,9 @@ n_clusters = int(dbscan.labels_.max()) + 1
 with controls:
     st.subheader("New points")
     new_text = st.text_input(
-        "New points (x, y; x, y; ...)", CHAPTER_NEW_POINTS, max_chars=NEW_POINTS_MAX_CHARS,
+        "New points (x, y; x, y; ...)",
+        CHAPTER_NEW_POINTS,
+        max_chars=NEW_POINTS_MAX_CHARS,
         **scenario("db_new"),
     )
     n_neighbors = st.slider("Neighbours that vote (k)", 1, 100, 50, **scenario("db_k"))

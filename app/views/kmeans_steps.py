@@ -11,6 +11,7 @@ from components.live_chart import live_chart
 from components.step_player import reported_position, step_player
 from data import DATASETS, load_points
 from figures.kmeans import restarts_figure, step_player_data
+from limits import RESTART_SETS, STEP_RUNS
 from state import scenario
 
 from clustering.kmeans import LloydState, best_of_runs, init_centroids, lloyd_steps
@@ -33,7 +34,7 @@ PLAYER_KEY = "steps_player"
 URL_POSITION = "steps_pos"  # the query parameter that carries the position in a link
 
 
-@st.cache_data(max_entries=64, show_spinner=False)
+@st.cache_data(max_entries=STEP_RUNS, show_spinner=False)
 def lloyd_states(dataset: str, k: int, method: str, seed: int) -> list:
     """Every half-step of Lloyd's algorithm from one random or k-means++ start."""
     X, _ = load_points(dataset)
@@ -41,14 +42,14 @@ def lloyd_states(dataset: str, k: int, method: str, seed: int) -> list:
     return list(lloyd_steps(X, centers))
 
 
-@st.cache_resource(max_entries=64, show_spinner=False)
+@st.cache_resource(max_entries=STEP_RUNS, show_spinner=False)
 def player_data(dataset: str, k: int, method: str, seed: int) -> dict:
     """The run handed to the step player; built once per scenario and never changed."""
     X, _ = load_points(dataset)
     return step_player_data(X, lloyd_states(dataset, k, method, seed))
 
 
-@st.cache_resource(max_entries=32, show_spinner=False)
+@st.cache_resource(max_entries=RESTART_SETS, show_spinner=False)
 def restarts(
     dataset: str, k: int, method: str, seed: int, n_runs: int
 ) -> tuple[list[LloydState], int]:
@@ -61,7 +62,7 @@ def restarts(
     return best_of_runs(X, k, init=method, n_init=n_runs, random_state=seed)
 
 
-@st.cache_resource(max_entries=32, show_spinner=False)
+@st.cache_resource(max_entries=RESTART_SETS, show_spinner=False)
 def restarts_view(dataset: str, k: int, method: str, seed: int, n_runs: int) -> go.Figure:
     """The restarts side by side, the kept run marked; built once per scenario."""
     X, _ = load_points(dataset)

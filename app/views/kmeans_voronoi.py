@@ -7,6 +7,7 @@ import streamlit as st
 from components.live_chart import live_chart
 from data import DATASETS, load_points
 from figures.kmeans import failure_figure, score_by_k_figure, silhouette_diagram, voronoi_figure
+from limits import FAILURE_VIEWS, K_CURVES, VORONOI_FITS
 from state import scenario
 
 from clustering.kmeans import KMeans
@@ -24,21 +25,21 @@ NEW_POINTS_KEY = "vor_new_points_saved"
 COORDINATE_RANGE = {"min_value": -20.0, "max_value": 20.0}
 
 
-@st.cache_resource(max_entries=128, show_spinner=False)
+@st.cache_resource(max_entries=VORONOI_FITS, show_spinner=False)
 def fit(dataset: str, k: int, init: str, n_init: str | int, seed: int) -> KMeans:
     """k-means fitted on a chapter data set (cached: the same settings never fit twice)."""
     X, _ = load_points(dataset)
     return KMeans(n_clusters=k, init=init, n_init=n_init, random_state=seed).fit(X)
 
 
-@st.cache_data(max_entries=128, show_spinner=False)
+@st.cache_data(max_entries=VORONOI_FITS, show_spinner=False)
 def silhouettes(dataset: str, k: int, init: str, n_init: str | int, seed: int) -> np.ndarray:
     """Every point's silhouette coefficient for the clustering with these settings."""
     X, _ = load_points(dataset)
     return silhouette_samples(X, fit(dataset, k, init, n_init, seed).labels_)
 
 
-@st.cache_data(max_entries=32, show_spinner="Fitting k-means for k = 1 to 10 ...")
+@st.cache_data(max_entries=K_CURVES, show_spinner="Fitting k-means for k = 1 to 10 ...")
 def scores_by_k(dataset: str, init: str, n_init: str | int, seed: int) -> dict[str, list]:
     """Inertia for every k in 1..10 and the silhouette score (mean coefficient) for 2..10."""
     inertias = [fit(dataset, k, init, n_init, seed).inertia_ for k in K_RANGE]
@@ -47,7 +48,7 @@ def scores_by_k(dataset: str, init: str, n_init: str | int, seed: int) -> dict[s
     return {"inertia": inertias, "silhouette_k": ks, "silhouette": scores}
 
 
-@st.cache_resource(max_entries=16, show_spinner=False)
+@st.cache_resource(max_entries=FAILURE_VIEWS, show_spinner=False)
 def failure_view(init: str, seed: int) -> go.Figure:
     """k-means (k = 3, best of 10) on the ellipsoidal blobs beside the true groups.
 

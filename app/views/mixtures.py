@@ -12,6 +12,7 @@ from figures.mixture import (
     parameter_rows,
 )
 from jobs import LatestJobs, rerun_when_done, shared_pool
+from limits import DENSITY_GRIDS, K_CURVES, MIXTURE_FITS
 from mixture_fits import K_RANGE, criteria, fit_quietly
 from plotly.graph_objects import Figure
 from state import scenario
@@ -37,7 +38,7 @@ def load_data(name: str) -> np.ndarray:
     return load_points(name)[0]
 
 
-@st.cache_resource(max_entries=256, show_spinner=False)
+@st.cache_resource(max_entries=MIXTURE_FITS, show_spinner=False)
 def fit_mixture(name: str, covariance_type: str, k: int, n_init: int, seed: int):
     return fit_quietly(load_data(name), covariance_type, k, n_init, seed)
 
@@ -55,13 +56,13 @@ def shown_mixture(name: str, covariance_type: str, k: int, n_init: int, seed: in
     return fit_mixture(name, covariance_type, k, n_init, seed)
 
 
-@st.cache_resource(max_entries=32, show_spinner=False)
+@st.cache_resource(max_entries=K_CURVES, show_spinner=False)
 def bic_aic_figure(name: str, covariance_type: str, n_init: int, seed: int, _curve) -> Figure:
     """The curve's figure, built once per setting: an unchanged figure costs the browser nothing."""
     return criteria_figure(_curve)
 
 
-@st.cache_data(max_entries=64, show_spinner=False)
+@st.cache_data(max_entries=DENSITY_GRIDS, show_spinner=False)
 def density_grid(
     name: str, covariance_type: str, k: int, n_init: int, seed: int, _model
 ) -> DensityGrid:

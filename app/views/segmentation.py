@@ -96,8 +96,12 @@ def palette_and_highlight(
             icon=":material/download:",
             shortcut="d",
         )
-        st.metric("Inertia", f"{result.inertia:.4g}", help="Sum of squared RGB distances from each "
-                  "pixel to its cluster's mean colour: what k-means makes as small as it can.")
+        st.metric(
+            "Inertia",
+            f"{result.inertia:.4g}",
+            help="Sum of squared RGB distances from each "
+            "pixel to its cluster's mean colour: what k-means makes as small as it can.",
+        )
     with palette_column:
         live_chart(palette_figure(result.palette, result.counts, highlight), key="seg_palette")
         st.caption("Each colour of the palette with its share of the pixels, largest first.")
@@ -201,8 +205,9 @@ else:
     )
 
 st.subheader("Inertia against k")
-if st.toggle("Compute the inertia for every k from 1 to 16", key="seg_curve",
-             persist_state="session"):
+if st.toggle(
+    "Compute the inertia for every k from 1 to 16", key="seg_curve", persist_state="session"
+):
     ks = [value for value in K_RANGE if value <= table.n_colours]
     progress = st.progress(0.0, text="Clustering the picture for every k...")
     inertias = []
