@@ -49,12 +49,11 @@ from concurrent.futures.process import BrokenProcessPool
 from typing import Any
 
 import streamlit as st
+from limits import POOL_QUEUE, POOL_RESULTS
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 POLL_SECONDS = 0.25
 DEBOUNCE_SECONDS = 0.3  # a pause this long after a key press is when a retrain starts
-KEEP_RESULTS = 256
-MAX_QUEUED = 64  # about two jobs for each of a class of 30 sessions
 CATCHING_UP_SECONDS = 1.0  # ready this long and still waiting: the page says so
 ABANDON_SECONDS = 30.0  # nobody asked about a queued job this long: its tab is gone
 PARENT_CHECK_SECONDS = 1.0  # how often a worker looks whether its server still runs
@@ -124,8 +123,8 @@ class LatestJobs:
         workers: int = 1,
         *,
         process: bool = False,
-        keep: int = KEEP_RESULTS,
-        max_queued: int = MAX_QUEUED,
+        keep: int = POOL_RESULTS,
+        max_queued: int = POOL_QUEUE,
         preload: Iterable[str] = (),
         log_path: str | None = None,
     ):

@@ -45,6 +45,9 @@ __all__ = [
     "LEAST_SURE",
     "MIXTURE_FITS",
     "NEW_POINTS_MAX_CHARS",
+    "POOL_QUEUE",
+    "POOL_RESULTS",
+    "REMEMBERED_FITS",
     "RESTART_SETS",
     "SEGMENTED_ENTRIES",
     "SERVER_MAX_UPLOAD_MB",
@@ -121,3 +124,15 @@ DBSCAN_FITS = 64
 MIXTURE_FITS = 256
 #: Density grids of a fitted mixture, for the contours.
 DENSITY_GRIDS = 64
+
+# -- the server's worker pool (app/jobs.py) ----------------------------------------------
+
+#: Finished results the pool keeps for every session to share (accuracy tables,
+#: BIC/AIC curves: a few KB each).
+POOL_RESULTS = 256
+#: Jobs waiting for a worker, all sessions together: about two for each of a class
+#: of 30; past it a request is refused at once and the page says it is catching up.
+POOL_QUEUE = 64
+#: Test accuracies a worker process remembers by training set (keys of at most
+#: 2 x 11 KB: the rows and their labels).
+REMEMBERED_FITS = 128

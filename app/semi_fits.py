@@ -17,6 +17,7 @@ from __future__ import annotations
 import functools
 
 import numpy as np
+from limits import REMEMBERED_FITS
 from threadpoolctl import threadpool_limits
 
 from clustering.datasets import load_digits_split
@@ -30,7 +31,6 @@ from clustering.semi_supervised import (
 ROW_REPS = "the k labelled representatives"
 ROW_PROPAGATED = "propagated to their clusters"
 ROW_PARTIAL = "partially propagated"
-REMEMBERED_FITS = 128  # training sets are at most 2 x 11 KB as keys
 
 
 @functools.cache
