@@ -61,19 +61,21 @@ def server_command(port: int) -> list[str]:
     ]  # fmt: skip
 
 
-def wait_for_health(url: str, server: subprocess.Popen, log: Path) -> None:
-    """Poll the server's health endpoint until it answers "ok".
+def wait_for_health(
+    url: str, server: subprocess.Popen, log: Path, timeout: float = SERVER_START_TIMEOUT
+) -> None:
+    """Poll the server's health endpoint until it answers "ok" (nginx passes it through).
 
     Raises
     ------
     ServerError
-        If the server exits first or does not answer within
-        ``SERVER_START_TIMEOUT`` seconds; the message includes its log.
+        If the server exits first or does not answer within ``timeout``
+        seconds; the message includes its log.
     """
-    deadline = time.monotonic() + SERVER_START_TIMEOUT
+    deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if server.poll() is not None:
-            raise ServerError(f"streamlit exited with {server.returncode}:\n{log.read_text()}")
+            raise ServerError(f"{url} exited with {server.returncode}:\n{log.read_text()}")
         try:
             with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
                 if response.read().strip() == b"ok":
@@ -81,9 +83,7 @@ def wait_for_health(url: str, server: subprocess.Popen, log: Path) -> None:
         except OSError:
             pass
         time.sleep(0.2)
-    raise ServerError(
-        f"streamlit did not answer within {SERVER_START_TIMEOUT} s:\n{log.read_text()}"
-    )
+    raise ServerError(f"{url} did not answer within {timeout:.0f} s:\n{log.read_text()}")
 
 
 @contextmanager

@@ -26,12 +26,14 @@ import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))  # run as a script: the repository's packages
+from benchmarks._server import wait_for_health  # noqa: E402
+
 TEMPLATE = Path(__file__).resolve().parent / "nginx.conf.template"
 FIRST_PORT = 8601
 START_TIMEOUT = 120.0
@@ -60,22 +62,6 @@ def start_app(port: int, log: Path, env: dict[str, str] | None = None) -> subpro
             stderr=subprocess.STDOUT,
             env={**os.environ, **(env or {})},
         )
-
-
-def wait_until_healthy(url: str, process: subprocess.Popen, log: Path) -> None:
-    """Return once ``url``'s health check answers; raise with the log if the process died."""
-    deadline = time.monotonic() + START_TIMEOUT
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"{url} exited with {process.returncode}:\n{log.read_text()}")
-        try:
-            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
-                if response.read().strip() == b"ok":
-                    return
-        except OSError:
-            pass
-        time.sleep(0.2)
-    raise RuntimeError(f"{url} did not answer within {START_TIMEOUT:.0f} s:\n{log.read_text()}")
 
 
 def stop(processes: list[subprocess.Popen]) -> None:
@@ -117,7 +103,9 @@ def start_replicas(
             env = {"CLUSTERING_JOBS_LOG": str(run_dir / f"jobs-{port}.jsonl")} if jobs_log else {}
             started.append((port, start_app(port, run_dir / f"app-{port}.log", env)))
         for port, process in started:
-            wait_until_healthy(f"http://127.0.0.1:{port}", process, run_dir / f"app-{port}.log")
+            wait_for_health(
+                f"http://127.0.0.1:{port}", process, run_dir / f"app-{port}.log", START_TIMEOUT
+            )
         yield started
     finally:
         stop([process for _, process in started])
@@ -151,7 +139,9 @@ def start_nginx(ports: list[int], listen: int, run_dir: Path) -> Iterator[subpro
     config.write_text(nginx_config(ports, listen, run_dir))
     process = subprocess.Popen([nginx, "-c", str(config), "-p", str(run_dir)])
     try:
-        wait_until_healthy(f"http://127.0.0.1:{listen}", process, run_dir / "nginx-error.log")
+        wait_for_health(
+            f"http://127.0.0.1:{listen}", process, run_dir / "nginx-error.log", START_TIMEOUT
+        )
         yield process
     finally:
         stop([process])
