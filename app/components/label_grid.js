@@ -14,6 +14,11 @@ const copies = new Map(); // grid id -> the tab's copy: {revision, labels, curso
 const mounted = new Set(); // Grid instances on the page, in mounting order
 const gridsByParent = new WeakMap();
 let keyOwner = null; // id of the grid that keys go to (the one last touched)
+// Streamlit sometimes unmounts a grid and mounts it again within one rerun. Keys
+// pressed in between go to the key owner's copy, as long as the tab is still on
+// the same page and the gap is short; the grid shows and sends them on its return.
+const REMOUNT_GAP_MS = 1000;
+let orphaned = null; // {at, path} when the last grid left the page
 
 // Elements in which a key belongs to the element, not to the grid.
 const TYPING_ROLES = new Set(["slider", "textbox", "combobox", "spinbutton", "listbox", "searchbox"]);
@@ -58,10 +63,29 @@ function keyTarget() {
 function onKeyDown(event) {
   if (event.defaultPrevented || event.isComposing || focusInField()) return;
   const action = actionForKey(event);
-  const grid = action && keyTarget();
-  if (!grid) return;
-  event.preventDefault();
-  grid.act(action, true);
+  if (!action) return;
+  const grid = keyTarget();
+  if (grid) {
+    event.preventDefault();
+    grid.act(action, true);
+    return;
+  }
+  const copy = copyBetweenMounts();
+  if (copy) {
+    event.preventDefault();
+    applyAction(copy, action);
+  }
+}
+
+// The key owner's copy while its grid is being mounted again; null otherwise (and
+// then the document is no longer listened to: the page has really gone).
+function copyBetweenMounts() {
+  const recent = orphaned && performance.now() - orphaned.at < REMOUNT_GAP_MS;
+  if (recent && location.pathname === orphaned.path && copies.has(keyOwner)) {
+    return copies.get(keyOwner);
+  }
+  listenToDocument(false);
+  return null;
 }
 
 function showKeyOwner() {
@@ -204,46 +228,10 @@ class Grid {
     if (!copy) return;
     this.claimKeys();
     const before = copy.labels;
-    const moved = this.apply(copy, action);
+    const moved = applyAction(copy, action);
     this.paint();
     if (copy.labels !== before) this.send();
     if (moved && fromKeys) this.keepInView(copy.cursor);
-  }
-
-  // Change the copy; true if the cursor may have moved.
-  apply(copy, action) {
-    const last = copy.labels.length - 1;
-    switch (action.type) {
-      case "digit":
-        this.edit(copy, copy.cursor, action.digit);
-        copy.cursor = nextUnlabelled(copy.labels, copy.cursor);
-        return true;
-      case "clear":
-        if (copy.labels[copy.cursor] !== UNLABELLED) this.edit(copy, copy.cursor, UNLABELLED);
-        return false;
-      case "previous":
-        copy.cursor = Math.max(copy.cursor - 1, 0);
-        return true;
-      case "next":
-        copy.cursor = Math.min(copy.cursor + 1, last);
-        return true;
-      case "select":
-        copy.cursor = action.index;
-        return true;
-      case "undo":
-        return travel(copy, copy.undo, copy.redo);
-      case "redo":
-        return travel(copy, copy.redo, copy.undo);
-      default:
-        return false;
-    }
-  }
-
-  edit(copy, index, label) {
-    copy.undo.push({ labels: copy.labels, cursor: copy.cursor });
-    copy.redo = [];
-    copy.labels = copy.labels.slice();
-    copy.labels[index] = label;
   }
 
   send() {
@@ -300,9 +288,45 @@ class Grid {
     mounted.delete(this);
     gridsByParent.delete(this.parent);
     this.root.remove();
-    if (mounted.size === 0) listenToDocument(false);
+    if (mounted.size === 0) orphaned = { at: performance.now(), path: location.pathname };
     else showKeyOwner();
   }
+}
+
+// Change a copy by one action; true if the cursor may have moved.
+function applyAction(copy, action) {
+  const last = copy.labels.length - 1;
+  switch (action.type) {
+    case "digit":
+      edit(copy, copy.cursor, action.digit);
+      copy.cursor = nextUnlabelled(copy.labels, copy.cursor);
+      return true;
+    case "clear":
+      if (copy.labels[copy.cursor] !== UNLABELLED) edit(copy, copy.cursor, UNLABELLED);
+      return false;
+    case "previous":
+      copy.cursor = Math.max(copy.cursor - 1, 0);
+      return true;
+    case "next":
+      copy.cursor = Math.min(copy.cursor + 1, last);
+      return true;
+    case "select":
+      copy.cursor = action.index;
+      return true;
+    case "undo":
+      return travel(copy, copy.undo, copy.redo);
+    case "redo":
+      return travel(copy, copy.redo, copy.undo);
+    default:
+      return false;
+  }
+}
+
+function edit(copy, index, label) {
+  copy.undo.push({ labels: copy.labels, cursor: copy.cursor });
+  copy.redo = [];
+  copy.labels = copy.labels.slice();
+  copy.labels[index] = label;
 }
 
 // The first unlabelled tile after `start`, wrapping round; once all are
