@@ -18,21 +18,32 @@ Layout, from the inside out:
   cluster's weight and sum) and :func:`relabel_totals` (only the points that
   changed cluster);
 - :class:`FastKernel`, the two together as Lloyd's loop calls them;
-- starts: :func:`draw_by_weight`, ``RandomState.choice`` without its checks;
+- starts: :func:`squared_distances_to_rows` (k-means++'s distances, one
+  matrix product per centre), :func:`draw_by_weight` (``RandomState.choice``
+  without its checks);
 - repeated rows: :func:`lexicographic_order`, :func:`collapse_duplicates`;
 - working coordinates (:class:`WorkingData`): the data as Lloyd's loop sees
   it, scaled by a power of two when huge or tiny (:func:`working_scale`, so
   that no square overflows), centred (so that ``||x||² - 2 x·c + ||c||²``
-  keeps its digits), repeated rows collapsed; and the way back;
+  keeps its digits), repeated rows collapsed; and the way back, states
+  included (:meth:`WorkingData.outward_state`);
+- new data for a fitted model: :func:`predict_labels`,
+  :func:`distances_to_centers`;
 - the tuning constants, just below.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import functools
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
+from scipy.spatial.distance import cdist
+
+from clustering._threads import blas_threads_for
+from clustering.metrics import inertia
 
 __all__ = [
     "FastKernel",
@@ -41,12 +52,15 @@ __all__ = [
     "cluster_totals",
     "collapse_duplicates",
     "collapse_duplicates_if_worthwhile",
+    "distances_to_centers",
     "draw_by_weight",
     "lexicographic_order",
     "nearest_centers",
     "nearest_labels",
+    "predict_labels",
     "relabel_totals",
     "row_sq_norms",
+    "squared_distances_to_rows",
     "working_scale",
 ]
 
@@ -363,6 +377,30 @@ class FastKernel:
 # ---------------------------------------------------------------------------
 
 
+def squared_distances_to_rows(X: np.ndarray) -> Callable[[np.ndarray], np.ndarray]:
+    """A function that gives, for some rows of ``X``, their squared distances to
+    every row of ``X`` (shape (len(rows), n_samples)): what k-means++ asks for
+    its candidates, once per centre.
+
+    Uses ``||a - b||² = ||a||² - 2 a·b + ||b||²``: the middle term for all pairs
+    is one matrix product, far faster than subtracting pair by pair. The
+    points are laid out once as contiguous columns (``X.T``), so the product
+    reads long rows, and their squared norms are computed once for every
+    call. Rounding can make a tiny distance slightly negative: it is clipped
+    at 0.
+    """
+    X_t, sq_norms = np.ascontiguousarray(X.T), row_sq_norms(X)
+
+    def distances_to(rows) -> np.ndarray:
+        A = X[rows]
+        distances = (-2 * A) @ X_t
+        distances += row_sq_norms(A)[:, None]
+        distances += sq_norms[None, :]
+        return np.maximum(distances, 0, out=distances)
+
+    return distances_to
+
+
 def draw_by_weight(rng: np.random.RandomState, weights: np.ndarray) -> int:
     """An index drawn with chance proportional to ``weights``: the very draw of
     ``rng.choice(len(weights), p=weights / weights.sum())``, same random number
@@ -504,3 +542,45 @@ class WorkingData:
         """An inertia in working coordinates in the caller's (infinite beyond float64)."""
         with np.errstate(over="ignore"):
             return value / self.scale / self.scale
+
+    def outward_state(self, state, fitted: float | None = None):
+        """A :class:`clustering.kmeans.LloydState` of a run in working coordinates,
+        in the caller's: centres moved back, labels spread to every row, and
+        the inertia (``fitted``: in working coordinates, when already known)."""
+        centers = self.outward(state.centers)
+        if state.labels is None:
+            return dataclasses.replace(state, centers=centers)
+        if fitted is None:
+            fitted = inertia(self.X, state.labels, state.centers, self.weights)
+        return dataclasses.replace(
+            state,
+            centers=centers,
+            labels=self.every_row(state.labels),
+            inertia=self.unscale_inertia(fitted),
+        )
+
+
+# ---------------------------------------------------------------------------
+# New data for a fitted KMeans
+# ---------------------------------------------------------------------------
+
+
+def predict_labels(X: np.ndarray, centers: np.ndarray) -> np.ndarray:
+    """:func:`nearest_centers` of the caller's data: in ``X``'s precision, scaled
+    when huge or tiny (see :func:`working_scale`), on the threads the work deserves."""
+    centers = centers.astype(X.dtype, copy=False)
+    scale = working_scale(X, centers)
+    with blas_threads_for(X.shape, centers.shape[0]):
+        return nearest_centers(scaled(X, scale), scaled(centers, scale))
+
+
+def distances_to_centers(X: np.ndarray, centers: np.ndarray) -> np.ndarray:
+    """Euclidean distance from each row of ``X`` to every centre, in ``X``'s dtype.
+
+    Taken as differences (``cdist``), not by the matrix-product shortcut: the
+    distances themselves are the answer here, so their every digit counts.
+    Huge or tiny data is scaled first, so that no square overflows.
+    """
+    scale = working_scale(X, centers)
+    distances = cdist(scaled(X, scale), scaled(centers, scale)) / scale
+    return distances.astype(X.dtype, copy=False)

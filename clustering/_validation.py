@@ -6,23 +6,42 @@ worse, a silent wrong answer. The array checks delegate to scikit-learn's
 ``validate_data`` so that our estimators raise the same errors (and keep
 ``n_features_in_`` the same way) as scikit-learn's own; the parameter checks
 are ours.
+
+Every message starts with scikit-learn's key phrase for the same problem (so
+that code and searches written for scikit-learn still match) and then says
+what to do. The second half of the module serves :mod:`clustering.kmeans`:
+the checks of its functions' inputs, :class:`~clustering.kmeans.KMeans`'
+parameters, scikit-learn's rules for ``n_init``, and its warnings.
 """
 
 from __future__ import annotations
 
 import math
+import warnings
 from numbers import Integral, Real
 
 import numpy as np
+from sklearn.exceptions import ConvergenceWarning
 from sklearn.utils import check_array, check_random_state
 from sklearn.utils.validation import validate_data
 
 __all__ = [
+    "INIT_METHODS",
+    "check_centers",
+    "check_cluster_count",
     "check_data",
+    "check_finite_inertia",
     "check_in_range",
+    "check_init",
+    "check_kmeans_data",
+    "check_kmeans_params",
+    "check_lloyd_params",
     "check_one_of",
+    "check_points",
     "check_random_state",
     "check_sample_weight",
+    "resolve_n_init",
+    "warn_if_fewer_clusters",
 ]
 
 
@@ -160,8 +179,10 @@ def check_one_of(value, name: str, options) -> None:
 
 
 # ---------------------------------------------------------------------------
-# Checks for the k-means functions (estimators use check_data)
+# k-means: the functions' inputs, the estimator's parameters, its messages
 # ---------------------------------------------------------------------------
+
+INIT_METHODS = ("k-means++", "random")
 
 
 def check_points(X) -> np.ndarray:
@@ -182,6 +203,13 @@ def check_cluster_count(n_clusters, n_samples: int) -> None:
         )
 
 
+def check_kmeans_data(X, n_clusters, sample_weight) -> tuple[np.ndarray, np.ndarray]:
+    """The checked points and weights of a k-means function, ``n_clusters`` checked against them."""
+    X = check_points(X)
+    check_cluster_count(n_clusters, X.shape[0])
+    return X, check_sample_weight(sample_weight, X)
+
+
 def check_centers(centers, X: np.ndarray, n_clusters: int) -> np.ndarray:
     """Validate starting centres: finite, shape (n_clusters, n_features), X's dtype (a copy)."""
     centers = np.asarray(centers)
@@ -195,3 +223,77 @@ def check_centers(centers, X: np.ndarray, n_clusters: int) -> np.ndarray:
                 f"shape {(n_clusters, X.shape[1])}."
             )
     return check_array(centers, dtype=X.dtype, order="C", copy=True, input_name="init")
+
+
+def check_init(init, X: np.ndarray, n_clusters: int):
+    """An init method's name, checked; or starting centres, checked (see :func:`check_centers`)."""
+    if isinstance(init, str):
+        check_one_of(init, "init", INIT_METHODS)
+        return init
+    return check_centers(init, X, n_clusters)
+
+
+def check_lloyd_params(max_iter, tol, n_init=1) -> None:
+    """The run parameters of Lloyd's algorithm: whole numbers of runs and iterations, tol >= 0."""
+    check_in_range(n_init, "n_init", low=1, integer=True)
+    check_in_range(max_iter, "max_iter", low=1, integer=True)
+    check_in_range(tol, "tol", low=0)
+
+
+def check_kmeans_params(n_clusters, init, n_init) -> None:
+    """KMeans' own parameters, before any data is looked at.
+
+    The run parameters are checked with the data, by :func:`check_lloyd_params`.
+    """
+    check_in_range(n_clusters, "n_clusters", low=1, integer=True)
+    if callable(init) or (isinstance(init, str) and init not in INIT_METHODS):
+        raise ValueError(
+            f"init must be 'k-means++', 'random' or an array of starting centres of shape "
+            f"(n_clusters, n_features); got {init!r}."
+        )
+    if n_init != "auto":
+        check_in_range(n_init, "n_init", low=1, integer=True)
+
+
+def resolve_n_init(init, n_init) -> int:
+    """The number of runs KMeans makes, by scikit-learn's rules.
+
+    "auto" is 10 runs for "random" and 1 for "k-means++"; an array of
+    starting centres is a single start, so it gets one run whatever
+    ``n_init`` says (with a warning when it said more).
+    """
+    if not isinstance(init, str):
+        if n_init not in ("auto", 1):
+            warnings.warn(
+                f"Explicit initial center position passed: performing only one init in "
+                f"KMeans instead of n_init={n_init}. An array is a single start: "
+                "leave n_init at 'auto' or 1.",
+                RuntimeWarning,
+                stacklevel=3,
+            )
+        return 1
+    if n_init == "auto":
+        return 10 if init == "random" else 1
+    return int(n_init)
+
+
+def check_finite_inertia(value: float) -> None:
+    """Refuse a fit whose inertia overflowed float64 (data far too large even once scaled)."""
+    if not np.isfinite(value):
+        raise ValueError(
+            "The inertia (sum of squared distances) exceeds the largest float64: "
+            "scale the data down (divide X by a large power of ten) and fit again."
+        )
+
+
+def warn_if_fewer_clusters(labels: np.ndarray, n_clusters: int) -> None:
+    """Warn, in scikit-learn's words and then ours, when fewer clusters than asked are used."""
+    found = np.unique(labels).size
+    if found < n_clusters:
+        warnings.warn(
+            f"Number of distinct clusters ({found}) found smaller than n_clusters "
+            f"({n_clusters}). Possibly due to duplicate points in X: ask for at "
+            f"most {found} clusters.",
+            ConvergenceWarning,
+            stacklevel=3,
+        )

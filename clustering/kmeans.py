@@ -14,75 +14,61 @@ times from different starting centres and keeps the run of lowest inertia.
 
 This file reads top to bottom:
 
-1. starting centres: :func:`init_centroids` ('k-means++' or 'random');
+1. starting centres: :func:`init_centroids` ('k-means++' or 'random'; an
+   array of centres given by the caller is a start as it is);
 2. the two half-steps: :func:`assign` (a plain ``argmin``) and
    :func:`move_to_means` (means, and the rule for an empty cluster);
 3. Lloyd's loop: ``_lloyd``, and :func:`lloyd_steps`, which yields the state
    after every half-step (what the app's step-by-step page shows);
-4. restarts: :func:`best_of_runs`, the ``n_init`` loop;
-5. :class:`KMeans`, the scikit-learn style estimator, whose ``fit`` is
-   :func:`best_of_runs` and so runs the very same loop.
+4. restarts: :func:`best_of_runs`, the ``n_init`` loop, which both
+   :meth:`KMeans.fit` and the app's restarts panels call;
+5. :class:`KMeans`, the scikit-learn style estimator.
 
-Speed lives in :mod:`clustering._kmeans_speed`, which Lloyd's loop calls at
-one place (the choice of its *kernel*); the thread policy in
-:mod:`clustering._threads`; the input checks in :mod:`clustering._validation`.
+What is not the textbook lives beside it. :mod:`clustering._kmeans_speed`
+holds the fast kernel that Lloyd's loop picks at one place, and the *working
+coordinates* every run uses (data scaled by a power of two when huge or tiny,
+centred, repeated rows collapsed); :mod:`clustering._validation` the input
+checks and scikit-learn's rules for ``n_init``; :mod:`clustering._threads`
+the thread policy.
 """
 
 from __future__ import annotations
 
-import warnings
 from collections import deque
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import NamedTuple
 
 import numpy as np
-from scipy.spatial.distance import cdist
 from sklearn.base import (
     BaseEstimator,
     ClassNamePrefixFeaturesOutMixin,
     ClusterMixin,
     TransformerMixin,
 )
-from sklearn.exceptions import ConvergenceWarning
 from sklearn.utils.validation import check_is_fitted
 
 from clustering import _kmeans_speed as speed
 from clustering._threads import blas_threads_for
 from clustering._validation import (
-    check_centers,
-    check_cluster_count,
+    INIT_METHODS,
     check_data,
-    check_in_range,
+    check_finite_inertia,
+    check_init,
+    check_kmeans_data,
+    check_kmeans_params,
+    check_lloyd_params,
     check_one_of,
-    check_points,
     check_random_state,
     check_sample_weight,
+    resolve_n_init,
+    warn_if_fewer_clusters,
 )
 from clustering.metrics import inertia
 
 __all__ = ["KMeans", "LloydState", "best_of_runs", "init_centroids", "lloyd_steps"]
 
-INIT_METHODS = ("k-means++", "random")
 
-# ---------------------------------------------------------------------------
-# 1. Starting centres
-# ---------------------------------------------------------------------------
-
-
-def squared_distances(A: np.ndarray, B_t: np.ndarray, B_sq_norms: np.ndarray) -> np.ndarray:
-    """Squared Euclidean distances between the rows of ``A`` and the columns of ``B_t``.
-
-    Uses ``||a - b||² = ||a||² - 2 a·b + ||b||²``: the middle term for all pairs
-    is one matrix product, far faster than subtracting pair by pair; with the
-    points of ``B`` as columns (``B_t`` = ``B.T``, contiguous) the product
-    reads long contiguous rows. Rounding can make a tiny distance slightly
-    negative, so it is clipped at 0.
-    """
-    distances = (-2 * A) @ B_t
-    distances += speed.row_sq_norms(A)[:, None]
-    distances += B_sq_norms[None, :]
-    return np.maximum(distances, 0, out=distances)
+# -- 1. Starting centres --------------------------------------------------------
 
 
 def kmeans_plusplus(
@@ -98,16 +84,15 @@ def kmeans_plusplus(
     seed picks the same points.
     """
     n_candidates = 2 + int(np.log(n_clusters))
-    X_t, x_sq_norms = np.ascontiguousarray(X.T), speed.row_sq_norms(X)
+    distances_to = speed.squared_distances_to_rows(X)  # rows -> their distances to every point
     chosen = [speed.draw_by_weight(rng, weights)]  # rng.choice(n, p=weights/sum), faster
-    closest = squared_distances(X[chosen], X_t, x_sq_norms)[0]
+    closest = distances_to(chosen)[0]
     potential = closest @ weights
     for _ in range(1, n_clusters):
         targets = rng.uniform(size=n_candidates) * potential
         candidates = np.searchsorted(np.cumsum(weights * closest), targets)
         candidates = np.minimum(candidates, X.shape[0] - 1)
-        with_candidate = squared_distances(X[candidates], X_t, x_sq_norms)
-        np.minimum(closest, with_candidate, out=with_candidate)
+        with_candidate = np.minimum(closest, distances_to(candidates))
         potentials = with_candidate @ weights
         best = np.argmin(potentials)
         chosen.append(candidates[best])
@@ -149,18 +134,14 @@ def init_centroids(
     -------
     centers : ndarray of shape (n_clusters, n_features)
     """
-    X = check_points(X)
-    check_cluster_count(n_clusters, X.shape[0])
+    X, weights = check_kmeans_data(X, n_clusters, sample_weight)
     check_one_of(method, "method", INIT_METHODS)
-    weights = check_sample_weight(sample_weight, X)
-    scale = speed.working_scale(X)
+    scale = speed.working_scale(X)  # 1 but for huge or tiny data: see _kmeans_speed
     rng = check_random_state(random_state)
     return _init_centroids(speed.scaled(X, scale), n_clusters, method, weights, rng) / scale
 
 
-# ---------------------------------------------------------------------------
-# 2. The two half-steps
-# ---------------------------------------------------------------------------
+# -- 2. The two half-steps ------------------------------------------------------
 
 
 def assign(X: np.ndarray, centers: np.ndarray) -> np.ndarray:
@@ -263,9 +244,7 @@ class TextbookKernel:
         return cluster_totals(labels, self.sums, n_clusters)
 
 
-# ---------------------------------------------------------------------------
-# 3. Lloyd's loop
-# ---------------------------------------------------------------------------
+# -- 3. Lloyd's loop ------------------------------------------------------------
 
 
 @dataclass(frozen=True, eq=False)
@@ -287,7 +266,7 @@ class LloydState:
         The cluster of every point (None before the first assign).
     inertia : float
         Sum of weighted squared distances from each point to the centre of
-        its label (NaN before the first assign).
+        its label (NaN before the first assign, and inside ``_lloyd``).
     converged : bool
         True on the last state when the run stopped because the labels no
         longer changed or the centres moved less than the tolerance.
@@ -300,76 +279,40 @@ class LloydState:
     phase: str
     centers: np.ndarray
     labels: np.ndarray | None
-    inertia: float
+    inertia: float = float("nan")
     converged: bool = False
     center_shift: float = float("nan")
 
 
-class HalfStep(NamedTuple):
-    """A half-step of ``_lloyd``, in working coordinates (see ``_kmeans_speed.WorkingData``)."""
-
-    iteration: int
-    phase: str
-    centers: np.ndarray
-    labels: np.ndarray | None
-    converged: bool = False
-    center_shift: float = float("nan")
-
-
-def _lloyd(X, centers, sums, *, max_iter: int, abs_tol: float, fast=True) -> Iterator[HalfStep]:
+def _lloyd(X, centers, sums, *, max_iter: int, abs_tol: float, fast=True) -> Iterator[LloydState]:
     """Lloyd's algorithm from ``centers``: every half-step, as it happens.
 
-    Stops when an assign changes no label, or when an update moves the
-    centres (sum of squared shifts) by at most ``abs_tol``, or after
-    ``max_iter`` iterations; in the last two cases a final assign makes the
-    labels match the final centres (as scikit-learn does).
+    The stopping rules are those of :func:`lloyd_steps` (as scikit-learn's),
+    with ``abs_tol`` the tolerance as a squared distance. Works in working
+    coordinates (``_kmeans_speed.WorkingData``) and leaves the inertia to the
+    caller: a run's only inertia that matters is its last.
     """
     n_clusters = centers.shape[0]
     # The one place where the fast path meets the textbook: same labels and
     # sums, less work (float32 first, skipped points, incremental sums).
     kernel = speed.FastKernel(X, sums) if fast else TextbookKernel(X, sums)
-    yield HalfStep(0, "init", centers, None)
+    yield LloydState(0, "init", centers, None)
     labels, shift, iteration = None, np.inf, 0
     for iteration in range(1, max_iter + 1):
         previous, labels = labels, kernel.assign(centers)
         unchanged = previous is not None and np.array_equal(labels, previous)
-        yield HalfStep(iteration, "assign", centers, labels, converged=unchanged)
+        yield LloydState(iteration, "assign", centers, labels, converged=unchanged)
         if unchanged:
             return
         totals = kernel.cluster_totals(labels, n_clusters)
         new_centers, moved_labels = move_to_means(X, labels, sums, totals, centers)
         shift = float(((new_centers - centers) ** 2).sum())
         centers = new_centers
-        yield HalfStep(iteration, "update", centers, moved_labels, center_shift=shift)
+        yield LloydState(iteration, "update", centers, moved_labels, center_shift=shift)
         if shift <= abs_tol:
             break
     labels = kernel.assign(centers)
-    yield HalfStep(iteration, "assign", centers, labels, converged=shift <= abs_tol)
-
-
-def state_of(step: HalfStep, work: speed.WorkingData, fitted: float | None = None) -> LloydState:
-    """The :class:`LloydState` of a half-step, in the caller's coordinates
-    (``fitted``: its inertia in working coordinates, when already known)."""
-    centers = work.outward(step.centers)
-    if step.labels is None:
-        return LloydState(step.iteration, step.phase, centers, None, float("nan"))
-    if fitted is None:
-        fitted = inertia(work.X, step.labels, step.centers, work.weights)
-    labels = work.every_row(step.labels)
-    return LloydState(
-        step.iteration,
-        step.phase,
-        centers,
-        labels,
-        work.unscale_inertia(fitted),
-        step.converged,
-        step.center_shift,
-    )
-
-
-def _check_run_params(max_iter, tol) -> None:
-    check_in_range(max_iter, "max_iter", low=1, integer=True)
-    check_in_range(tol, "tol", low=0)
+    yield LloydState(iteration, "assign", centers, labels, converged=shift <= abs_tol)
 
 
 def lloyd_steps(
@@ -406,20 +349,16 @@ def lloyd_steps(
     ------
     LloydState
     """
-    X = check_points(X)
-    centers = check_centers(centers, X, n_clusters=np.shape(centers)[0])
-    check_cluster_count(centers.shape[0], X.shape[0])
-    weights = check_sample_weight(sample_weight, X)
-    _check_run_params(max_iter, tol)
+    X, weights = check_kmeans_data(X, np.shape(centers)[0], sample_weight)
+    centers = check_init(centers, X, np.shape(centers)[0])
+    check_lloyd_params(max_iter, tol)
     work = speed.WorkingData.of(X, weights, tol)
     sums = point_sums(work.X, work.weights)
     for step in _lloyd(work.X, work.inward(centers), sums, max_iter=max_iter, abs_tol=work.abs_tol):
-        yield state_of(step, work)
+        yield work.outward_state(step)
 
 
-# ---------------------------------------------------------------------------
-# 4. Restarts
-# ---------------------------------------------------------------------------
+# -- 4. Restarts ----------------------------------------------------------------
 
 
 def same_partition(labels: np.ndarray, other: np.ndarray, n_clusters: int) -> bool:
@@ -468,15 +407,9 @@ def best_of_runs(
     best : int
         The index of the run kept (what :class:`KMeans` reports).
     """
-    X = check_points(X)
-    check_cluster_count(n_clusters, X.shape[0])
-    check_in_range(n_init, "n_init", low=1, integer=True)
-    _check_run_params(max_iter, tol)
-    weights = check_sample_weight(sample_weight, X)
-    if isinstance(init, str):
-        check_one_of(init, "init", INIT_METHODS)
-    else:
-        init = check_centers(init, X, n_clusters)
+    X, weights = check_kmeans_data(X, n_clusters, sample_weight)
+    init = check_init(init, X, n_clusters)
+    check_lloyd_params(max_iter, tol, n_init)
     work = speed.WorkingData.of(X, weights, tol, collapse=True)
     with blas_threads_for(work.X.shape, n_clusters):
         return _runs(work, n_clusters, init, n_init, check_random_state(random_state), max_iter)
@@ -491,19 +424,18 @@ def _runs(work, n_clusters, init, n_init, rng, max_iter) -> tuple[list[LloydStat
             start = _init_centroids(work.X, n_clusters, init, work.weights, rng)
         else:
             start = work.inward(init)
-        final = deque(_lloyd(work.X, start, sums, max_iter=max_iter, abs_tol=work.abs_tol), 1).pop()
+        steps = _lloyd(work.X, start, sums, max_iter=max_iter, abs_tol=work.abs_tol)
+        final = deque(steps, maxlen=1).pop()  # the last half-step
         finals.append(final)
         inertias.append(inertia(work.X, final.labels, final.centers, work.weights))
         lower = inertias[run] < inertias[best]
         if lower and not same_partition(final.labels, finals[best].labels, n_clusters):
             best = run
-    runs = [state_of(final, work, value) for final, value in zip(finals, inertias, strict=True)]
+    runs = [work.outward_state(final, value) for final, value in zip(finals, inertias, strict=True)]
     return runs, best
 
 
-# ---------------------------------------------------------------------------
-# 5. The estimator
-# ---------------------------------------------------------------------------
+# -- 5. The estimator -----------------------------------------------------------
 
 
 class KMeans(ClassNamePrefixFeaturesOutMixin, TransformerMixin, ClusterMixin, BaseEstimator):
@@ -544,8 +476,10 @@ class KMeans(ClassNamePrefixFeaturesOutMixin, TransformerMixin, ClusterMixin, Ba
     -----
     The same ``random_state`` draws the same starts as scikit-learn, runs the
     same steps and keeps the same run, so ``labels_``, ``n_iter_`` and
-    ``inertia_`` equal scikit-learn's (the inertia up to rounding). They can
-    differ only where:
+    ``inertia_`` equal scikit-learn's (the inertia up to rounding): on the
+    chapter's five blobs, moons and ellipsoids for every k from 1 to 10 and
+    seeds 0 to 4, with either init (``tests/test_kmeans_parity.py``). They
+    can differ only where:
 
     - ``X`` has at least 20,000 rows and at most 80% of them distinct (a
       photo's pixels): ``fit`` clusters the distinct rows weighted by their
@@ -559,10 +493,15 @@ class KMeans(ClassNamePrefixFeaturesOutMixin, TransformerMixin, ClusterMixin, Ba
     - a point is equidistant from two centres up to the last bit: the matrix
       products round in another order than scikit-learn's kernel.
 
+    A run that stops at ``max_iter`` before converging gives no warning, as in
+    scikit-learn's KMeans: its "Best performing initialization did not
+    converge" belongs to GaussianMixture (ours gives it too). Compare
+    ``n_iter_`` with ``max_iter`` to tell.
+
     Data of magnitude beyond 2**50 (or below 2**-50) is scaled by a power of
-    two before computing (exact, see :func:`working_scale`), so squared
-    distances never overflow; if the inertia itself exceeds the largest
-    float64, ``fit`` raises a ``ValueError``.
+    two before computing (exact, see ``_kmeans_speed.working_scale``), so
+    squared distances never overflow; if the inertia itself exceeds the
+    largest float64, ``fit`` raises a ``ValueError``.
     """
 
     def __init__(
@@ -582,35 +521,6 @@ class KMeans(ClassNamePrefixFeaturesOutMixin, TransformerMixin, ClusterMixin, Ba
         self.tol = tol
         self.random_state = random_state
 
-    def _init_is_array(self) -> bool:
-        return not isinstance(self.init, str)
-
-    def _check_params(self) -> None:
-        check_in_range(self.n_clusters, "n_clusters", low=1, integer=True)
-        if callable(self.init) or (not self._init_is_array() and self.init not in INIT_METHODS):
-            raise ValueError(
-                f"init must be 'k-means++', 'random' or an array of starting centres of shape "
-                f"(n_clusters, n_features); got {self.init!r}."
-            )
-        if self.n_init != "auto":
-            check_in_range(self.n_init, "n_init", low=1, integer=True)
-
-    def _effective_n_init(self) -> int:
-        """The number of runs, with scikit-learn's rules for 'auto' and arrays."""
-        if self._init_is_array():
-            if self.n_init not in ("auto", 1):
-                warnings.warn(
-                    f"Explicit initial center position passed: performing only one init in "
-                    f"KMeans instead of n_init={self.n_init}. An array is a single start: "
-                    "leave n_init at 'auto' or 1.",
-                    RuntimeWarning,
-                    stacklevel=3,
-                )
-            return 1
-        if self.n_init == "auto":
-            return 10 if self.init == "random" else 1
-        return int(self.n_init)
-
     def fit(self, X, y=None, sample_weight=None):
         """Cluster ``X``: run Lloyd's algorithm ``n_init`` times, keep the best run.
 
@@ -626,8 +536,8 @@ class KMeans(ClassNamePrefixFeaturesOutMixin, TransformerMixin, ClusterMixin, Ba
         self
         """
         X = check_data(self, X)
-        self._check_params()
-        self._n_init = self._effective_n_init()  # as scikit-learn records it
+        check_kmeans_params(self.n_clusters, self.init, self.n_init)
+        self._n_init = resolve_n_init(self.init, self.n_init)  # as scikit-learn records it
         runs, best = best_of_runs(
             X,
             self.n_clusters,
@@ -639,41 +549,20 @@ class KMeans(ClassNamePrefixFeaturesOutMixin, TransformerMixin, ClusterMixin, Ba
             tol=self.tol,
         )
         kept = runs[best]
-        if not np.isfinite(kept.inertia):
-            raise ValueError(
-                "The inertia (sum of squared distances) exceeds the largest float64: "
-                "scale the data down (divide X by a large power of ten) and fit again."
-            )
+        check_finite_inertia(kept.inertia)
         self.labels_, self.cluster_centers_ = kept.labels, kept.centers
         self.inertia_, self.n_iter_ = kept.inertia, kept.iteration
         self._n_features_out = self.n_clusters
-        self._warn_if_fewer_clusters(self.labels_)
+        warn_if_fewer_clusters(self.labels_, self.n_clusters)
         return self
-
-    def _warn_if_fewer_clusters(self, labels: np.ndarray) -> None:
-        found = np.unique(labels).size
-        if found < self.n_clusters:
-            warnings.warn(
-                f"Number of distinct clusters ({found}) found smaller than n_clusters "
-                f"({self.n_clusters}). Possibly due to duplicate points in X: ask for at "
-                f"most {found} clusters.",
-                ConvergenceWarning,
-                stacklevel=3,
-            )
 
     def _check_new_data(self, X) -> np.ndarray:
         check_is_fitted(self)
         return check_data(self, X, reset=False)
 
-    def _labels_of(self, X: np.ndarray) -> np.ndarray:
-        centers = self.cluster_centers_.astype(X.dtype, copy=False)
-        scale = speed.working_scale(X, centers)
-        with blas_threads_for(X.shape, self.n_clusters):
-            return speed.nearest_centers(speed.scaled(X, scale), speed.scaled(centers, scale))
-
     def predict(self, X):
         """The label of the nearest centre for each row of ``X``."""
-        return self._labels_of(self._check_new_data(X))
+        return speed.predict_labels(self._check_new_data(X), self.cluster_centers_)
 
     def transform(self, X):
         """Distance from each row of ``X`` to every centre, shape (n_samples, n_clusters).
@@ -681,13 +570,11 @@ class KMeans(ClassNamePrefixFeaturesOutMixin, TransformerMixin, ClusterMixin, Ba
         With k much smaller than the number of features this is a strong
         reduction of dimension; the distances can also serve as new features.
         """
-        X, centers = self._check_new_data(X), self.cluster_centers_
-        scale = speed.working_scale(X, centers)
-        distances = cdist(speed.scaled(X, scale), speed.scaled(centers, scale)) / scale
-        return distances.astype(X.dtype, copy=False)
+        return speed.distances_to_centers(self._check_new_data(X), self.cluster_centers_)
 
     def score(self, X, y=None, sample_weight=None):
         """Minus the inertia of ``X`` with the fitted centres (higher is better)."""
         X = self._check_new_data(X)
         weights = check_sample_weight(sample_weight, X)
-        return -inertia(X, self._labels_of(X), self.cluster_centers_, weights)
+        labels = speed.predict_labels(X, self.cluster_centers_)
+        return -inertia(X, labels, self.cluster_centers_, weights)
