@@ -1,6 +1,7 @@
 """Our KMeans against scikit-learn's (the oracle) and against the chapter."""
 
 import itertools
+import warnings
 
 import numpy as np
 import pytest
@@ -187,9 +188,25 @@ def test_float32_stays_float32_and_integers_become_float64(blobs):
 
 def test_fewer_distinct_points_than_clusters_warns():
     X = np.repeat([[0.0, 0.0], [1.0, 1.0]], 5, axis=0)
-    with pytest.warns(ConvergenceWarning, match="distinct clusters"):
+    sklearn_phrase = r"Number of distinct clusters \(2\) found smaller than n_clusters \(3\)"
+    with pytest.warns(ConvergenceWarning, match=sklearn_phrase + r".*ask for at most 2 clusters"):
         model = KMeans(3, random_state=0).fit(X)
     assert np.isfinite(model.cluster_centers_).all()
+    with pytest.warns(ConvergenceWarning, match=sklearn_phrase):
+        sk_kmeans(3, random_state=0).fit(X)
+
+
+def test_a_run_cut_short_by_max_iter_warns_as_little_as_sklearn(blobs):
+    # scikit-learn's KMeans says nothing when max_iter stops a run ("Best
+    # performing initialization did not converge" is GaussianMixture's only);
+    # neither does ours, and n_iter_ tells.
+    for estimator in (KMeans, sk_kmeans):
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            model = estimator(5, init="random", n_init=3, max_iter=2, random_state=0).fit(blobs)
+        assert model.n_iter_ == 2
+    runs, best = best_of_runs(blobs, 5, init="random", n_init=3, max_iter=2, random_state=0)
+    assert not runs[best].converged  # the kept run was indeed cut short
 
 
 # -- Lloyd's algorithm step by step -----------------------------------------

@@ -87,6 +87,15 @@ def test_nearest_centers_is_the_plain_argmin(digits, k):
     np.testing.assert_array_equal(speed.nearest_centers(small, centers), assign(small, centers))
 
 
+@pytest.mark.parametrize("magnitude", [1.0, 2.0**400])
+def test_new_data_labels_and_distances_are_the_plain_ones(digits, magnitude):
+    plain_X, plain_centers = digits[:300], digits[::131][:6] + 0.5
+    X, centers = plain_X * magnitude, plain_centers * magnitude  # exact: a power of two
+    np.testing.assert_array_equal(speed.predict_labels(X, centers), assign(plain_X, plain_centers))
+    plain = cdist(plain_X, plain_centers) * magnitude
+    np.testing.assert_allclose(speed.distances_to_centers(X, centers), plain, rtol=1e-12)
+
+
 def test_float32_shortcut_keeps_labels_of_points_near_a_tie():
     # Points a hair's breadth from the plane halfway between two centres:
     # float32 cannot tell the sides apart, float64 can. Large enough for the
@@ -147,6 +156,14 @@ def test_relabelled_totals_equal_those_summed_afresh(digits):
 
 
 # -- starts and repeated rows -------------------------------------------------------
+
+
+def test_kmeans_plusplus_distances_are_the_plain_squared_distances(digits):
+    rows = np.array([3, 0, 3, 911])  # a row asked twice, as candidates can be
+    distances = speed.squared_distances_to_rows(digits)(rows)
+    plain = cdist(digits[rows], digits, "sqeuclidean")
+    np.testing.assert_allclose(distances, plain, rtol=1e-12, atol=1e-9)
+    assert (distances >= 0).all()
 
 
 @pytest.mark.parametrize("seed", range(5))
