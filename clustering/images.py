@@ -120,24 +120,11 @@ def load_image(data: bytes, *, max_side: int = MAX_SIDE) -> LoadedImage:
         large to decode safely.
     """
     check_arguments(data, max_side)
-    notes: list[str] = []
     try:
         with warnings.catch_warnings():
             # Pillow only *warns* between its pixel limit and twice that; we refuse both.
             warnings.simplefilter("error", Image.DecompressionBombWarning)
-            image = open_image(data)
-            name = FORMATS[image.format]
-            original_size = image.size
-            notes += first_frame_note(image)
-            image.draft(None, (max_side, max_side))  # a JPEG decodes straight to a smaller size
-            check_decode_memory(image)
-            image.load()
-            orientation = image.getexif().get(EXIF_ORIENTATION, 1)
-            image = reduce_early(image, max_side)
-            image, turned = upright(image, orientation)
-            notes += turned
-            image, converted = to_rgb(image)
-            notes += converted
+            image, name, original_size, orientation, notes = decode(data, max_side)
     except ImageLoadError:
         raise
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as error:
@@ -150,6 +137,32 @@ def load_image(data: bytes, *, max_side: int = MAX_SIDE) -> LoadedImage:
     image, shrunk = shrink(image, max_side, upright_size(original_size, orientation))
     notes += shrunk
     return LoadedImage(np.asarray(image, dtype=np.uint8), name, original_size, tuple(notes))
+
+
+def decode(
+    data: bytes, max_side: int
+) -> tuple[Image.Image, str, tuple[int, int], int, list[str]]:
+    """Open, check and decode the file into an upright RGB picture, already
+    reduced to about twice ``max_side`` when far larger (the final resize is
+    :func:`shrink`'s).
+
+    Returns
+    -------
+    image, format_name, original_size, orientation, notes
+        The picture; the format as users name it; the file's (width, height);
+        its EXIF orientation (1 when upright); a sentence per change made.
+    """
+    image = open_image(data)
+    name, original_size = FORMATS[image.format], image.size
+    notes = first_frame_note(image)
+    image.draft(None, (max_side, max_side))  # a JPEG decodes straight to a smaller size
+    check_decode_memory(image)
+    image.load()
+    orientation = image.getexif().get(EXIF_ORIENTATION, 1)
+    image = reduce_early(image, max_side)
+    image, turned = upright(image, orientation)
+    image, converted = to_rgb(image)
+    return image, name, original_size, orientation, notes + turned + converted
 
 
 def check_arguments(data: bytes, max_side: int) -> None:
