@@ -119,13 +119,20 @@ def check_sample_weight(sample_weight, X: np.ndarray) -> np.ndarray:
         return np.full(n_samples, weights, dtype=X.dtype)
     if weights.shape != (n_samples,):
         raise ValueError(
-            f"sample_weight has shape {weights.shape}, but X has {n_samples} samples: "
-            "pass one weight per row of X."
+            f"sample_weight.shape == {weights.shape}, expected {(n_samples,)}: "
+            f"X has {n_samples} samples; pass one weight per row of X."
         )
-    if not np.all(np.isfinite(weights)) or np.any(weights < 0):
-        raise ValueError("sample_weight must be finite and non-negative.")
+    rule = "Every weight must be finite and non-negative."
+    if not np.all(np.isfinite(weights)):
+        what = "NaN" if np.isnan(weights).any() else "infinity"
+        raise ValueError(f"Input sample_weight contains {what}. {rule}")
+    if np.any(weights < 0):
+        raise ValueError(f"Negative values in data passed to sample_weight. {rule}")
     if not np.any(weights > 0):
-        raise ValueError("sample_weight is zero everywhere: at least one sample must count.")
+        raise ValueError(
+            "Sample weights must contain at least one non-zero number: sample_weight is "
+            "zero everywhere, and at least one sample must count."
+        )
     return weights
 
 

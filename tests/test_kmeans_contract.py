@@ -124,9 +124,10 @@ def test_bad_parameters_say_what_to_change(params, message):
 @pytest.mark.parametrize(
     ("weights", "message"),
     [
-        (np.ones(5), "pass one weight per row of X"),
-        (-np.ones(20), "finite and non-negative"),
-        (np.zeros(20), "at least one sample must count"),
+        (np.ones(5), r"sample_weight.shape == \(5,\), expected \(20,\).*one weight per row of X"),
+        (-np.ones(20), "Negative values in data passed to sample_weight.*finite and non-negative"),
+        (np.full(20, np.nan), "Input sample_weight contains NaN.*finite and non-negative"),
+        (np.zeros(20), "at least one non-zero number.*at least one sample must count"),
     ],
 )
 def test_bad_sample_weight_is_refused(weights, message):
