@@ -152,6 +152,7 @@ def assign(X: np.ndarray, centers: np.ndarray) -> np.ndarray:
     one matrix product for all pairs, then ``argmin`` (the first centre wins a
     tie).
     """
+    # ||c||² as the fast kernel sums it, so that exact ties fall the same way in both.
     scores = speed.row_sq_norms(centers) - 2 * (X @ centers.T)
     return np.argmin(scores, axis=1).astype(np.int32)
 
