@@ -4,6 +4,13 @@ Every estimator here can be read top to bottom by a student: the algorithm is
 ours, written in NumPy (and SciPy for primitives such as a k-d tree), while the
 interface (``fit``, ``predict``, ``labels_`` ...) is scikit-learn's, so code
 written for ``sklearn.cluster`` runs unchanged.
+
+Each algorithm has a module that reads as the textbook (``kmeans``, ``dbscan``,
+``mixture``, ``semi_supervised``, ``metrics``, ``segmentation``), and beside it
+what is not the textbook: the fast paths in ``_kmeans_speed`` and
+``_dbscan_grid`` (each tested equal to its plain version), the input checks and
+their messages in ``_validation``, the BLAS thread policy in ``_threads``.
+``datasets`` makes the chapter's data sets; ``images`` reads uploaded pictures.
 """
 
 from clustering.datasets import (
