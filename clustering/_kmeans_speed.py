@@ -34,7 +34,6 @@ Layout, from the inside out:
 
 from __future__ import annotations
 
-import dataclasses
 import functools
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -549,11 +548,10 @@ class WorkingData:
         the inertia (``fitted``: in working coordinates, when already known)."""
         centers = self.outward(state.centers)
         if state.labels is None:
-            return dataclasses.replace(state, centers=centers)
+            return state._replace(centers=centers)
         if fitted is None:
             fitted = inertia(self.X, state.labels, state.centers, self.weights)
-        return dataclasses.replace(
-            state,
+        return state._replace(
             centers=centers,
             labels=self.every_row(state.labels),
             inertia=self.unscale_inertia(fitted),

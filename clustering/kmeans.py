@@ -36,7 +36,7 @@ from __future__ import annotations
 
 from collections import deque
 from collections.abc import Iterator
-from dataclasses import dataclass
+from typing import NamedTuple
 
 import numpy as np
 from sklearn.base import (
@@ -248,9 +248,9 @@ class TextbookKernel:
 # -- 3. Lloyd's loop ------------------------------------------------------------
 
 
-@dataclass(frozen=True, eq=False)
-class LloydState:
-    """Where Lloyd's algorithm stands after one half-step.
+class LloydState(NamedTuple):
+    """Where Lloyd's algorithm stands after one half-step (a named tuple: a fit
+    makes a few of them per iteration, so they must be cheap to make).
 
     Attributes
     ----------
