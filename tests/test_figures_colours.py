@@ -104,8 +104,9 @@ def test_no_cluster_wears_the_anomaly_colour_on_the_dbscan_and_mixture_pages(app
     dbscan = opened(app_at, "views/dbscan.py", db_eps="0.05")  # the chapter's 7 clusters
     figure = live_chart(dbscan, "db_clusters_chart")
     traces = {trace["name"]: trace for trace in figure["data"]}
-    assert traces["anomaly"]["marker"]["color"] == ANOMALY_COLOR
-    scale = traces["core"]["marker"]["colorscale"]
+    assert traces["anomalies"]["marker"]["color"] == ANOMALY_COLOR
+    assert traces["anomaly"]["marker"]["color"] == ANOMALY_COLOR  # its legend entry
+    scale = traces["core points"]["marker"]["colorscale"]
     assert {colour for _, colour in scale} <= set(PALETTE)
     assert ANOMALY_COLOR not in {colour for _, colour in scale}
     mixtures = opened(app_at, "views/mixtures.py")

@@ -15,7 +15,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from figures.grid import Grid
-from figures.kmeans import below_legend, region_heatmap
+from figures.kmeans import below_legend, map_layout, region_heatmap
 from figures.palette import (
     ANOMALY,
     CURVE_COLOR,
@@ -27,10 +27,10 @@ from figures.palette import (
 from figures.theme import POINT_SIZE, SMALL_POINT_SIZE, themed
 
 REGION_RESOLUTION = 100  # a k-nearest-neighbour vote per grid point: the page's main cost
+PLURALS = {"core": "core points", "border": "border points", "anomaly": "anomalies"}
 KIND_LEGEND_COLOR = "#555555"  # legend markers show a kind's shape and size, not a cluster
 CORE = {"size": POINT_SIZE + 3, "line": {"width": 0.8, "color": "white"}}
 BORDER = {"size": SMALL_POINT_SIZE, "line": POINT_RIM}
-LEGEND_ROOM = 50
 
 
 def cluster_colorscale(colors: Sequence[str]) -> dict:
@@ -53,22 +53,25 @@ def points_trace(X: np.ndarray, labels: np.ndarray, kind: str, marker: dict) -> 
         x=X[:, 0],
         y=X[:, 1],
         mode="markers",
-        name=kind,
+        name=PLURALS[kind],
         marker=marker,
         customdata=labels,
-        showlegend=kind == "anomaly",
+        showlegend=False,
         hovertemplate=f"{kind}, cluster %{{customdata}}<br>(%{{x:.3f}}, %{{y:.3f}})<extra></extra>",
     )
 
 
-def kind_legend(kind: str, marker: dict) -> go.Scatter:
-    """A legend entry for a kind of point: its marker's shape and size, in neutral grey."""
+def kind_legend(kind: str, marker: dict, color: str = KIND_LEGEND_COLOR) -> go.Scatter:
+    """A legend entry for a kind of point: its marker's shape and size, in neutral grey.
+
+    (The anomaly mark keeps its own colour: it means the same on every page.)
+    """
     return go.Scatter(
         x=[None],
         y=[None],
         mode="markers",
         name=kind,
-        marker={**marker, "color": KIND_LEGEND_COLOR},
+        marker={**marker, "color": color},
         hoverinfo="skip",
     )
 
@@ -118,20 +121,15 @@ def clusters_figure(
         traces.append(points_trace(X[chosen], labels[chosen], kind, marker))
     anomalies = kinds == "anomaly"
     traces.append(points_trace(X[anomalies], labels[anomalies], "anomaly", ANOMALY))
-    traces += [kind_legend("core point", CORE), kind_legend("border point", BORDER)]
+    traces += [
+        kind_legend("core point", CORE),
+        kind_legend("border point", BORDER),
+        kind_legend("anomaly", ANOMALY, ANOMALY["color"]),
+    ]
     traces.append(new_points_trace(X_new, new_clusters))
-    figure = go.Figure(data=traces)
-    (x0, x1), (y0, y1) = box
-    # Equal scales on both axes; the plot area shrinks to fit rather than showing past the data.
-    figure.update_xaxes(range=[x0, x1], constrain="domain", showgrid=False)
-    figure.update_yaxes(range=[y0, y1], scaleanchor="x", scaleratio=1, constrain="domain")
-    figure.update_layout(
-        height=540,
-        margin={"l": 10, "r": 10, "t": 10, "b": LEGEND_ROOM},
-        legend=below_legend(),
-        plot_bgcolor="white",
-    )
-    return themed(figure)
+    figure = map_layout(go.Figure(data=traces), box)
+    figure.update_layout(legend=below_legend(itemsizing="trace"))
+    return figure
 
 
 def new_points_trace(X_new: np.ndarray, clusters: np.ndarray) -> go.Scatter:

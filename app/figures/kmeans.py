@@ -36,6 +36,7 @@ from figures.palette import (
 from figures.theme import POINT_SIZE, SMALL_POINT_SIZE, themed
 
 MAP_WIDTH = 600  # about the width in pixels of a map in the page's main column
+RESTARTS_WIDTH = 860  # about the width in pixels of the restarts panels, all together
 REGION_RESOLUTION = 200  # grid points along the longer side of a region map
 LABEL_SHIFT = 18  # pixels between a new instance and its number
 LEGEND_ROOM = 60  # pixels under a map for its legend, below the x tick labels
@@ -138,24 +139,27 @@ def map_layout(fig: go.Figure, box: Box, title: str = "") -> go.Figure:
     fig.update_xaxes(range=[x0, x1], constrain="domain", showgrid=False)
     fig.update_yaxes(range=[y0, y1], scaleanchor="x", scaleratio=1, constrain="domain")
     fig.update_layout(
-        title=title,
+        title={"text": title, "x": 0, "xanchor": "left"} if title else None,
         height=height,
-        margin={"l": 10, "r": 10, "t": 40, "b": LEGEND_ROOM},
+        margin={"l": 10, "r": 10, "t": 40 if title else 10, "b": LEGEND_ROOM},
         plot_bgcolor="white",
         legend=below_legend(),
     )
     return themed(fig)
 
 
-def below_legend() -> dict:
-    """A horizontal legend at the very bottom of the figure, clear of the x tick labels."""
+def below_legend(itemsizing: str = "constant") -> dict:
+    """A horizontal legend at the very bottom of the figure, clear of the x tick labels.
+
+    ``itemsizing="trace"`` shows each marker at its own size (where size means something).
+    """
     return {
         "orientation": "h",
         "yref": "container",
         "y": 0,
         "yanchor": "bottom",
         "x": 0,
-        "itemsizing": "constant",
+        "itemsizing": itemsizing,
     }
 
 
@@ -281,7 +285,7 @@ def score_by_k_figure(
         showlegend=False,
         xaxis={"title": "k", "dtick": 1},
         yaxis={"title": y_title},
-        title=f"{y_title} against k",
+        title={"text": f"{y_title} against k", "x": 0, "xanchor": "left"},
     )
     return themed(fig)
 
@@ -317,7 +321,7 @@ def silhouette_diagram(
     fig.update_layout(
         height=300,
         margin={"l": 10, "r": 10, "t": 40, "b": 10},
-        title=f"Silhouette diagram (mean {score:.3f})",
+        title={"text": f"silhouettes, mean {score:.3f}", "x": 0, "xanchor": "left"},
         xaxis={"title": "silhouette coefficient", "range": [min(-0.1, coefficients.min()), 1]},
         yaxis={"showticklabels": False, "title": "points, by cluster"},
         showlegend=False,
@@ -508,6 +512,10 @@ def restarts_figure(
     """
     n_cols = min(len(runs), 3 if len(runs) != 4 else 2)
     n_rows = -(-len(runs) // n_cols)
+    box = padded_box(X)
+    (x0, x1), (y0, y1) = box
+    # Each panel as tall as its share of the page's width and the data's shape ask.
+    panel_height = int(np.clip(RESTARTS_WIDTH / n_cols * (y1 - y0) / (x1 - x0), 160, 320))
     titles = [
         f"{'★ kept · ' if i == best else ''}run {i + 1}: inertia {run.inertia:.1f}"
         for i, run in enumerate(runs)
@@ -533,11 +541,11 @@ def restarts_figure(
             col=col + 1,
         )
         fig.add_trace(centroid_trace(np.asarray(run.centers)), row=row + 1, col=col + 1)
-    equal_panels(fig, padded_box(X), n_panels=len(runs), n_cols=n_cols)
+    equal_panels(fig, box, n_panels=len(runs), n_cols=n_cols)
     fig.update_xaxes(showticklabels=False)
     fig.update_yaxes(showticklabels=False)
     fig.update_layout(
-        height=60 + 300 * n_rows,
+        height=40 + (panel_height + 40) * n_rows,
         showlegend=False,
         margin={"l": 10, "r": 10, "t": 40, "b": 10},
         plot_bgcolor="white",

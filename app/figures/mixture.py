@@ -287,8 +287,12 @@ def density_layout(grid: Grid, legend_entries: int) -> dict:
     return dict(
         height=plot_height + MARGINS["t"] + bottom,
         margin=dict(**MARGINS, b=bottom, autoexpand=False),
-        xaxis=dict(title="x₁", range=[xs[0], xs[-1]]),
-        yaxis=dict(title="x₂", range=[ys[0], ys[-1]], scaleanchor="x", scaleratio=1),
+        # Equal scales; where the column's shape differs from the data's, the plot area
+        # shrinks to the data instead of showing unshaded space beyond the grid.
+        xaxis=dict(title="x₁", range=[xs[0], xs[-1]], constrain="domain"),
+        yaxis=dict(
+            title="x₂", range=[ys[0], ys[-1]], scaleanchor="x", scaleratio=1, constrain="domain"
+        ),
         legend=dict(orientation="h", yref="container", yanchor="bottom", y=0, x=0),
         hovermode="closest",
     )

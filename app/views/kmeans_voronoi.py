@@ -15,6 +15,7 @@ from figures.kmeans import (
     silhouette_diagram,
     voronoi_figure,
 )
+from figures.palette import match_colors
 from limits import FAILURE_VIEWS, K_CURVES, VORONOI_FITS
 from state import scenario
 
@@ -73,23 +74,20 @@ def failure_view(init: str, seed: int) -> go.Figure:
 
     It does not depend on k, so it is built once per init and seed, not on
     every move of the k slider. The true groups are scored as k-means scores
-    itself (their inertia about their own means) and coloured as k-means'
-    clusters would be, by where they lie.
+    itself: their inertia about their own means.
     """
     name = "ellipsoidal blobs"
     X, groups = load_points(name)
     model = fit(name, 3, init, 10, seed)
     centers = model.cluster_centers_
     grid, regions = voronoi_regions(name, 3, init, 10, seed, padded_box(X, centers))
-    found = Partition(model.labels_, cluster_colors(name, centers), model.inertia_)
-    truth = Partition(groups, true_group_colors(name), partition_inertia(X, groups))
+    colors = cluster_colors(name, centers)
+    found = Partition(model.labels_, colors, model.inertia_)
+    # Each true group wears the colour of the k-means cluster nearest to it, so the
+    # two panels can be compared group by group.
+    nearest = match_colors(cluster_means(X, groups), centers, range(len(centers)))
+    truth = Partition(groups, [colors[i] for i in nearest], partition_inertia(X, groups))
     return failure_figure(X, found, centers, grid, regions, truth)
-
-
-def true_group_colors(name: str) -> list[str]:
-    """The colours of a data set's true groups, taken by their means like any clustering's."""
-    X, groups = load_points(name)
-    return cluster_colors(name, cluster_means(X, groups))
 
 
 def scenario_controls() -> tuple[str, int, str, str | int, int]:
