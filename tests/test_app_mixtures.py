@@ -196,7 +196,9 @@ def test_sampling_overlays_points_drawn_by_the_library(page):
     assert not page.exception
     _, model = library(DEFAULTS)
     X_new, y_new = model.sample(200)
-    (sampled,) = [t for t in density_traces(page) if t["name"].startswith("sampled")]
+    (sampled,) = [
+        t for t in density_traces(page) if t["name"].startswith("sampled") and "customdata" in t
+    ]
     # The trace holds the library's points, each with the component that made it.
     np.testing.assert_allclose(values(sampled["x"]), X_new[:, 0])
     np.testing.assert_allclose(values(sampled["y"]), X_new[:, 1])

@@ -63,7 +63,8 @@ def test_density_figure_shows_the_models_density_and_responsibilities(X, curve):
     np.testing.assert_allclose(np.column_stack([means.x, means.y]), model.means_)
     (anomalies,) = traces_named(figure, "anomalies")
     np.testing.assert_allclose(anomalies.x, X[is_anomaly, 0])
-    (sampled,) = traces_named(figure, "sampled")
+    sampled, legend = traces_named(figure, "sampled")  # the points, then their legend entry
+    assert legend.showlegend and legend.marker.color not in COLORS
     np.testing.assert_allclose(sampled.x, X_new[:, 0])
     np.testing.assert_array_equal(sampled.marker.color, y_new)
     boundaries = [t for t in figure.data if t.type == "contour" and t.name == "decision boundary"]

@@ -36,7 +36,10 @@ NEG_LOG_DENSITY_TICKS = (1, 2, 5, 10, 20, 50, 100)
 # 150 x 150 cells of 3-4 px on the page draw smooth contours; 200 x 200 sent and
 # contoured almost twice the data for no visible gain.
 GRID_RESOLUTION = 150
-MARGIN = 0.15  # share of the data's extent shaded around it: the density's tails
+# Share of the data's extent shaded around it: far enough that the shading has mostly
+# faded to white at its edge, so where the page's column is narrower than PLOT_WIDTH and
+# equal scales show more than the grid, the white beyond it looks the same.
+MARGIN = 0.5
 BOUNDARY_LINE = {"color": CENTROID_COLOR, "dash": "dash", "width": 2}
 # Fixed room around the plot (px). Plotly's automatic margins let the colour
 # bar, the legend and the plot resize one another; on wide data (the five blobs)
@@ -47,7 +50,7 @@ PLOT_WIDTH = 520  # about the plot area's width in the page's wide column
 MARGINS = {"l": 60, "r": 105, "t": 10}  # y tick labels; colour bar with its ticks and title
 AXIS_TITLE_ROOM = 55  # x tick labels and title under the plot
 LEGEND_ROW = 28
-LEGEND_PER_ROW = 3
+LEGEND_PER_ROW = 2  # entries a legend row holds at the theme's font in the page's column
 
 
 class DensityGrid(NamedTuple):
@@ -214,8 +217,22 @@ def _samples(X_new: np.ndarray, y_new: np.ndarray, colors: Sequence[str]) -> go.
         customdata=y_new,
         hovertemplate="sampled from component %{customdata}<extra></extra>",
         name=f"sampled ({len(X_new)})",
-        showlegend=len(X_new) > 0,
+        showlegend=False,
     )
+
+
+def _samples_legend(n_samples: int) -> go.Scatter:
+    """The legend entry of the sampled points: a diamond in neutral grey (their colours vary)."""
+    return go.Scatter(
+        x=[None],
+        y=[None],
+        mode="markers",
+        marker=dict(symbol="diamond", size=POINT_SIZE + 2, color=NOISE_GREY,
+                    line=dict(width=1, color="black")),
+        name=f"sampled ({n_samples})",
+        showlegend=n_samples > 0,
+        hoverinfo="skip",
+    )  # fmt: skip
 
 
 def density_figure(
@@ -260,7 +277,8 @@ def density_figure(
         samples = (np.empty((0, 2)), np.empty(0, dtype=int))
     traces = [_density_contours(density), *_boundaries(density, n_traces), _boundary_legend()]
     traces += _points(X, proba, colors, n_traces)
-    traces += [_samples(*samples, colors), _anomalies(X[anomalies]), _means(means)]
+    traces += [_samples(*samples, colors), _samples_legend(len(samples[0]))]
+    traces += [_anomalies(X[anomalies]), _means(means)]
     figure = go.Figure(traces)
     figure.update_layout(density_layout(density.grid, n_legend_entries(traces)))
     return themed(figure)
@@ -287,12 +305,11 @@ def density_layout(grid: Grid, legend_entries: int) -> dict:
     return dict(
         height=plot_height + MARGINS["t"] + bottom,
         margin=dict(**MARGINS, b=bottom, autoexpand=False),
-        # Equal scales; where the column's shape differs from the data's, the plot area
-        # shrinks to the data instead of showing unshaded space beyond the grid.
-        xaxis=dict(title="x₁", range=[xs[0], xs[-1]], constrain="domain"),
+        xaxis=dict(title="x₁", range=[xs[0], xs[-1]], showgrid=False),
         yaxis=dict(
-            title="x₂", range=[ys[0], ys[-1]], scaleanchor="x", scaleratio=1, constrain="domain"
+            title="x₂", range=[ys[0], ys[-1]], scaleanchor="x", scaleratio=1, showgrid=False
         ),
+        plot_bgcolor="white",
         legend=dict(orientation="h", yref="container", yanchor="bottom", y=0, x=0),
         hovermode="closest",
     )

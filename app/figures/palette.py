@@ -91,9 +91,10 @@ SECOND_CURVE_COLOR = "#8C8C8C"
 POINT_RIM = {"width": 0.6, "color": "rgba(0,0,0,0.55)"}
 #: Opacity of a cluster's colour in its region: light enough that its own points stand out.
 REGION_ALPHA = 0.16
-#: Shading of a mixture's -log density, dense (dark grey) to sparse (white): coloured
-#: points and the black boundaries stay visible on every shade.
-DENSITY_SCALE = [[0.0, "#7A7A7A"], [0.35, "#C4C4C4"], [1.0, "#FFFFFF"]]
+#: Shading of a mixture's -log density (1 to 100 on a log scale), dense (dark grey) to
+#: sparse (white from about 30 on, like the page around the plot): coloured points and
+#: the black boundaries stay visible on every shade.
+DENSITY_SCALE = [[0.0, "#6E6E6E"], [0.5, "#D4D4D4"], [0.75, "#FFFFFF"], [1.0, "#FFFFFF"]]
 #: Semantic colours of the digits page (not clusters: right and wrong labels, the selection).
 MISTAKE_COLOR = VERMILLION
 AGREE_COLOR = BLUE
