@@ -127,15 +127,17 @@ def accuracy_figure(ours: Mapping[str, float], chapter: Mapping[str, float]) -> 
                 orientation="h",
                 marker_color=color,
                 text=[f"{value:.1%}" if np.isfinite(value) else "—" for value in values],
-                textposition="outside",
+                # Inside the bar's end: a narrow column has no room beside the bars.
+                textposition="inside",
+                insidetextanchor="end",
             )
         )
     figure.update_layout(
         barmode="group",
-        height=60 + 55 * len(names),
-        margin={"l": 5, "r": 5, "t": 10, "b": 30},
-        xaxis={"range": [0, 1.08], "tickformat": ".0%", "title": "test accuracy"},
+        height=90 + 60 * len(names),
+        margin={"l": 5, "r": 5, "t": 40, "b": 10},
+        xaxis={"range": [0, 1], "tickformat": ".0%", "title": "test accuracy"},
         yaxis={"autorange": "reversed"},
-        legend={"orientation": "h", "y": -0.25},
+        legend={"orientation": "h", "yref": "container", "y": 1, "yanchor": "top", "x": 0},
     )
     return themed(figure)
