@@ -14,14 +14,14 @@ Memory budget of the caches, all users together (entries × size of one)::
     semi-supervised page   CLUSTERINGS × ~0.6 MB        =  ~20 MB
                            TILE_SETS × ~0.1 MB          =   ~3 MB
                            LEAST_SURE × a few KB        =   <1 MB
-    k-means pages          VORONOI_FITS × 2 × ~50 KB    =  ~13 MB  (fit and silhouettes)
+    k-means pages          VORONOI_FITS × 3 × ~0.1 MB   =  ~38 MB  (fit, silhouettes, regions)
                            STEP_RUNS × 2 × ~0.5 MB      =  ~64 MB  (every half-step, its JSON)
                            RESTART_SETS × 2 × ~0.5 MB   =  ~32 MB  (runs and their figure)
                            K_CURVES, FAILURE_VIEWS      =  ~10 MB  (curves and figures)
     data sets              GENERATED_SETS × ~80 KB      =   ~3 MB  (<= 5,000 points)
                            REFERENCE_CLUSTERINGS × <1 KB =  <1 MB  (centroids, colours)
     DBSCAN page            DBSCAN_DATA × ~80 KB         =   ~3 MB  (k-distance curves)
-                           DBSCAN_FITS × 2 × ~0.2 MB    =  ~26 MB
+                           DBSCAN_FITS × 3 × ~0.2 MB    =  ~38 MB  (fit, vote, regions)
     mixtures page          MIXTURE_FITS × a few KB      =   ~2 MB
                            DENSITY_GRIDS × ~0.5 MB      =  ~32 MB  (a 150 x 150 grid)
 
@@ -115,7 +115,7 @@ CLUSTERINGS = 32
 TILE_SETS = 32
 #: The least-sure digits for one set of labels: a short list each.
 LEAST_SURE = 64
-#: k-means fits (and their silhouettes) on the chapter's 2-D sets, per setting.
+#: k-means fits (their silhouettes, their Voronoi regions) on the chapter's 2-D sets.
 VORONOI_FITS = 128
 #: Curves over k = 1..10 (inertia/silhouette, BIC/AIC figures), per data set and setting.
 K_CURVES = 32
@@ -127,7 +127,7 @@ STEP_RUNS = 64
 RESTART_SETS = 32
 #: DBSCAN's k-distance curves, per data setting.
 DBSCAN_DATA = 32
-#: DBSCAN fits and their vote classifiers, per data setting, eps and min_samples.
+#: DBSCAN fits, their vote classifiers and the regions they vote, per setting.
 DBSCAN_FITS = 64
 #: Gaussian mixture fits, per data set, covariance type, k, n_init and seed.
 MIXTURE_FITS = 256
