@@ -18,9 +18,9 @@ Which cluster gets which colour
        (:func:`match_colors`); the one cluster left over takes the first free
        colour. Together the references make a *pool* of coloured centroids:
        every colour with the places it has stood.
-    2. Any clustering of that data set, on any page and from any settings,
-       takes its colours from the pool the same way, nearest first
-       (:func:`match_colors` again).
+    2. Any clustering of that data set, on any page and from any settings
+       (a mixture's components by their means), takes its colours from the
+       pool the same way, nearest first (:func:`match_colors` again).
 
     So the colours depend on the data set and the centroids only: the same
     clustering has the same colours on the Voronoi map, in the step player and
@@ -29,7 +29,7 @@ Which cluster gets which colour
     the clusters that stay put keep their colours: in a sweep of the chapter's
     three data sets, both inits, 1 and 10 starts, seven seeds and k = 1 .. 10,
     667 of the 668 clusters shared by neighbouring k did, and all 790 shared by
-    neighbouring seeds. The one exception came from a single unlucky run far
+    neighbouring seeds (0 .. 4). The one exception came from a single unlucky run far
     from every reference; only remembering the path could avoid it, and then
     the same clustering could wear different colours on two pages.
 
