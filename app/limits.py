@@ -14,12 +14,14 @@ Memory budget of the caches, all users together (entries × size of one)::
     semi-supervised page   CLUSTERINGS × ~0.6 MB        =  ~20 MB
                            TILE_SETS × ~0.1 MB          =   ~3 MB
                            LEAST_SURE × a few KB        =   <1 MB
-    k-means pages          VORONOI_FITS × 2 × ~50 KB    =  ~13 MB  (fit and silhouettes)
+    k-means pages          VORONOI_FITS × 3 × ~0.1 MB   =  ~38 MB  (fit, silhouettes, regions)
                            STEP_RUNS × 2 × ~0.5 MB      =  ~64 MB  (every half-step, its JSON)
                            RESTART_SETS × 2 × ~0.5 MB   =  ~32 MB  (runs and their figure)
                            K_CURVES, FAILURE_VIEWS      =  ~10 MB  (curves and figures)
-    DBSCAN page            DBSCAN_DATA × 2 × ~80 KB     =   ~5 MB  (<= 5,000 points)
-                           DBSCAN_FITS × 2 × ~0.2 MB    =  ~26 MB
+    data sets              GENERATED_SETS × ~80 KB      =   ~3 MB  (<= 5,000 points)
+                           REFERENCE_CLUSTERINGS × <1 KB =  <1 MB  (centroids, colours)
+    DBSCAN page            DBSCAN_DATA × ~80 KB         =   ~3 MB  (k-distance curves)
+                           DBSCAN_FITS × 3 × ~0.2 MB    =  ~38 MB  (fit, vote, regions)
     mixtures page          MIXTURE_FITS × a few KB      =   ~2 MB
                            DENSITY_GRIDS × ~0.5 MB      =  ~32 MB  (a 150 x 150 grid)
 
@@ -37,6 +39,7 @@ __all__ = [
     "DBSCAN_FITS",
     "DENSITY_GRIDS",
     "FAILURE_VIEWS",
+    "GENERATED_SETS",
     "IMAGE_MAX_BYTES",
     "IMAGE_MAX_DECODE_BYTES",
     "IMAGE_MAX_PIXELS",
@@ -47,6 +50,7 @@ __all__ = [
     "NEW_POINTS_MAX_CHARS",
     "POOL_QUEUE",
     "POOL_RESULTS",
+    "REFERENCE_CLUSTERINGS",
     "REMEMBERED_FITS",
     "RESTART_SETS",
     "SEGMENTED_ENTRIES",
@@ -96,6 +100,11 @@ NEW_POINTS_MAX_CHARS = 1_000
 
 # -- caches (entries; the size of one entry is in the module docstring) -----------------
 
+#: Data sets made by their generators, per name, size, noise and seed (the DBSCAN
+#: page lets the user choose those; the other pages use the chapter's three).
+GENERATED_SETS = 32
+#: Reference clusterings that fix the cluster colours: per data set and k, centroids only.
+REFERENCE_CLUSTERINGS = 128
 #: Segmentations (picture, k, n_init, seed): ~3 MB each (result and its PNG).
 SEGMENTED_ENTRIES = 32
 #: Uploaded pictures decoded, with their colour tables and PNGs.
@@ -106,7 +115,7 @@ CLUSTERINGS = 32
 TILE_SETS = 32
 #: The least-sure digits for one set of labels: a short list each.
 LEAST_SURE = 64
-#: k-means fits (and their silhouettes) on the chapter's 2-D sets, per setting.
+#: k-means fits (their silhouettes, their Voronoi regions) on the chapter's 2-D sets.
 VORONOI_FITS = 128
 #: Curves over k = 1..10 (inertia/silhouette, BIC/AIC figures), per data set and setting.
 K_CURVES = 32
@@ -116,9 +125,9 @@ FAILURE_VIEWS = 16
 STEP_RUNS = 64
 #: The n_init runs of one setting and their side-by-side figure.
 RESTART_SETS = 32
-#: DBSCAN's generated data and k-distance curves, per data setting.
+#: DBSCAN's k-distance curves, per data setting.
 DBSCAN_DATA = 32
-#: DBSCAN fits and their vote classifiers, per data setting, eps and min_samples.
+#: DBSCAN fits, their vote classifiers and the regions they vote, per setting.
 DBSCAN_FITS = 64
 #: Gaussian mixture fits, per data set, covariance type, k, n_init and seed.
 MIXTURE_FITS = 256

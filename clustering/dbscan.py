@@ -65,6 +65,7 @@ __all__ = [
     "k_distances",
     "neighbourhood_pairs",
     "number_clusters",
+    "point_kinds",
 ]
 
 # Coordinates and distances up to 2**SAFE_EXPONENT (about 1e120) can be squared
@@ -381,8 +382,18 @@ class NeighborsVoteClassifier(ClassifierMixin, BaseEstimator):
             labels = np.where(nearest > self.max_distance, -1, labels)
         return labels
 
-    def _vote(self, X) -> tuple[np.ndarray, np.ndarray]:
-        """Each point's class shares among its nearest neighbours, and its nearest distance."""
+    def kneighbors(self, X, n_neighbors: int | None = None) -> tuple[np.ndarray, np.ndarray]:
+        """Distances to the nearest training points and their row numbers, nearest first.
+
+        As scikit-learn's ``kneighbors``: ``n_neighbors`` defaults to the
+        classifier's own (at most the number of training points). For DBSCAN's
+        core samples, the first column says how far each point is from the
+        nearest core sample, which ``max_distance`` compares.
+
+        Returns
+        -------
+        distances, indices : ndarrays of shape (n_points, n_neighbors)
+        """
         check_is_fitted(self)
         X = check_data(self, X, reset=False, dtype=np.float64)
         X_safe = np.ldexp(X, -self.exponent_)
@@ -392,10 +403,17 @@ class NeighborsVoteClassifier(ClassifierMixin, BaseEstimator):
                 "points' scale to measure distances in floating point: scale X and the "
                 "training points alike, or drop those points."
             )
-        k = min(self.n_neighbors, self.tree_.n)
+        wanted = self.n_neighbors if n_neighbors is None else n_neighbors
+        check_in_range(wanted, "n_neighbors", low=1, integer=True)
+        k = min(wanted, self.tree_.n)
         distances, indices = self.tree_.query(X_safe, k=list(range(1, k + 1)))
-        distances = np.ldexp(distances, self.exponent_)
-        n_points, n_classes = len(X), len(self.classes_)
+        return np.ldexp(distances, self.exponent_), indices
+
+    def _vote(self, X) -> tuple[np.ndarray, np.ndarray]:
+        """Each point's class shares among its nearest neighbours, and its nearest distance."""
+        distances, indices = self.kneighbors(X)
+        k = indices.shape[1]
+        n_points, n_classes = len(indices), len(self.classes_)
         # Count all votes at once: point i's vote for class c lands in bin i * n_classes + c.
         bins = np.arange(n_points)[:, None] * n_classes + self.y_codes_[indices]
         votes = np.bincount(bins.ravel(), minlength=n_points * n_classes)
@@ -424,3 +442,15 @@ def classifier_from_dbscan(
     core_labels = dbscan.labels_[dbscan.core_sample_indices_]
     classifier = NeighborsVoteClassifier(n_neighbors=n_neighbors, max_distance=max_distance)
     return classifier.fit(dbscan.components_, core_labels)
+
+
+def point_kinds(dbscan: DBSCAN) -> np.ndarray:
+    """What each training point of a fitted DBSCAN is: ``"core"``, ``"border"`` or ``"anomaly"``.
+
+    Core points are listed in ``core_sample_indices_``; of the others, those in
+    a cluster are border points and those labelled -1 anomalies.
+    """
+    check_is_fitted(dbscan)
+    kinds = np.where(dbscan.labels_ == -1, "anomaly", "border").astype(object)
+    kinds[dbscan.core_sample_indices_] = "core"
+    return kinds

@@ -3,7 +3,9 @@
 The *inertia* is the sum of (weighted) squared distances from each point to
 the centre of its cluster: what k-means makes as small as possible
 (:func:`inertia`). It always falls as ``k`` grows, so it cannot choose ``k``
-alone.
+alone. Any grouping has an inertia about its own means
+(:func:`partition_inertia`): the true groups of a data set can be scored as
+k-means scores itself.
 
 Silhouette coefficients say how well each point sits in its cluster.
 
@@ -29,7 +31,13 @@ from sklearn.utils import check_array
 
 from clustering._validation import check_in_range, check_random_state
 
-__all__ = ["inertia", "silhouette_samples", "silhouette_score"]
+__all__ = [
+    "cluster_means",
+    "inertia",
+    "partition_inertia",
+    "silhouette_samples",
+    "silhouette_score",
+]
 
 # The most bytes a block of distances (chunk rows x n_samples) may take.
 CHUNK_BYTES = 64 * 2**20
@@ -165,3 +173,28 @@ def inertia(X, labels, centers, sample_weight=None) -> float:
     if sample_weight is None:
         return float(per_point.sum())
     return float(per_point @ np.asarray(sample_weight))
+
+
+def cluster_means(X, labels) -> np.ndarray:
+    """The mean of the points of each label ``0 .. max(labels)``, one row per label.
+
+    A label with no point gets a row of NaN.
+    """
+    X = np.asarray(X, dtype=float)
+    labels = np.asarray(labels)
+    n_labels = int(labels.max()) + 1
+    counts = np.bincount(labels, minlength=n_labels)[:, None]
+    sums = np.zeros((n_labels, X.shape[1]))
+    np.add.at(sums, labels, X)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return sums / counts
+
+
+def partition_inertia(X, labels) -> float:
+    """The inertia of a grouping about its own means: what k-means would score it.
+
+    k-means' answer is the lowest such value it found; a grouping with a lower
+    inertia would have been preferred, one with a higher inertia (the true
+    groups of elongated clusters, say) never will be.
+    """
+    return inertia(X, labels, cluster_means(X, labels))

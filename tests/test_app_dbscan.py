@@ -1,20 +1,19 @@
-"""The DBSCAN page (AppTest), its figure builders and its new-points parser."""
+"""The DBSCAN page (AppTest) and its new-points parser (its figures: test_figures_dbscan.py)."""
 
 
 import numpy as np
 import pytest
 from chart_specs import live_chart
-from figures.dbscan import clusters_figure, k_distance_figure, new_points_table, point_kinds
 from new_points import parse_points
 
 from clustering import (
     DBSCAN,
     classifier_from_dbscan,
-    k_distances,
     make_chapter_moons,
     make_ellipsoidal_blobs,
     make_five_blobs,
 )
+from clustering.dbscan import point_kinds
 
 PAGE = "views/dbscan.py"
 CHAPTER_X_NEW = np.array([[-0.5, 0], [0, 0.5], [1, -0.1], [2, 1]])
@@ -86,13 +85,16 @@ def test_data_and_dbscan_widgets(page, widget, key, value, data):
 
 @pytest.mark.parametrize(
     ("name", "data"),
-    [("blobs", make_five_blobs(2000, 42)[0]), ("ellipses", make_ellipsoidal_blobs(42)[0])],
+    [
+        ("five blobs", make_five_blobs(2000, 42)[0]),
+        ("ellipsoidal blobs", make_ellipsoidal_blobs(42)[0]),
+    ],
 )
 def test_other_data_sets(page, name, data):
     page.selectbox(key="db_data").set_value(name).run()
     assert not page.exception
     assert shown_counts(page) == library_counts(data, 0.2, 5)
-    if name == "blobs":
+    if name == "five blobs":
         page.slider(key="db_blobs_n").set_value(1000).run()
         assert shown_counts(page) == library_counts(make_five_blobs(1000, 42)[0], 0.2, 5)
 
@@ -108,17 +110,24 @@ def test_neighbours_and_max_distance(page):
     assert table["cluster"].tolist()[0] == -1 and table["cluster"].tolist()[3] == -1
 
 
-def trace_types(app) -> list[str]:
-    """Types of the traces of the page's first plotly chart (the clusters figure)."""
+def shaded_cells(app) -> int:
+    """How many cells the clusters figure's region map paints (its z, plain or typed array)."""
     spec = live_chart(app, "db_clusters_chart")
-    return [trace.get("type", "scatter") for trace in spec["data"]]
+    (regions,) = [trace for trace in spec["data"] if trace.get("type") == "heatmap"]
+    z = regions["z"]
+    if isinstance(z, dict):  # plotly's typed-array encoding: {"dtype", "bdata", "shape"}
+        return int(np.prod([int(n) for n in z["shape"].split(",")]))
+    return int(np.size(z))
 
 
 def test_regions_toggle_removes_the_shading(page):
-    assert "heatmap" in trace_types(page)
+    assert shaded_cells(page) > 0
+    traces_before = len(live_chart(page, "db_clusters_chart")["data"])
     page.toggle(key="db_regions").set_value(False).run()
     assert not page.exception
-    assert "heatmap" not in trace_types(page)
+    assert shaded_cells(page) == 0
+    # The map keeps its traces (an empty region map), so the browser updates it in place.
+    assert len(live_chart(page, "db_clusters_chart")["data"]) == traces_before
     assert len(page.dataframe) == 1  # the new points are still classified
 
 
@@ -142,40 +151,6 @@ def test_no_core_points_warns_instead_of_classifying(page):
     assert not page.exception
     assert shown_counts(page)["Core points"] == 0
     assert "No core points" in page.warning[0].value
-
-
-def test_clusters_figure_draws_each_kind_of_point():
-    X = moons()
-    model = DBSCAN(eps=0.05).fit(X)
-    knn = classifier_from_dbscan(model, max_distance=0.2)
-    figure = clusters_figure(X, model, knn, CHAPTER_X_NEW)
-    traces = {trace.name: trace for trace in figure.data}
-    kinds = point_kinds(model)
-    for kind in ("core", "border", "anomaly"):
-        assert len(traces[kind].x) == np.sum(kinds == kind)
-    regions = np.asarray(traces["decision regions"].z)
-    assert np.isnan(regions).any()  # beyond the max distance: left blank
-    assert set(np.unique(regions[~np.isnan(regions)])) <= set(range(7))
-    assert list(traces["new points"].customdata) == knn.predict(CHAPTER_X_NEW).tolist()
-    no_regions = clusters_figure(X, model, knn, CHAPTER_X_NEW, regions=False)
-    assert "decision regions" not in [trace.name for trace in no_regions.data]
-
-
-def test_k_distance_figure_marks_the_core_points():
-    X = moons()
-    distances = k_distances(X, 5)
-    figure = k_distance_figure(distances, 0.05, 5)
-    n_core = len(DBSCAN(eps=0.05).fit(X).core_sample_indices_)
-    np.testing.assert_array_equal(figure.data[0].y, distances)
-    assert f"{n_core} core points" in figure.layout.annotations[0].text
-
-
-def test_new_points_table_matches_the_classifier():
-    knn = classifier_from_dbscan(DBSCAN(eps=0.2).fit(moons()))
-    table = new_points_table(CHAPTER_X_NEW, knn)
-    proba = knn.predict_proba(CHAPTER_X_NEW)
-    np.testing.assert_allclose(table[["P(cluster 0)", "P(cluster 1)"]], proba)
-    assert table["nearest core sample"].min() >= 0
 
 
 def test_parse_points():

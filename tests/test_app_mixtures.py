@@ -196,11 +196,14 @@ def test_sampling_overlays_points_drawn_by_the_library(page):
     assert not page.exception
     _, model = library(DEFAULTS)
     X_new, y_new = model.sample(200)
-    sampled = [t for t in density_traces(page) if t.get("legendgroup") == "sampled"]
-    # The traces hold the library's points, component by component.
-    for component, trace in zip(np.unique(y_new), sampled, strict=True):
-        np.testing.assert_allclose(values(trace["x"]), X_new[y_new == component, 0])
-        np.testing.assert_allclose(values(trace["y"]), X_new[y_new == component, 1])
+    (sampled,) = [
+        t for t in density_traces(page) if t["name"].startswith("sampled") and "customdata" in t
+    ]
+    # The trace holds the library's points, each with the component that made it.
+    np.testing.assert_allclose(values(sampled["x"]), X_new[:, 0])
+    np.testing.assert_allclose(values(sampled["y"]), X_new[:, 1])
+    np.testing.assert_array_equal(values(sampled["marker"]["color"]), y_new)
+    np.testing.assert_array_equal(values(sampled["customdata"]), y_new)
     assert "200 points **sampled**" in page.markdown[1].value
 
 

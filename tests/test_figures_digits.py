@@ -5,6 +5,7 @@ import json
 
 import numpy as np
 from figures.digits import accuracy_figure, digit_png, label_check_figure
+from figures.palette import PALETTE
 from PIL import Image
 
 from clustering.datasets import load_digits_split
@@ -42,3 +43,10 @@ def test_accuracy_figure_puts_ours_beside_the_chapter():
     assert list(ours.x[:1]) == [0.81] and ours.text[1] == "—"
     assert chapter.text[0] == "75.0%" and chapter.text[1] == "—"
     assert json.loads(figure.to_json())["layout"]["barmode"] == "group"
+
+
+def test_accuracy_figure_borrows_no_cluster_colour():
+    """"The chapter" and "this page" are not clusters: greys, never a cluster's colour."""
+    chapter, ours = accuracy_figure({"a": 0.81}, {"a": 0.75}).data
+    assert chapter.marker.color != ours.marker.color
+    assert not {chapter.marker.color, ours.marker.color} & set(PALETTE)

@@ -5,23 +5,28 @@ from types import SimpleNamespace
 
 import numpy as np
 import pytest
+from figures.grid import grid_over, padded_box
 from figures.kmeans import (
-    REGION_ALPHA,
+    Partition,
     changed_points,
     converged_message,
     failure_figure,
     labels_at,
-    partition_inertia,
     restarts_figure,
     score_by_k_figure,
     silhouette_diagram,
     step_player_data,
     voronoi_figure,
 )
-from figures.palette import NOISE_GREY, PALETTE, with_alpha
+from figures.palette import CENTROID, NEW_POINT, NOISE_GREY, PALETTE, REGION_ALPHA, with_alpha
+from figures.theme import TICK_SIZE
 from sklearn.cluster import KMeans as SklearnKMeans
 
 from clustering.kmeans import KMeans, init_centroids, lloyd_steps
+from clustering.metrics import partition_inertia
+
+# Colours in an order that is not the palette's, to see that figures use the ones given.
+SHUFFLED = [PALETTE[2], PALETTE[0], PALETTE[5], PALETTE[1], PALETTE[3], PALETTE[4]]
 
 
 @pytest.fixture(scope="module")
@@ -47,31 +52,61 @@ def by_name(fig, prefix):
     return [t for t in fig.data if (t.name or "").startswith(prefix)]
 
 
-def test_voronoi_regions_are_the_models_predictions(three_blobs, model):
+def voronoi(X, model, new_points=None, max_clusters=0, colors=None):
+    """The Voronoi figure of a fitted model, its regions predicted as the page does."""
+    centers = model.cluster_centers_
+    grid = grid_over(padded_box(X, centers, new_points), 60)
+    regions = grid.reshape(model.predict(grid.points))
+    colors = SHUFFLED[: len(centers)] if colors is None else colors
+    return voronoi_figure(
+        X, model.labels_, centers, grid, regions, colors, new_points, max_clusters=max_clusters
+    )
+
+
+def test_voronoi_regions_are_the_predictions_it_is_given(three_blobs, model):
     X, _ = three_blobs
-    fig = voronoi_figure(X, model)
-    regions = by_name(fig, "regions")[0]
+    regions = by_name(voronoi(X, model), "regions")[0]
     grid = np.array([[x, y] for y in regions.y for x in regions.x])
     assert np.array_equal(np.asarray(regions.z).ravel(), model.predict(grid))
+    # Cluster i's region is painted in a light version of cluster i's colour.
+    assert regions.colorscale[0][1] == with_alpha(SHUFFLED[0], REGION_ALPHA)
+    assert regions.colorscale[-1][1] == with_alpha(SHUFFLED[2], REGION_ALPHA)
 
 
-def test_voronoi_points_are_split_by_cluster_with_the_palette(three_blobs, model):
+def test_voronoi_points_are_split_by_cluster_in_the_colours_given(three_blobs, model):
     X, _ = three_blobs
-    clusters = by_name(voronoi_figure(X, model), "cluster ")
-    assert [t.marker.color for t in clusters] == list(PALETTE[:3])
+    clusters = by_name(voronoi(X, model), "cluster ")
+    assert [t.marker.color for t in clusters] == SHUFFLED[:3]
     for label, trace in enumerate(clusters):
         assert np.array_equal(trace.x, X[model.labels_ == label, 0])
 
 
 def test_voronoi_shows_new_points_only_when_given(three_blobs, model):
     X, _ = three_blobs
-    (empty,) = by_name(voronoi_figure(X, model), "new instances")  # kept, so k moves in place
+    (empty,) = by_name(voronoi(X, model), "new instances")  # kept, so k moves in place
     assert len(empty.x) == 0
     new = np.array([[1.0, 1.0], [9.0, 9.0]])
-    trace = by_name(voronoi_figure(X, model, new), "new instances")[0]
+    figure = voronoi(X, model, new)
+    trace = by_name(figure, "new instances")[0]
     assert np.array_equal(trace.x, new[:, 0])
-    regions = by_name(voronoi_figure(X, model, new), "regions")[0]
+    assert trace.marker.symbol == NEW_POINT["symbol"]
+    regions = by_name(figure, "regions")[0]
     assert regions.x[-1] > 9.0  # the map grows to include the new points
+
+
+def test_new_instance_numbers_sit_away_from_the_nearest_centroid(three_blobs, model):
+    X, _ = three_blobs
+    centers = model.cluster_centers_
+    # Each new point sits just beside a centroid, where a label to its top right
+    # would lie on the centroid's marker.
+    new = centers + np.array([[-0.1, -0.1], [0.1, 0.0], [0.0, 0.1]])
+    numbers = voronoi(X, model, new).layout.annotations
+    assert [a.text for a in numbers] == ["<b>0</b>", "<b>1</b>", "<b>2</b>"]
+    for label, point, center in zip(numbers, new, centers, strict=True):
+        away = point - center
+        assert np.sign(label.xshift) == np.sign(away[0]) or away[0] == 0
+        assert np.sign(label.yshift) == np.sign(away[1]) or away[1] == 0
+        assert np.hypot(label.xshift, label.yshift) >= CENTROID["size"] / 2
 
 
 def test_voronoi_has_the_same_traces_for_every_k(three_blobs):
@@ -79,7 +114,7 @@ def test_voronoi_has_the_same_traces_for_every_k(three_blobs):
     structures = []
     for k in (1, 3, 6):
         fit = KMeans(k, n_init=1, random_state=0).fit(X)
-        figure = voronoi_figure(X, fit, max_clusters=10)
+        figure = voronoi(X, fit, max_clusters=10, colors=PALETTE[:k])
         structures.append([(trace.type, trace.name) for trace in figure.data])
         legend = [trace.name for trace in figure.data if trace.showlegend]
         assert [name for name in legend if name.startswith("cluster")] == [
@@ -98,10 +133,11 @@ def test_score_by_k_rings_the_current_k():
 def test_silhouette_diagram_has_one_sorted_knife_per_cluster():
     coefficients = np.array([0.2, 0.9, 0.5, 0.1, 0.7])
     labels = np.array([0, 0, 0, 1, 1])
-    fig = silhouette_diagram(coefficients, labels, score=0.48)
+    fig = silhouette_diagram(coefficients, labels, score=0.48, colors=SHUFFLED[:2])
     knives = by_name(fig, "cluster ")
     assert len(knives) == 2
     assert list(knives[0].x[1:-1]) == [0.9, 0.5, 0.2]
+    assert [knife.fillcolor for knife in knives] == SHUFFLED[:2]
     assert fig.layout.shapes[0].x0 == 0.48
 
 
@@ -111,12 +147,22 @@ def test_partition_inertia_equals_kmeans_inertia_for_its_own_labels(three_blobs)
     assert partition_inertia(X, oracle.labels_) == pytest.approx(oracle.inertia_)
 
 
-def test_failure_figure_titles_carry_both_inertias(three_blobs, model):
+def test_failure_figure_shows_the_partitions_and_inertias_it_is_given(three_blobs, model):
     X, y = three_blobs
-    fig = failure_figure(X, y, model)
+    centers = model.cluster_centers_
+    grid = grid_over(padded_box(X, centers), 40)
+    regions = grid.reshape(model.predict(grid.points))
+    found = Partition(model.labels_, SHUFFLED[:3], model.inertia_)
+    truth = Partition(y, PALETTE[:3], partition_inertia(X, y))
+    fig = failure_figure(X, found, centers, grid, regions, truth)
     titles = [a.text for a in fig.layout.annotations]
     assert f"{model.inertia_:.1f}" in titles[0]
-    assert f"{partition_inertia(X, y):.1f}" in titles[1]
+    assert f"{truth.inertia:.1f}" in titles[1]
+    clusters = by_name(fig, "cluster ")
+    assert [t.marker.color for t in clusters] == SHUFFLED[:3] + list(PALETTE[:3])
+    # The legend sits at the bottom of the figure, under the panels' x tick labels.
+    assert fig.layout.legend.yref == "container" and fig.layout.legend.y == 0
+    assert fig.layout.margin.b >= 50
 
 
 def test_first_assignment_rings_no_point_later_ones_ring_the_changes(states):
@@ -129,7 +175,7 @@ def test_first_assignment_rings_no_point_later_ones_ring_the_changes(states):
 
 
 def test_step_player_data_has_every_half_step_as_the_library_took_it(three_blobs, states):
-    data = step_player_data(three_blobs[0], states)
+    data = step_player_data(three_blobs[0], states, SHUFFLED[:3])
     assert len(data["steps"]) == len(states)
     for step, state in zip(data["steps"], states, strict=True):
         assert step["phase"] == state.phase
@@ -144,7 +190,7 @@ def test_step_player_data_has_every_half_step_as_the_library_took_it(three_blobs
 
 
 def test_step_player_data_inertia_is_the_states(three_blobs, states):
-    steps = step_player_data(three_blobs[0], states)["steps"]
+    steps = step_player_data(three_blobs[0], states, SHUFFLED[:3])["steps"]
     assert steps[0]["inertia"] is None and steps[0]["inertia_text"] == "—"
     for step, state in zip(steps[1:], states[1:], strict=True):
         assert step["inertia"] == state.inertia
@@ -152,7 +198,7 @@ def test_step_player_data_inertia_is_the_states(three_blobs, states):
 
 
 def test_step_player_data_labels_and_changed_points(three_blobs, states):
-    data = step_player_data(three_blobs[0], states)
+    data = step_player_data(three_blobs[0], states, SHUFFLED[:3])
     steps, labelings = data["steps"], data["labelings"]
     assert steps[0]["labeling"] is None
     for position, step in enumerate(steps[1:], start=1):
@@ -167,12 +213,12 @@ def test_step_player_data_labels_and_changed_points(three_blobs, states):
     assert len(labelings) == len({tuple(labels) for labels in labelings})  # each stored once
 
 
-def test_step_player_data_is_plain_json_with_the_palette_and_the_ending(three_blobs, states):
+def test_step_player_data_is_plain_json_with_the_colours_given_and_the_ending(three_blobs, states):
     X = three_blobs[0]
-    data = step_player_data(X, states)
+    data = step_player_data(X, states, SHUFFLED[:3])
     assert json.loads(json.dumps(data)) == data  # nothing NumPy left in it
-    assert data["colors"] == list(PALETTE[:3])
-    assert data["regions"][0] == with_alpha(PALETTE[0], REGION_ALPHA)
+    assert data["colors"] == SHUFFLED[:3]
+    assert data["regions"][0] == with_alpha(SHUFFLED[0], REGION_ALPHA)
     assert data["unassigned"] == NOISE_GREY
     (x0, x1), (y0, y1) = data["box"]
     every_centroid = np.concatenate([state.centers for state in states])
@@ -190,13 +236,33 @@ def test_converged_message_says_one_iteration_in_the_singular():
     assert converged_message(state) == "Converged after 1 iteration, inertia 3.14."
 
 
-def test_restarts_figure_marks_only_the_best_run(three_blobs):
+def test_restarts_figure_marks_only_the_best_run_and_is_readable(three_blobs):
     X, _ = three_blobs
     runs = [
         SimpleNamespace(
             labels=np.zeros(len(X), dtype=int), centers=np.zeros((1, 2)), inertia=inertia
         )
-        for inertia in (5.0, 2.0, 7.0)
+        for inertia in (5.0, 2.0, 7.0, 3.0)
     ]
-    titles = [a.text for a in restarts_figure(X, runs, best=1).layout.annotations]
-    assert [t.startswith("★ kept") for t in titles] == [False, True, False]
+    figure = restarts_figure(X, runs, best=1, colors=[[color] for color in SHUFFLED[:4]])
+    titles = [a.text for a in figure.layout.annotations]
+    assert [t.startswith("★ kept") for t in titles] == [False, True, False, False]
+    # Four runs in two rows of two, each panel about 300 px tall, titles projector-sized.
+    assert figure.layout.height >= 600
+    assert all(a.font.size >= 14 for a in figure.layout.annotations)
+    # Each run's points take that run's colours (label 0 is the second band after grey).
+    scales = [t.marker.colorscale for t in figure.data if t.marker.colorscale]
+    assert [scale[2][1] for scale in scales] == SHUFFLED[:4]
+
+
+def test_every_kmeans_figure_uses_projector_sized_text(three_blobs, model):
+    X, _ = three_blobs
+    figures = [
+        voronoi(X, model),
+        score_by_k_figure([1, 2, 3], [9.0, 4.0, 3.0], current_k=2, y_title="inertia"),
+        silhouette_diagram(np.array([0.2, 0.9, 0.5]), np.array([0, 0, 1]), 0.5, SHUFFLED),
+    ]
+    for figure in figures:
+        assert figure.layout.xaxis.tickfont.size >= 14
+        assert figure.layout.yaxis.tickfont.size >= 14
+        assert figure.layout.legend.font.size == TICK_SIZE

@@ -1,5 +1,9 @@
-"""Plotly figure builders: pure functions, arrays or a fitted estimator in, a figure out.
+"""Plotly figure builders: pure functions, results in, a figure out.
 
-One module per topic. None of them fits a model or reads a widget, so every
-figure can be tested without a server.
+One module per topic, plus the shared pieces: :mod:`figures.palette` (every
+colour and mark, and which cluster gets which colour), :mod:`figures.theme`
+(font sizes, marker sizes) and :mod:`figures.grid` (the area a map shows and a
+grid over it). No builder fits or evaluates a model or reads a widget: pages
+pass the labels, centroids and predictions, so every figure can be tested
+without a server.
 """

@@ -1,140 +1,139 @@
-"""Figures and tables of the DBSCAN page: pure functions, fitted estimators in, figures out.
+"""Figures and tables of the DBSCAN page: results in (labels, point kinds, votes), figures out.
 
-Nothing here fits a model. :func:`clusters_figure` draws what a fitted
-``clustering.DBSCAN`` found (core points large, border points small, anomalies
-as red crosses, as in the chapter's figure) and, given a fitted
-``NeighborsVoteClassifier``, the regions where it would put new points.
+Nothing here fits or evaluates a model. :func:`clusters_figure` draws what a
+fitted ``clustering.DBSCAN`` found (core points large, border points small,
+anomalies as the app's anomaly cross) and, when the page passes them, the
+regions where the core points' vote would put new points.
 """
 
 from __future__ import annotations
+
+from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from figures.palette import NOISE_GREY, region_colorscale
+from figures.grid import Grid
+from figures.kmeans import below_legend, map_layout, region_heatmap
+from figures.palette import (
+    ANOMALY,
+    CURVE_COLOR,
+    NEW_POINT,
+    NOISE_GREY,
+    POINT_RIM,
+    stepped_colorscale,
+)
+from figures.theme import POINT_SIZE, SMALL_POINT_SIZE, themed
 
-ANOMALY_RED = "#D62728"
-NEW_POINT_COLOR = "#000000"
 REGION_RESOLUTION = 100  # a k-nearest-neighbour vote per grid point: the page's main cost
-MARGIN = 0.1  # of the data's range, around the plotted area
+PLURALS = {"core": "core points", "border": "border points", "anomaly": "anomalies"}
+KIND_LEGEND_COLOR = "#555555"  # legend markers show a kind's shape and size, not a cluster
+CORE = {"size": POINT_SIZE + 3, "line": {"width": 0.8, "color": "white"}}
+BORDER = {"size": SMALL_POINT_SIZE, "line": POINT_RIM}
 
 
-def point_kinds(dbscan) -> np.ndarray:
-    """'core', 'border' or 'anomaly' for each training point of a fitted DBSCAN."""
-    kinds = np.where(dbscan.labels_ == -1, "anomaly", "border").astype(object)
-    kinds[dbscan.core_sample_indices_] = "core"
-    return kinds
+def cluster_colorscale(colors: Sequence[str]) -> dict:
+    """Marker settings that colour points by cluster number through a stepped colorscale.
 
-
-def plot_bounds(*point_sets: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Lower and upper corners of a box around all the given 2-D points, with a margin."""
-    points = np.concatenate([p for p in point_sets if p is not None and len(p)])
-    low, high = points.min(axis=0), points.max(axis=0)
-    pad = MARGIN * np.maximum(high - low, 1e-9)
-    return low - pad, high + pad
-
-
-def region_trace(classifier, low: np.ndarray, high: np.ndarray) -> go.Heatmap:
-    """The predicted cluster over a grid, each cluster in a light version of its colour.
-
-    Where it predicts -1 (beyond its max distance) the background stays blank.
+    Plotly checks one array of numbers much faster than a list of a thousand
+    colour strings.
     """
-    # Square grid cells, REGION_RESOLUTION of them along the longer side.
-    step = np.max(high - low) / REGION_RESOLUTION
-    xs = np.arange(low[0], high[0] + step, step)
-    ys = np.arange(low[1], high[1] + step, step)
-    grid = np.stack(np.meshgrid(xs, ys), axis=-1).reshape(-1, 2)
-    predicted = classifier.predict(grid).astype(np.float32)  # half the bytes of float64
-    predicted[predicted < 0] = np.nan
-    n_clusters = int(classifier.classes_.max()) + 1
-    return go.Heatmap(
-        x=xs,
-        y=ys,
-        z=predicted.reshape(len(ys), len(xs)),
-        colorscale=region_colorscale(n_clusters),
-        zmin=-0.5,
-        zmax=n_clusters - 0.5,
-        showscale=False,
-        hoverinfo="skip",
-        name="decision regions",
-    )
+    bands = list(colors) or [NOISE_GREY]  # no cluster at all: a scale is still needed
+    return {"colorscale": stepped_colorscale(bands), "cmin": -0.5, "cmax": len(bands) - 0.5}
 
 
-def points_trace(X: np.ndarray, labels: np.ndarray, kind: str, **marker) -> go.Scatter:
-    """One kind of training point (core, border or anomaly), hover showing its cluster."""
+def points_trace(X: np.ndarray, labels: np.ndarray, kind: str, marker: dict) -> go.Scatter:
+    """One kind of training point (core, border or anomaly), hover showing its cluster.
+
+    The legend shows the kinds from :func:`kind_legend`, not from these traces,
+    whose colours vary point by point.
+    """
     return go.Scatter(
         x=X[:, 0],
         y=X[:, 1],
         mode="markers",
-        name=kind,
+        name=PLURALS[kind],
         marker=marker,
         customdata=labels,
+        showlegend=False,
         hovertemplate=f"{kind}, cluster %{{customdata}}<br>(%{{x:.3f}}, %{{y:.3f}})<extra></extra>",
+    )
+
+
+def kind_legend(kind: str, marker: dict, color: str = KIND_LEGEND_COLOR) -> go.Scatter:
+    """A legend entry for a kind of point: its marker's shape and size, in neutral grey.
+
+    (The anomaly mark keeps its own colour: it means the same on every page.)
+    """
+    return go.Scatter(
+        x=[None],
+        y=[None],
+        mode="markers",
+        name=kind,
+        marker={**marker, "color": color},
+        hoverinfo="skip",
     )
 
 
 def clusters_figure(
     X: np.ndarray,
-    dbscan,
-    classifier=None,
+    labels: np.ndarray,
+    kinds: np.ndarray,
+    colors: Sequence[str],
+    box: tuple,
+    regions: tuple[Grid, np.ndarray] | None = None,
     X_new: np.ndarray | None = None,
-    regions: bool = True,
+    new_clusters: np.ndarray | None = None,
 ) -> go.Figure:
     """The data coloured by DBSCAN's clusters, and optionally new points and decision regions.
+
+    The traces are the same whatever is shown (an empty region map, no new
+    points), so the browser updates the chart in place.
 
     Parameters
     ----------
     X : ndarray of shape (n_samples, 2)
         The data the DBSCAN was fitted on.
-    dbscan : clustering.DBSCAN
-        Fitted on ``X``.
-    classifier : clustering.NeighborsVoteClassifier or None
-        Fitted on the DBSCAN's core samples; predicts the new points.
-    X_new : ndarray of shape (n_new, 2) or None
-        New points, drawn as numbered black stars.
-    regions : bool, default=True
-        Shade the classifier's decision regions (when there is a classifier).
+    labels, kinds : ndarrays of shape (n_samples,)
+        DBSCAN's ``labels_`` and each point's kind (``clustering.dbscan.point_kinds``).
+    colors : sequence of str
+        Cluster ``i``'s colour, one per cluster.
+    box : ((x0, x1), (y0, y1))
+        The area shown.
+    regions : (Grid, ndarray), optional
+        The vote's cluster at each grid point (-1: an anomaly, left blank).
+    X_new, new_clusters : ndarrays, optional
+        New points, drawn as numbered stars, and the cluster the vote gives each.
     """
-    kinds = point_kinds(dbscan)
-    labels = dbscan.labels_
-    low, high = plot_bounds(X, X_new)
-    traces = []
-    if classifier is not None and regions:
-        traces.append(region_trace(classifier, low, high))
-    # Colour by label number through a stepped colorscale: plotly checks one array of
-    # numbers much faster than a list of a thousand colour strings.
-    n_clusters = max(int(labels.max()) + 1, 1)
-    cluster_colors = {"colorscale": region_colorscale(n_clusters, alpha=1.0),
-                      "cmin": -0.5, "cmax": n_clusters - 0.5}  # fmt: skip
-    styles = {
-        "core": {"size": 9, "line": {"width": 0.5, "color": "white"}, **cluster_colors},
-        "border": {"size": 4, **cluster_colors},
-        "anomaly": {"size": 8, "symbol": "x", "color": ANOMALY_RED},
-    }
+    if X_new is None:
+        X_new, new_clusters = np.empty((0, 2)), np.empty(0, dtype=int)
+    grid, shading = regions if regions is not None else (Grid(np.empty(0), np.empty(0)), None)
+    shade = np.empty((0, 0), dtype=np.int8) if shading is None else shading
+    region_trace = region_heatmap(grid, shade, colors)
+    region_trace.name = "decision regions"
+    traces = [region_trace]
+    marker_colors = cluster_colorscale(colors)
+    styles = {"core": {**CORE, **marker_colors}, "border": {**BORDER, **marker_colors}}
     for kind, style in styles.items():
         chosen = kinds == kind
-        if kind != "anomaly":
-            style = {**style, "color": labels[chosen]}
-        traces.append(points_trace(X[chosen], labels[chosen], kind, **style))
-    if X_new is not None and len(X_new):
-        traces.append(new_points_trace(X_new, classifier))
-    # Equal scales on both axes; the plot area shrinks to fit rather than showing past the data.
-    axis = {"constrain": "domain", "showgrid": False}
-    layout = {
-        "height": 520,
-        "margin": {"l": 10, "r": 10, "t": 30, "b": 10},
-        "legend": {"orientation": "h", "y": 1.06, "x": 0},
-        "plot_bgcolor": "white",
-        "xaxis": {"range": [low[0], high[0]], **axis},
-        "yaxis": {"range": [low[1], high[1]], "scaleanchor": "x", "scaleratio": 1, **axis},
-    }
-    return go.Figure(data=traces, layout=layout)
+        marker = {**style, "color": labels[chosen]}
+        traces.append(points_trace(X[chosen], labels[chosen], kind, marker))
+    anomalies = kinds == "anomaly"
+    traces.append(points_trace(X[anomalies], labels[anomalies], "anomaly", ANOMALY))
+    traces += [
+        kind_legend("core point", CORE),
+        kind_legend("border point", BORDER),
+        kind_legend("anomaly", ANOMALY, ANOMALY["color"]),
+    ]
+    traces.append(new_points_trace(X_new, new_clusters))
+    figure = map_layout(go.Figure(data=traces), box)
+    figure.update_layout(legend=below_legend(itemsizing="trace"))
+    return figure
 
 
-def new_points_trace(X_new: np.ndarray, classifier=None) -> go.Scatter:
-    """The new points as numbered black stars; hover shows the predicted cluster."""
-    predicted = classifier.predict(X_new) if classifier is not None else np.full(len(X_new), -1)
+def new_points_trace(X_new: np.ndarray, clusters: np.ndarray) -> go.Scatter:
+    """The new points as numbered black stars; hover shows the cluster the vote gives."""
     return go.Scatter(
         x=X_new[:, 0],
         y=X_new[:, 1],
@@ -142,11 +141,11 @@ def new_points_trace(X_new: np.ndarray, classifier=None) -> go.Scatter:
         name="new points",
         text=[str(i) for i in range(len(X_new))],
         textposition="top right",
-        marker={"size": 15, "symbol": "star", "color": NEW_POINT_COLOR,
-                "line": {"width": 1, "color": "white"}},
-        customdata=predicted,
+        textfont={"size": 16, "color": "black"},
+        marker=NEW_POINT,
+        customdata=clusters,
         hovertemplate="new point %{text}: cluster %{customdata}<extra></extra>",
-    )  # fmt: skip
+    )
 
 
 def k_distance_figure(distances: np.ndarray, eps: float, k: int) -> go.Figure:
@@ -160,17 +159,17 @@ def k_distance_figure(distances: np.ndarray, eps: float, k: int) -> go.Figure:
         x=np.arange(1, len(distances) + 1),
         y=distances,
         mode="lines",
-        line={"color": "#0072B2"},
+        line={"color": CURVE_COLOR, "width": 2},
         hovertemplate="%{x} points have a k-distance ≤ %{y:.3f}<extra></extra>",
     )
     eps_line = {"type": "line", "xref": "paper", "x0": 0, "x1": 1, "y0": eps, "y1": eps,
-                "line": {"dash": "dash", "color": ANOMALY_RED}}  # fmt: skip
+                "line": {"dash": "dash", "color": "black"}}  # fmt: skip
     last_core = {"type": "line", "yref": "paper", "y0": 0, "y1": 1, "x0": n_core + 0.5,
                  "x1": n_core + 0.5, "line": {"dash": "dot", "color": NOISE_GREY}}  # fmt: skip
     label = {"text": f"eps = {eps:g}: {n_core} core points", "xref": "paper", "x": 0,
              "xanchor": "left", "y": eps, "yanchor": "bottom", "showarrow": False}  # fmt: skip
     layout = {
-        "height": 300,
+        "height": 320,
         "margin": {"l": 10, "r": 10, "t": 30, "b": 10},
         "xaxis_title": "points, sorted by k-distance",
         "yaxis_title": f"distance to neighbour {k} (itself = 1)",
@@ -178,22 +177,24 @@ def k_distance_figure(distances: np.ndarray, eps: float, k: int) -> go.Figure:
         "annotations": [label],
         "showlegend": False,
     }
-    return go.Figure(data=[curve], layout=layout)
+    return themed(go.Figure(data=[curve], layout=layout))
 
 
-def new_points_table(X_new: np.ndarray, classifier) -> pd.DataFrame:
-    """One row per new point: coordinates, predicted cluster, distance to the nearest
-    core sample, and the probability of each cluster (the share of the neighbours' votes)."""
-    proba = classifier.predict_proba(X_new)
-    nearest, _ = classifier.tree_.query(X_new, k=1)
+def new_points_table(
+    X_new: np.ndarray,
+    clusters: np.ndarray,
+    nearest: np.ndarray,
+    proba: np.ndarray,
+    classes: np.ndarray,
+) -> pd.DataFrame:
+    """One row per new point: coordinates, the cluster the vote gives, the distance to the
+    nearest core sample, and the probability of each cluster (its share of the votes).
+
+    ``proba`` has one column per entry of ``classes`` (the clusters that vote).
+    """
     table = pd.DataFrame(
-        {
-            "x": X_new[:, 0],
-            "y": X_new[:, 1],
-            "cluster": classifier.predict(X_new),
-            "nearest core sample": nearest,
-        }
+        {"x": X_new[:, 0], "y": X_new[:, 1], "cluster": clusters, "nearest core sample": nearest}
     )
-    for column, cluster in enumerate(classifier.classes_):
+    for column, cluster in enumerate(classes):
         table[f"P(cluster {cluster})"] = proba[:, column]
     return table

@@ -17,15 +17,15 @@ import numpy as np
 import plotly.graph_objects as go
 from PIL import Image
 
-from figures.palette import OKABE_ITO
+from figures.palette import AGREE_COLOR, CURVE_COLOR, MISTAKE_COLOR, SECOND_CURVE_COLOR
+from figures.theme import TICK_SIZE, themed
 
 DIGIT_SIDE = 8
 ROW_GAP = 4  # blank pixel rows above each digit, where its label goes
 MAX_INK = 16.0  # pixel values of the digits data set run from 0 (paper) to 16 (ink)
-MISTAKE_COLOR = OKABE_ITO[5]  # vermillion
-AGREE_COLOR = OKABE_ITO[4]  # blue
-OURS_COLOR = OKABE_ITO[4]
-CHAPTER_COLOR = OKABE_ITO[0]
+# The comparison is not between clusters, so its bars take the greys, never a cluster colour.
+OURS_COLOR = CURVE_COLOR
+CHAPTER_COLOR = SECOND_CURVE_COLOR
 
 
 def digit_png(pixels: np.ndarray, scale: int = 12) -> bytes:
@@ -84,7 +84,7 @@ def label_check_figure(
                 "y": top - ROW_GAP / 2 - 0.5,
                 "text": f"<b>{text}</b>",
                 "showarrow": False,
-                "font": {"color": MISTAKE_COLOR if wrong else AGREE_COLOR, "size": 13},
+                "font": {"color": MISTAKE_COLOR if wrong else AGREE_COLOR, "size": TICK_SIZE},
                 "bgcolor": "white",
             }
         )
@@ -107,6 +107,7 @@ def label_check_figure(
     )
     figure.update_xaxes(visible=False, constrain="domain")
     figure.update_yaxes(visible=False, autorange="reversed", scaleanchor="x")
+    figure.update_layout(font={"size": TICK_SIZE})
     return figure
 
 
@@ -126,15 +127,17 @@ def accuracy_figure(ours: Mapping[str, float], chapter: Mapping[str, float]) -> 
                 orientation="h",
                 marker_color=color,
                 text=[f"{value:.1%}" if np.isfinite(value) else "—" for value in values],
-                textposition="outside",
+                # Inside the bar's end: a narrow column has no room beside the bars.
+                textposition="inside",
+                insidetextanchor="end",
             )
         )
     figure.update_layout(
         barmode="group",
-        height=60 + 55 * len(names),
-        margin={"l": 5, "r": 5, "t": 10, "b": 30},
-        xaxis={"range": [0, 1.08], "tickformat": ".0%", "title": "test accuracy"},
+        height=90 + 60 * len(names),
+        margin={"l": 5, "r": 5, "t": 40, "b": 10},
+        xaxis={"range": [0, 1], "tickformat": ".0%", "title": "test accuracy"},
         yaxis={"autorange": "reversed"},
-        legend={"orientation": "h", "y": -0.25},
+        legend={"orientation": "h", "yref": "container", "y": 1, "yanchor": "top", "x": 0},
     )
-    return figure
+    return themed(figure)

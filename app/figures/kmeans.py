@@ -1,37 +1,45 @@
 """Figures of the two k-means pages: Voronoi regions, choosing k, and Lloyd's steps.
 
-Every function here is pure: arrays or a fitted estimator come in, a
-``go.Figure`` goes out (for the step player, the plain data it draws). None
-of them fits a model; the Voronoi figures only call ``predict`` on a grid to
-paint each centroid's region.
+Every function here is pure: results come in (points, labels, centroids, the
+clusters predicted over a grid, the colour of each cluster), a ``go.Figure``
+goes out (for the step player, the plain data it draws). None of them fits or
+evaluates a model: the pages predict the regions in their cached compute
+functions and pass the arrays.
 
-Colours come from :mod:`figures.palette`, so cluster ``i`` has the same colour
-here as on every other page.
+Colours come from :mod:`figures.palette`: each figure gets ``colors``, the
+colour of each cluster number, so the same clusters have the same colours on
+every page.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
+from figures.grid import Box, Grid, padded_box
 from figures.palette import (
+    CENTROID,
     CENTROID_COLOR,
+    CURVE_COLOR,
+    NEW_POINT,
     NOISE_GREY,
-    cluster_color,
+    POINT_RIM,
+    REGION_ALPHA,
     cluster_marker,
     region_colorscale,
     with_alpha,
 )
+from figures.theme import POINT_SIZE, SMALL_POINT_SIZE, themed
 
-Box = tuple[tuple[float, float], tuple[float, float]]  # (x range, y range)
-POINT_SIZE = 5
 MAP_WIDTH = 600  # about the width in pixels of a map in the page's main column
-GRID_RESOLUTION = 200
-MARGIN = 0.1  # share of the data's extent added around it in the region plots
+RESTARTS_WIDTH = 860  # about the width in pixels of the restarts panels, all together
+REGION_RESOLUTION = 200  # grid points along the longer side of a region map
+LABEL_SHIFT = 18  # pixels between a new instance and its number
+LEGEND_ROOM = 60  # pixels under a map for its legend, below the x tick labels
 
 
 # --- building blocks ---------------------------------------------------------
@@ -40,22 +48,27 @@ MARGIN = 0.1  # share of the data's extent added around it in the region plots
 def cluster_traces(
     X: np.ndarray,
     labels: np.ndarray,
-    n_clusters: int,
+    colors: Sequence[str],
     showlegend: bool = True,
     n_traces: int = 0,
 ) -> list[go.Scatter]:
-    """One scatter trace per cluster ``0 .. n_clusters-1`` (empty clusters get an empty trace).
+    """One scatter trace per cluster ``0 .. len(colors)-1`` (empty clusters get an empty trace).
 
     ``n_traces`` pads the list with empty, legend-less traces up to that
     length, so that figures for different k have the same traces in the same
     order and the browser can update them in place.
     """
+    n_clusters = len(colors)
     return [
         go.Scatter(
             x=X[labels == cluster, 0],
             y=X[labels == cluster, 1],
             mode="markers",
-            marker={"size": POINT_SIZE, "color": cluster_color(cluster)},
+            marker={
+                "size": POINT_SIZE,
+                "color": colors[cluster] if cluster < n_clusters else NOISE_GREY,
+                "line": POINT_RIM,
+            },
             name=f"cluster {cluster}",
             legendgroup=f"cluster {cluster}",
             showlegend=showlegend and cluster < n_clusters,
@@ -65,17 +78,12 @@ def cluster_traces(
 
 
 def centroid_trace(centers: np.ndarray, name: str = "centroids") -> go.Scatter:
-    """The centroids as large white discs with a black cross, visible on any region colour."""
+    """The centroids as white discs with a black cross, visible on any region colour."""
     return go.Scatter(
         x=centers[:, 0],
         y=centers[:, 1],
         mode="markers",
-        marker={
-            "symbol": "circle-x",
-            "size": 15,
-            "color": "white",
-            "line": {"color": CENTROID_COLOR, "width": 2},
-        },
+        marker=CENTROID,
         name=name,
         hovertemplate="centroid %{customdata}<br>(%{x:.2f}, %{y:.2f})<extra></extra>",
         customdata=np.arange(len(centers)),
@@ -88,40 +96,31 @@ def rings(x, y, size: int, name: str) -> go.Scatter:
         x=x,
         y=y,
         mode="markers",
-        marker={"size": size, "color": "rgba(0,0,0,0)", "line": {"color": "black", "width": 1.5}},
+        marker={"size": size, "color": "rgba(0,0,0,0)", "line": {"color": "black", "width": 2}},
         name=name,
         hoverinfo="skip",
     )
 
 
-def padded_box(*arrays: np.ndarray) -> Box:
-    """The ``(x range, y range)`` around all the given 2-D points, with a margin."""
-    points = np.concatenate([np.asarray(a, dtype=float).reshape(-1, 2) for a in arrays])
-    low, high = points.min(axis=0), points.max(axis=0)
-    pad = MARGIN * np.maximum(high - low, 1e-9)
-    low, high = low - pad, high + pad
-    return (low[0], high[0]), (low[1], high[1])
+def region_heatmap(grid: Grid, regions: np.ndarray, colors: Sequence[str]) -> go.Heatmap:
+    """Each grid cell painted in a light version of the colour of the cluster it belongs to.
 
-
-def region_heatmap(model: Any, box: Box, n_clusters: int) -> go.Heatmap:
-    """Each grid cell painted in a light version of the cluster ``model.predict`` gives it.
-
-    For k-means the painted regions are the Voronoi cells of the centroids:
-    every location belongs to the centroid nearest to it.
+    ``regions[i, j]`` is the cluster of grid point ``(grid.xs[j], grid.ys[i])``
+    (for k-means, that of the nearest centroid: the Voronoi cells); a negative
+    value leaves the cell blank.
     """
-    (x0, x1), (y0, y1) = box
-    xs = np.linspace(x0, x1, GRID_RESOLUTION)
-    ys = np.linspace(y0, y1, GRID_RESOLUTION)
-    grid = np.column_stack([np.repeat(xs[None, :], len(ys), 0).ravel(), np.repeat(ys, len(xs))])
+    colors = list(colors) or [NOISE_GREY]  # no cluster (all noise): a scale is still needed
     # Small integers go to the browser as one byte each (k is at most a few dozen).
-    regions = np.asarray(model.predict(grid)).astype(np.int8).reshape(len(ys), len(xs))
+    z = np.asarray(regions).astype(np.float32 if np.any(regions < 0) else np.int8)
+    if z.dtype == np.float32:
+        z[z < 0] = np.nan
     return go.Heatmap(
-        x=xs,
-        y=ys,
-        z=regions,
+        x=grid.xs,
+        y=grid.ys,
+        z=z,
         zmin=-0.5,
-        zmax=n_clusters - 0.5,
-        colorscale=region_colorscale(n_clusters),
+        zmax=len(colors) - 0.5,
+        colorscale=region_colorscale(colors),
         showscale=False,
         hoverinfo="skip",
         name="regions",
@@ -129,33 +128,54 @@ def region_heatmap(model: Any, box: Box, n_clusters: int) -> go.Heatmap:
 
 
 def map_layout(fig: go.Figure, box: Box, title: str = "") -> go.Figure:
-    """Show exactly ``box`` at the same scale on both axes, the legend on top.
+    """Show exactly ``box`` at the same scale on both axes, the legend under the x ticks.
 
     Equal scales keep the Voronoi borders perpendicular to the segments
     between centroids; the height follows the box's shape so the plot fills
     its column instead of floating in white space.
     """
     (x0, x1), (y0, y1) = box
-    height = int(np.clip(MAP_WIDTH * (y1 - y0) / (x1 - x0), 260, 640)) + 110
+    height = int(np.clip(MAP_WIDTH * (y1 - y0) / (x1 - x0), 300, 640)) + 40 + LEGEND_ROOM
     fig.update_xaxes(range=[x0, x1], constrain="domain", showgrid=False)
     fig.update_yaxes(range=[y0, y1], scaleanchor="x", scaleratio=1, constrain="domain")
     fig.update_layout(
-        title=title,
+        title={"text": title, "x": 0, "xanchor": "left"} if title else None,
         height=height,
-        margin={"l": 10, "r": 10, "t": 40, "b": 10},
+        margin={"l": 10, "r": 10, "t": 40 if title else 10, "b": LEGEND_ROOM},
         plot_bgcolor="white",
-        legend={"orientation": "h", "y": -0.08, "yanchor": "top", "itemsizing": "constant"},
+        legend=below_legend(),
     )
-    return fig
+    return themed(fig)
 
 
-def equal_panels(fig: go.Figure, box: Box, n_cols: int) -> None:
-    """Give every panel of a one-row subplot grid the same box, at equal scales."""
-    for col in range(1, n_cols + 1):
-        anchor = "x" if col == 1 else f"x{col}"
-        fig.update_xaxes(range=box[0], constrain="domain", showgrid=False, row=1, col=col)
+def below_legend(itemsizing: str = "constant") -> dict:
+    """A horizontal legend at the very bottom of the figure, clear of the x tick labels.
+
+    ``itemsizing="trace"`` shows each marker at its own size (where size means something).
+    """
+    return {
+        "orientation": "h",
+        "yref": "container",
+        "y": 0,
+        "yanchor": "bottom",
+        "x": 0,
+        "itemsizing": itemsizing,
+    }
+
+
+def equal_panels(fig: go.Figure, box: Box, n_panels: int, n_cols: int) -> None:
+    """Give every panel of a subplot grid the same box, at equal scales."""
+    for panel in range(n_panels):
+        row, col = divmod(panel, n_cols)
+        anchor = "x" if panel == 0 else f"x{panel + 1}"
+        fig.update_xaxes(range=box[0], constrain="domain", showgrid=False, row=row + 1, col=col + 1)
         fig.update_yaxes(
-            range=box[1], scaleanchor=anchor, scaleratio=1, constrain="domain", row=1, col=col
+            range=box[1],
+            scaleanchor=anchor,
+            scaleratio=1,
+            constrain="domain",
+            row=row + 1,
+            col=col + 1,
         )
 
 
@@ -164,12 +184,16 @@ def equal_panels(fig: go.Figure, box: Box, n_cols: int) -> None:
 
 def voronoi_figure(
     X: np.ndarray,
-    model: Any,
+    labels: np.ndarray,
+    centers: np.ndarray,
+    grid: Grid,
+    regions: np.ndarray,
+    colors: Sequence[str],
     new_points: np.ndarray | None = None,
     title: str = "",
     max_clusters: int = 0,
 ) -> go.Figure:
-    """Points coloured by cluster over the centroids' Voronoi regions, new instances as crosses.
+    """Points coloured by cluster over the centroids' Voronoi regions, new instances as stars.
 
     The traces are always the same, in the same order: the regions, one per
     cluster up to ``max_clusters`` (empty beyond k), the centroids, the new
@@ -179,42 +203,68 @@ def voronoi_figure(
     Parameters
     ----------
     X : ndarray of shape (n_samples, 2)
-        The training points; ``model.labels_`` gives their clusters.
-    model : fitted KMeans
-        Provides ``cluster_centers_``, ``labels_`` and ``predict``.
+        The training points.
+    labels : ndarray of shape (n_samples,)
+        Their clusters (``labels_``).
+    centers : ndarray of shape (k, 2)
+        The centroids (``cluster_centers_``).
+    grid, regions : Grid and ndarray of shape (len(grid.ys), len(grid.xs))
+        The cluster ``predict`` gives each grid point; the grid covers the map.
+    colors : sequence of k colours
+        Cluster ``i``'s colour.
     new_points : ndarray of shape (n_new, 2), optional
-        Instances to place on the map (the chapter's ``X_new``).
+        Instances to place on the map (the chapter's ``X_new``), numbered from 0.
     max_clusters : int, optional
         The largest k the page offers: the number of cluster traces.
     """
-    centers = np.asarray(model.cluster_centers_)
-    n_clusters = len(centers)
     if new_points is None:
         new_points = np.empty((0, 2))
-    box = padded_box(X, centers, new_points)
-    fig = go.Figure([region_heatmap(model, box, n_clusters)])
-    fig.add_traces(cluster_traces(X, np.asarray(model.labels_), n_clusters, n_traces=max_clusters))
+    fig = go.Figure([region_heatmap(grid, regions, colors)])
+    fig.add_traces(cluster_traces(X, labels, colors, n_traces=max_clusters))
     fig.add_trace(centroid_trace(centers))
     fig.add_trace(new_points_trace(new_points))
+    fig.update_layout(annotations=new_point_numbers(new_points, centers))
+    box = ((grid.xs[0], grid.xs[-1]), (grid.ys[0], grid.ys[-1]))
     return map_layout(fig, box, title)
 
 
 def new_points_trace(points: np.ndarray) -> go.Scatter:
-    """New instances as black crosses, numbered as in the table below the figure."""
+    """New instances as black stars (their numbers are annotations, see below)."""
     return go.Scatter(
         x=points[:, 0],
         y=points[:, 1],
-        mode="markers+text",
-        marker={
-            "symbol": "x",
-            "size": 14,
-            "color": "black",
-            "line": {"color": "white", "width": 1},
-        },
-        text=[str(i) for i in range(len(points))],
-        textposition="top right",
+        mode="markers",
+        marker=NEW_POINT,
         name="new instances",
+        customdata=np.arange(len(points)),
+        hovertemplate="new instance %{customdata}<br>(%{x:.2f}, %{y:.2f})<extra></extra>",
     )
+
+
+def new_point_numbers(points: np.ndarray, centers: np.ndarray) -> list[dict]:
+    """Each new instance's number on a white label, set on the side away from its nearest centroid.
+
+    Labels are drawn above every trace, and pushing each one away from the
+    nearest centroid keeps it off the centroid's marker.
+    """
+    numbers = []
+    for number, point in enumerate(np.asarray(points, dtype=float)):
+        away = point - centers[np.argmin(((centers - point) ** 2).sum(axis=1))]
+        length = np.hypot(*away)
+        dx, dy = away / length if length > 0 else (-0.7, -0.7)
+        numbers.append(
+            {
+                "x": point[0],
+                "y": point[1],
+                "text": f"<b>{number}</b>",
+                "showarrow": False,
+                "xshift": LABEL_SHIFT * dx,
+                "yshift": LABEL_SHIFT * dy,
+                "bgcolor": "rgba(255,255,255,0.85)",
+                "borderpad": 1,
+            }
+        )
+    return numbers
 
 
 def score_by_k_figure(
@@ -223,24 +273,26 @@ def score_by_k_figure(
     """A score (inertia, silhouette) against the number of clusters, the current k ringed."""
     ks, scores = list(ks), list(scores)
     fig = go.Figure(
-        go.Scatter(x=ks, y=scores, mode="lines+markers", name=y_title, line={"color": "#0072B2"})
+        go.Scatter(x=ks, y=scores, mode="lines+markers", name=y_title, line={"color": CURVE_COLOR})
     )
     if current_k in ks:
         fig.add_trace(
-            rings([current_k], [scores[ks.index(current_k)]], size=16, name=f"k = {current_k}")
+            rings([current_k], [scores[ks.index(current_k)]], size=18, name=f"k = {current_k}")
         )
     fig.update_layout(
         height=300,
-        margin={"l": 10, "r": 10, "t": 30, "b": 10},
+        margin={"l": 10, "r": 10, "t": 40, "b": 10},
         showlegend=False,
         xaxis={"title": "k", "dtick": 1},
         yaxis={"title": y_title},
-        title=f"{y_title} against k",
+        title={"text": f"{y_title} against k", "x": 0, "xanchor": "left"},
     )
-    return fig
+    return themed(fig)
 
 
-def silhouette_diagram(coefficients: np.ndarray, labels: np.ndarray, score: float) -> go.Figure:
+def silhouette_diagram(
+    coefficients: np.ndarray, labels: np.ndarray, score: float, colors: Sequence[str]
+) -> go.Figure:
     """Each cluster's silhouette coefficients, sorted, as a filled "knife"; the mean as a line.
 
     A good clustering has every knife reaching past the dashed mean line; a
@@ -258,8 +310,9 @@ def silhouette_diagram(coefficients: np.ndarray, labels: np.ndarray, score: floa
                 x=np.concatenate([[0], values, [0]]),
                 y=np.concatenate([[ys[0]], ys, [ys[-1]]]),
                 fill="toself",
+                fillcolor=colors[int(cluster)],
                 mode="lines",
-                line={"width": 0.5, "color": cluster_color(int(cluster))},
+                line={"width": 0.5, "color": CURVE_COLOR},
                 name=f"cluster {cluster}",
             )
         )
@@ -267,50 +320,61 @@ def silhouette_diagram(coefficients: np.ndarray, labels: np.ndarray, score: floa
     fig.add_vline(x=score, line={"dash": "dash", "color": "black"})
     fig.update_layout(
         height=300,
-        margin={"l": 10, "r": 10, "t": 30, "b": 10},
-        title=f"Silhouette diagram (mean {score:.3f})",
+        margin={"l": 10, "r": 10, "t": 40, "b": 10},
+        title={"text": f"silhouettes, mean {score:.3f}", "x": 0, "xanchor": "left"},
         xaxis={"title": "silhouette coefficient", "range": [min(-0.1, coefficients.min()), 1]},
-        yaxis={"showticklabels": False, "title": "points, grouped by cluster"},
+        yaxis={"showticklabels": False, "title": "points, by cluster"},
         showlegend=False,
     )
-    return fig
+    return themed(fig)
 
 
-def partition_inertia(X: np.ndarray, groups: np.ndarray) -> float:
-    """The inertia of a given grouping: squared distances from each point to its group's mean."""
-    return float(
-        sum(((X[groups == g] - X[groups == g].mean(axis=0)) ** 2).sum() for g in np.unique(groups))
-    )
+class Partition(NamedTuple):
+    """A grouping of the points to draw: labels, the colour of each group, and its inertia."""
+
+    labels: np.ndarray
+    colors: Sequence[str]
+    inertia: float
 
 
-def failure_figure(X: np.ndarray, true_groups: np.ndarray, model: Any) -> go.Figure:
-    """k-means' clusters and Voronoi regions (left) beside the groups the data came from (right)."""
-    centers = np.asarray(model.cluster_centers_)
-    n_clusters = len(centers)
+def failure_figure(
+    X: np.ndarray,
+    found: Partition,
+    centers: np.ndarray,
+    grid: Grid,
+    regions: np.ndarray,
+    truth: Partition,
+) -> go.Figure:
+    """k-means' clusters and Voronoi regions (left) beside the groups the data came from (right).
+
+    ``found`` is k-means' answer (its ``inertia_``), ``truth`` the true groups
+    with their inertia about their own means; ``regions`` are k-means'
+    predictions over ``grid``, which covers the points.
+    """
     fig = make_subplots(
         rows=1,
         cols=2,
         subplot_titles=(
-            f"k-means' clusters and regions (inertia {model.inertia_:.1f})",
-            f"the true groups (inertia {partition_inertia(X, true_groups):.1f})",
+            f"k-means' clusters (inertia {found.inertia:.1f})",
+            f"the true groups (inertia {truth.inertia:.1f})",
         ),
         horizontal_spacing=0.04,
     )
-    fig.add_trace(region_heatmap(model, padded_box(X, centers), n_clusters), row=1, col=1)
-    for trace in cluster_traces(X, np.asarray(model.labels_), n_clusters):
+    fig.add_trace(region_heatmap(grid, regions, found.colors), row=1, col=1)
+    for trace in cluster_traces(X, found.labels, found.colors):
         fig.add_trace(trace, row=1, col=1)
     fig.add_trace(centroid_trace(centers), row=1, col=1)
-    n_groups = int(true_groups.max()) + 1
-    for trace in cluster_traces(X, true_groups, n_groups, showlegend=False):
+    for trace in cluster_traces(X, truth.labels, truth.colors, showlegend=False):
         fig.add_trace(trace, row=1, col=2)
-    equal_panels(fig, padded_box(X, centers), n_cols=2)
+    box = ((grid.xs[0], grid.xs[-1]), (grid.ys[0], grid.ys[-1]))
+    equal_panels(fig, box, n_panels=2, n_cols=2)
     fig.update_layout(
-        height=460,
-        margin={"l": 10, "r": 10, "t": 60, "b": 10},
+        height=480,
+        margin={"l": 10, "r": 10, "t": 60, "b": LEGEND_ROOM},
         plot_bgcolor="white",
-        legend={"orientation": "h", "y": -0.02, "yanchor": "top"},
+        legend=below_legend(),
     )
-    return fig
+    return themed(fig)
 
 
 # --- page "k-means step by step" ---------------------------------------------
@@ -320,7 +384,6 @@ STEP_ACTIONS = {
     "assign": "points assigned",
     "update": "centroids moved",
 }
-REGION_ALPHA = 0.18  # light enough that a point keeps its colour over its own region
 DECIMALS = 5  # coordinates sent to the browser: far finer than a pixel
 
 
@@ -391,7 +454,7 @@ def half_steps(states: Sequence[Any]) -> tuple[list[dict], list[list[int]]]:
     return steps, labelings
 
 
-def step_player_data(X: np.ndarray, states: Sequence[Any]) -> dict:
+def step_player_data(X: np.ndarray, states: Sequence[Any], colors: Sequence[str]) -> dict:
     """Every half-step of one run of Lloyd's algorithm, as plain JSON data for the step player.
 
     The step player (``components/step_player.js``) draws the points, the
@@ -405,6 +468,8 @@ def step_player_data(X: np.ndarray, states: Sequence[Any]) -> dict:
     states : sequence of LloydState
         Every half-step of the run, as :func:`clustering.kmeans.lloyd_steps`
         yields them; the last one is where the run converged.
+    colors : sequence of k colours
+        Cluster ``i``'s colour (the run keeps its cluster numbers throughout).
 
     Returns
     -------
@@ -419,14 +484,13 @@ def step_player_data(X: np.ndarray, states: Sequence[Any]) -> dict:
         ``labelings`` (the distinct label vectors); ``converged`` (the
         message for the last half-step).
     """
-    n_clusters = len(states[0].centers)
     steps, labelings = half_steps(states)
     box = padded_box(X, *(np.asarray(state.centers) for state in states))
     return {
         "points": plain(X),
         "box": [[float(low), float(high)] for low, high in box],
-        "colors": [cluster_color(i) for i in range(n_clusters)],
-        "regions": [with_alpha(cluster_color(i), REGION_ALPHA) for i in range(n_clusters)],
+        "colors": list(colors),
+        "regions": [with_alpha(color, REGION_ALPHA) for color in colors],
         "unassigned": NOISE_GREY,
         "centroid": CENTROID_COLOR,
         "steps": steps,
@@ -435,39 +499,55 @@ def step_player_data(X: np.ndarray, states: Sequence[Any]) -> dict:
     }
 
 
-def restarts_figure(X: np.ndarray, runs: Sequence[Any], best: int) -> go.Figure:
+def restarts_figure(
+    X: np.ndarray, runs: Sequence[Any], best: int, colors: Sequence[Sequence[str]]
+) -> go.Figure:
     """Several k-means runs from different random starts, side by side, the best one marked.
 
     ``runs`` are the last states of the runs (``labels``, ``centers``,
     ``inertia``, as ``clustering.kmeans.best_of_runs`` returns them); ``best``
-    is the index of the one ``n_init`` keeps.
+    is the index of the one ``n_init`` keeps; ``colors[r][i]`` is the colour
+    of cluster ``i`` of run ``r`` (so a cluster found by two runs has one colour).
+    Panels go in rows of at most three, each tall enough to read.
     """
+    n_cols = min(len(runs), 3 if len(runs) != 4 else 2)
+    n_rows = -(-len(runs) // n_cols)
+    box = padded_box(X)
+    (x0, x1), (y0, y1) = box
+    # Each panel as tall as its share of the page's width and the data's shape ask.
+    panel_height = int(np.clip(RESTARTS_WIDTH / n_cols * (y1 - y0) / (x1 - x0), 160, 320))
     titles = [
         f"{'★ kept · ' if i == best else ''}run {i + 1}: inertia {run.inertia:.1f}"
         for i, run in enumerate(runs)
     ]
-    fig = make_subplots(rows=1, cols=len(runs), subplot_titles=titles, horizontal_spacing=0.02)
-    for i, run in enumerate(runs, start=1):
+    fig = make_subplots(
+        rows=n_rows,
+        cols=n_cols,
+        subplot_titles=titles,
+        horizontal_spacing=0.03,
+        vertical_spacing=0.12 / n_rows,
+    )
+    for i, (run, run_colors) in enumerate(zip(runs, colors, strict=True)):
+        row, col = divmod(i, n_cols)
         fig.add_trace(
             go.Scatter(
                 x=X[:, 0],
                 y=X[:, 1],
                 mode="markers",
-                marker={"size": 3, **cluster_marker(run.labels, len(run.centers))},
+                marker={"size": SMALL_POINT_SIZE, **cluster_marker(run.labels, run_colors)},
                 hoverinfo="skip",
             ),
-            row=1,
-            col=i,
+            row=row + 1,
+            col=col + 1,
         )
-        fig.add_trace(centroid_trace(np.asarray(run.centers)), row=1, col=i)
-    equal_panels(fig, padded_box(X), n_cols=len(runs))
+        fig.add_trace(centroid_trace(np.asarray(run.centers)), row=row + 1, col=col + 1)
+    equal_panels(fig, box, n_panels=len(runs), n_cols=n_cols)
     fig.update_xaxes(showticklabels=False)
     fig.update_yaxes(showticklabels=False)
     fig.update_layout(
-        height=200,
+        height=40 + (panel_height + 40) * n_rows,
         showlegend=False,
         margin={"l": 10, "r": 10, "t": 40, "b": 10},
         plot_bgcolor="white",
     )
-    fig.update_annotations(font_size=12)
-    return fig
+    return themed(fig)

@@ -1,11 +1,14 @@
 """Figures and tables for the Gaussian-mixture page.
 
-Pure functions: a fitted :class:`clustering.GaussianMixture` (and arrays) in, a
-plotly figure or table rows out. They evaluate the model on a grid but never fit.
+Pure functions: results in (the points' ``predict_proba``, the means, the
+density and most likely component over a grid, the fitted parameters), a
+plotly figure or table rows out. The page evaluates the model; nothing here
+fits or evaluates one.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import NamedTuple
 
 import numpy as np
@@ -13,33 +16,49 @@ import plotly.graph_objects as go
 
 from clustering import CriterionCurve, GaussianMixture
 from clustering.mixture import as_matrix_stack
-from figures.palette import CENTROID_COLOR, cluster_color
+from figures.grid import Grid
+from figures.palette import (
+    ANOMALY,
+    CENTROID,
+    CENTROID_COLOR,
+    CURVE_COLOR,
+    DENSITY_SCALE,
+    NOISE_GREY,
+    POINT_RIM,
+    SECOND_CURVE_COLOR,
+    stepped_colorscale,
+)
+from figures.theme import POINT_SIZE, themed
 
 # The chapter shades -log density between 1 and 100 on a log scale.
 NEG_LOG_DENSITY_RANGE = (1.0, 100.0)
 NEG_LOG_DENSITY_TICKS = (1, 2, 5, 10, 20, 50, 100)
-ANOMALY_COLOR = "#D62728"  # the chapter marks anomalies with red stars
 # 150 x 150 cells of 3-4 px on the page draw smooth contours; 200 x 200 sent and
 # contoured almost twice the data for no visible gain.
 GRID_RESOLUTION = 150
-MARGIN = 1.0
+# Share of the data's extent shaded around it: far enough that the shading has mostly
+# faded to white at its edge, so where the page's column is narrower than PLOT_WIDTH and
+# equal scales show more than the grid, the white beyond it looks the same.
+MARGIN = 0.5
+BOUNDARY_LINE = {"color": CENTROID_COLOR, "dash": "dash", "width": 2}
 # Fixed room around the plot (px). Plotly's automatic margins let the colour
 # bar, the legend and the plot resize one another; on wide data (the five blobs)
 # they never agreed, and Plotly redrew the figure until it gave up ("Too many
 # auto-margin redraws"), freezing the browser for seconds. With fixed margins
 # there is nothing to negotiate: one draw.
 PLOT_WIDTH = 520  # about the plot area's width in the page's wide column
-MARGINS = {"l": 55, "r": 95, "t": 10}  # y tick labels; colour bar with its ticks and title
-AXIS_TITLE_ROOM = 45  # x tick labels and title under the plot
-LEGEND_ROW = 24
-LEGEND_PER_ROW = 4
+MARGINS = {"l": 60, "r": 105, "t": 10}  # y tick labels; colour bar with its ticks and title
+AXIS_TITLE_ROOM = 55  # x tick labels and title under the plot
+LEGEND_ROW = 28
+LEGEND_PER_ROW = 2  # entries a legend row holds at the theme's font in the page's column
 
 
-def grid_around(X: np.ndarray, resolution: int = GRID_RESOLUTION, margin: float = MARGIN):
-    """The axes of a square grid covering ``X`` plus ``margin`` on every side."""
-    low = X.min(axis=0) - margin
-    high = X.max(axis=0) + margin
-    return np.linspace(low[0], high[0], resolution), np.linspace(low[1], high[1], resolution)
+class DensityGrid(NamedTuple):
+    """A fitted mixture evaluated on a grid: what the shading and boundaries are drawn from."""
+
+    grid: Grid
+    neg_log_density: np.ndarray  # (len(ys), len(xs))
+    labels: np.ndarray  # most likely component, same shape
 
 
 def full_covariances(model: GaussianMixture) -> np.ndarray:
@@ -67,18 +86,18 @@ def parameter_rows(model: GaussianMixture) -> list[dict[str, float | int]]:
     return rows
 
 
-def _density_contours(xs, ys, neg_log_density) -> go.Contour:
-    """Filled contours of -log density, coloured on a log scale like the chapter's figure."""
+def _density_contours(density: DensityGrid) -> go.Contour:
+    """Filled contours of -log density on a log scale, dense grey to sparse white."""
     low, high = NEG_LOG_DENSITY_RANGE
-    z = np.log10(np.clip(neg_log_density, low, high)).astype(np.float32)
+    z = np.log10(np.clip(density.neg_log_density, low, high)).astype(np.float32)
     ticks = np.array(NEG_LOG_DENSITY_TICKS, dtype=float)
     return go.Contour(
-        x=xs,
-        y=ys,
+        x=density.grid.xs,
+        y=density.grid.ys,
         z=z,
-        colorscale="Viridis",
+        colorscale=DENSITY_SCALE,
         contours=dict(start=np.log10(low), end=np.log10(high), size=np.log10(high / low) / 11),
-        line=dict(width=0.5, color="rgba(255,255,255,0.4)"),
+        line=dict(width=0.5, color="rgba(0,0,0,0.15)"),
         colorbar=dict(
             title=dict(text="−log density", side="right"),
             thickness=14,
@@ -90,46 +109,68 @@ def _density_contours(xs, ys, neg_log_density) -> go.Contour:
             ticktext=[f"{tick:g}" for tick in ticks],
         ),
         hoverinfo="skip",
+        showlegend=False,
         name="−log density",
     )
 
 
-def _boundaries(xs, ys, labels: np.ndarray, n_components: int) -> list[go.Contour]:
-    """Dashed lines where the most likely component changes: one outline per region."""
+def _boundaries(density: DensityGrid, n_traces: int) -> list[go.Contour]:
+    """Dashed black lines where the most likely component changes: one outline per region.
+
+    Padded to ``n_traces`` outlines (those of absent components draw nothing),
+    so figures for different k have the same traces. Their legend entry is
+    :func:`_boundary_legend`, since a contour's own entry shows no line.
+    """
     return [
         go.Contour(
-            x=xs,
-            y=ys,
-            z=(labels == component).astype(np.int8),
+            x=density.grid.xs,
+            y=density.grid.ys,
+            z=(density.labels == component).astype(np.int8),
             contours=dict(start=0.5, end=0.5, size=1, coloring="none"),
-            line=dict(color="white", dash="dash", width=2),
+            line=BOUNDARY_LINE,
             showscale=False,
+            showlegend=False,
             hoverinfo="skip",
-            showlegend=component == 0,
-            legendgroup="boundary",
             name="decision boundary",
         )
-        for component in range(n_components)
+        for component in range(n_traces)
     ]
 
 
-def _points(X: np.ndarray, proba: np.ndarray) -> list[go.Scatter]:
-    """The data, one trace per most likely component; hovering shows ``predict_proba``."""
+def _boundary_legend() -> go.Scatter:
+    """The legend entry of the decision boundaries: the same dashed line."""
+    return go.Scatter(x=[None], y=[None], mode="lines", line=BOUNDARY_LINE,
+                      name="decision boundary", hoverinfo="skip")  # fmt: skip
+
+
+def _points(
+    X: np.ndarray, proba: np.ndarray, colors: Sequence[str], n_traces: int
+) -> list[go.Scatter]:
+    """The data, one trace per most likely component; hovering shows ``predict_proba``.
+
+    Padded to ``n_traces`` (empty, legend-less traces beyond k).
+    """
     lines = "<br>".join(
         f"P(component {j}) = %{{customdata[{j}]:.3f}}" for j in range(proba.shape[1])
     )
     labels = proba.argmax(axis=1)
+    n_components = proba.shape[1]
     return [
         go.Scatter(
             x=X[labels == component, 0],
             y=X[labels == component, 1],
             mode="markers",
-            marker=dict(color=cluster_color(component), size=5, line=dict(width=0.5)),
+            marker=dict(
+                color=colors[component] if component < n_components else NOISE_GREY,
+                size=POINT_SIZE,
+                line=POINT_RIM,
+            ),
             customdata=proba[labels == component],
             hovertemplate=f"x₁ = %{{x:.2f}}, x₂ = %{{y:.2f}}<br>{lines}<extra></extra>",
             name=f"component {component}",
+            showlegend=component < n_components,
         )
-        for component in range(proba.shape[1])
+        for component in range(max(n_components, n_traces))
     ]
 
 
@@ -138,7 +179,7 @@ def _means(means: np.ndarray) -> go.Scatter:
         x=means[:, 0],
         y=means[:, 1],
         mode="markers",
-        marker=dict(symbol="x", size=14, color=CENTROID_COLOR, line=dict(width=2, color="white")),
+        marker=CENTROID,
         hovertemplate="mean of component %{customdata}<extra></extra>",
         customdata=np.arange(len(means)),
         name="component means",
@@ -150,92 +191,97 @@ def _anomalies(X: np.ndarray) -> go.Scatter:
         x=X[:, 0],
         y=X[:, 1],
         mode="markers",
-        marker=dict(symbol="star", size=13, color=ANOMALY_COLOR, line=dict(width=1, color="white")),
+        marker=ANOMALY,
         hovertemplate="anomaly: x₁ = %{x:.2f}, x₂ = %{y:.2f}<extra></extra>",
         name=f"anomalies ({len(X)})",
+        showlegend=len(X) > 0,
     )
 
 
-def _samples(X_new: np.ndarray, y_new: np.ndarray) -> list[go.Scatter]:
+def _samples(X_new: np.ndarray, y_new: np.ndarray, colors: Sequence[str]) -> go.Scatter:
     """Points drawn from the model, as diamonds in the colour of the component that made them."""
-    components = [int(component) for component in np.unique(y_new)]
-    return [
-        go.Scatter(
-            x=X_new[y_new == component, 0],
-            y=X_new[y_new == component, 1],
-            mode="markers",
-            marker=dict(
-                symbol="diamond",
-                size=7,
-                color=cluster_color(component),
-                opacity=0.85,
-                line=dict(width=1, color="black"),
-            ),
-            hovertemplate=f"sampled from component {component}<extra></extra>",
-            legendgroup="sampled",
-            showlegend=component == components[0],
-            name=f"sampled ({len(X_new)})",
-        )
-        for component in components
-    ]
+    return go.Scatter(
+        x=X_new[:, 0],
+        y=X_new[:, 1],
+        mode="markers",
+        marker=dict(
+            symbol="diamond",
+            size=POINT_SIZE + 2,
+            opacity=0.85,
+            color=np.asarray(y_new).astype(np.int16),
+            colorscale=stepped_colorscale(colors),
+            cmin=-0.5,
+            cmax=len(colors) - 0.5,
+            line=dict(width=1, color="black"),
+        ),
+        customdata=y_new,
+        hovertemplate="sampled from component %{customdata}<extra></extra>",
+        name=f"sampled ({len(X_new)})",
+        showlegend=False,
+    )
 
 
-class DensityGrid(NamedTuple):
-    """A fitted mixture evaluated on a grid: what the contours and boundaries are drawn from."""
-
-    xs: np.ndarray
-    ys: np.ndarray
-    neg_log_density: np.ndarray  # (len(ys), len(xs))
-    labels: np.ndarray  # most likely component, same shape
-
-
-def evaluate_on_grid(
-    model: GaussianMixture, X: np.ndarray, resolution: int = GRID_RESOLUTION
-) -> DensityGrid:
-    """The model's −log density and most likely component on a grid covering ``X``."""
-    xs, ys = grid_around(X, resolution)
-    xx, yy = np.meshgrid(xs, ys)
-    points = np.column_stack([xx.ravel(), yy.ravel()])
-    neg_log_density = -model.score_samples(points).reshape(xx.shape)
-    return DensityGrid(xs, ys, neg_log_density, model.predict(points).reshape(xx.shape))
+def _samples_legend(n_samples: int) -> go.Scatter:
+    """The legend entry of the sampled points: a diamond in neutral grey (their colours vary)."""
+    return go.Scatter(
+        x=[None],
+        y=[None],
+        mode="markers",
+        marker=dict(symbol="diamond", size=POINT_SIZE + 2, color=NOISE_GREY,
+                    line=dict(width=1, color="black")),
+        name=f"sampled ({n_samples})",
+        showlegend=n_samples > 0,
+        hoverinfo="skip",
+    )  # fmt: skip
 
 
 def density_figure(
-    model: GaussianMixture,
     X: np.ndarray,
+    proba: np.ndarray,
+    means: np.ndarray,
+    colors: Sequence[str],
+    density: DensityGrid,
     *,
-    grid: DensityGrid | None = None,
     anomalies: np.ndarray | None = None,
     samples: tuple[np.ndarray, np.ndarray] | None = None,
+    max_components: int = 0,
 ) -> go.Figure:
-    """The chapter's mixture figure: density contours, decision boundaries and means.
+    """The chapter's mixture figure: density shading, decision boundaries, points and means.
+
+    The traces are the same for every k up to ``max_components`` and whether
+    or not there are anomalies or samples, so the browser updates in place.
 
     Parameters
     ----------
-    model : GaussianMixture
-        Fitted on 2-D data.
     X : ndarray of shape (n_samples, 2)
         The training data, drawn coloured by most likely component.
-    grid : DensityGrid, optional
-        ``evaluate_on_grid(model, X)``, if the caller already has it (it is the
-        costly part, worth caching).
+    proba : ndarray of shape (n_samples, k)
+        The model's ``predict_proba(X)``.
+    means : ndarray of shape (k, 2)
+        The components' means.
+    colors : sequence of k colours
+        Component ``j``'s colour.
+    density : DensityGrid
+        The model's −log density and most likely component over a grid.
     anomalies : ndarray of bool, shape (n_samples,), optional
-        Which points to mark as anomalies (red stars).
+        Which points to mark as anomalies (the app's anomaly cross).
     samples : (X_new, y_new), optional
         Points drawn from the model, overlaid as diamonds in their component's colour.
+    max_components : int, optional
+        The largest k the page offers.
     """
-    xs, ys, neg_log_density, labels = grid if grid is not None else evaluate_on_grid(model, X)
-    traces = [_density_contours(xs, ys, neg_log_density)]
-    traces += _boundaries(xs, ys, labels, model.n_components)
-    traces += _points(X, model.predict_proba(X))
-    if samples is not None and len(samples[0]):
-        traces += _samples(*samples)
-    if anomalies is not None and anomalies.any():
-        traces.append(_anomalies(X[anomalies]))
-    traces.append(_means(model.means_))
+    n_traces = max(max_components, len(means))
+    if anomalies is None:
+        anomalies = np.zeros(len(X), dtype=bool)
+    if samples is None:
+        samples = (np.empty((0, 2)), np.empty(0, dtype=int))
+    traces = [_density_contours(density), *_boundaries(density, n_traces), _boundary_legend()]
+    traces += _points(X, proba, colors, n_traces)
+    traces += [_samples(*samples, colors), _samples_legend(len(samples[0]))]
+    traces += [_anomalies(X[anomalies]), _means(means)]
     figure = go.Figure(traces)
-    figure.update_layout(density_layout(xs, ys, n_legend_entries(traces)))
-    return figure
+    figure.update_layout(density_layout(density.grid, n_legend_entries(traces)))
+    return themed(figure)
 
 
 def n_legend_entries(traces: list) -> int:
@@ -243,7 +289,7 @@ def n_legend_entries(traces: list) -> int:
     return sum(1 for trace in traces if trace.showlegend is not False and trace.name)
 
 
-def density_layout(xs: np.ndarray, ys: np.ndarray, legend_entries: int) -> dict:
+def density_layout(grid: Grid, legend_entries: int) -> dict:
     """Equal scales, the plot as tall as the data's shape asks, every margin fixed.
 
     The height follows the grid's aspect ratio, so with equal scales the plot
@@ -251,6 +297,7 @@ def density_layout(xs: np.ndarray, ys: np.ndarray, legend_entries: int) -> dict:
     it. The legend sits in the bottom margin, which is made tall enough for
     its rows; nothing is left to Plotly's automatic margins.
     """
+    xs, ys = grid
     aspect = (ys[-1] - ys[0]) / (xs[-1] - xs[0])
     plot_height = int(np.clip(PLOT_WIDTH * aspect, 260, 640))
     legend_rows = -(-legend_entries // LEGEND_PER_ROW)
@@ -258,8 +305,11 @@ def density_layout(xs: np.ndarray, ys: np.ndarray, legend_entries: int) -> dict:
     return dict(
         height=plot_height + MARGINS["t"] + bottom,
         margin=dict(**MARGINS, b=bottom, autoexpand=False),
-        xaxis=dict(title="x₁", range=[xs[0], xs[-1]]),
-        yaxis=dict(title="x₂", range=[ys[0], ys[-1]], scaleanchor="x", scaleratio=1),
+        xaxis=dict(title="x₁", range=[xs[0], xs[-1]], showgrid=False),
+        yaxis=dict(
+            title="x₂", range=[ys[0], ys[-1]], scaleanchor="x", scaleratio=1, showgrid=False
+        ),
+        plot_bgcolor="white",
         legend=dict(orientation="h", yref="container", yanchor="bottom", y=0, x=0),
         hovermode="closest",
     )
@@ -269,15 +319,15 @@ def criteria_figure(curve: CriterionCurve) -> go.Figure:
     """BIC and AIC against the number of components, each minimum marked with a star."""
     figure = go.Figure()
     for name, values, best, color in (
-        ("BIC", curve.bic, curve.best_bic, cluster_color(4)),
-        ("AIC", curve.aic, curve.best_aic, cluster_color(5)),
+        ("BIC", curve.bic, curve.best_bic, CURVE_COLOR),
+        ("AIC", curve.aic, curve.best_aic, SECOND_CURVE_COLOR),
     ):
         figure.add_scatter(
             x=curve.n_components,
             y=values,
             mode="lines+markers",
             name=name,
-            line=dict(color=color),
+            line=dict(color=color, width=2, dash="solid" if name == "BIC" else "dash"),
             hovertemplate=f"k = %{{x}}<br>{name} = %{{y:.1f}}<extra></extra>",
         )
         best_value = values[list(curve.n_components).index(best)]
@@ -296,4 +346,4 @@ def criteria_figure(curve: CriterionCurve) -> go.Figure:
         yaxis=dict(title="criterion (lower is better)"),
         legend=dict(orientation="h", yanchor="bottom", y=1.0, x=0),
     )
-    return figure
+    return themed(figure)

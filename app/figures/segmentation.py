@@ -8,7 +8,8 @@ import numpy as np
 import plotly.graph_objects as go
 from PIL import Image
 
-from figures.palette import CENTROID_COLOR
+from figures.palette import CENTROID_COLOR, CURVE_COLOR
+from figures.theme import themed
 
 FADED_GREY = 0.25  # how much of a faded pixel's colour is kept; the rest is light grey
 
@@ -43,13 +44,13 @@ def palette_figure(palette: np.ndarray, counts: np.ndarray, highlight: int | Non
         )
     )
     figure.update_layout(
-        height=60 + 24 * len(palette),
+        height=60 + 28 * len(palette),
         margin={"l": 10, "r": 10, "t": 10, "b": 40},
         xaxis={"title": "share of pixels (%)", "range": [0, max(shares.max() * 1.35, 1)]},
         yaxis={"title": "colour", "autorange": "reversed", "type": "category"},
         showlegend=False,
     )
-    return figure
+    return themed(figure)
 
 
 def inertia_figure(ks, inertias, current_k: int | None = None):
@@ -60,6 +61,7 @@ def inertia_figure(ks, inertias, current_k: int | None = None):
             y=list(inertias),
             mode="lines+markers",
             name="inertia",
+            line={"color": CURVE_COLOR},
             hovertemplate="k=%{x}: inertia %{y:.4g}<extra></extra>",
         )
     )
@@ -83,7 +85,7 @@ def inertia_figure(ks, inertias, current_k: int | None = None):
         yaxis={"title": "inertia (squared RGB distance)"},
         showlegend=False,
     )
-    return figure
+    return themed(figure)
 
 
 def highlight_image(image: np.ndarray, labels: np.ndarray, colour: int) -> np.ndarray:

@@ -3,40 +3,38 @@
 import numpy as np
 import streamlit as st
 from components.live_chart import live_chart
-from figures.dbscan import clusters_figure, k_distance_figure, new_points_table, point_kinds
+from data import load_points
+from figures.dbscan import REGION_RESOLUTION, clusters_figure, k_distance_figure, new_points_table
+from figures.grid import Grid, grid_over, padded_box
+from figures.palette import palette_colors
 from limits import DBSCAN_DATA, DBSCAN_FITS, NEW_POINTS_MAX_CHARS
 from new_points import parse_points
 from safe_text import escape_markdown
 from state import scenario
 
-from clustering import (
-    DBSCAN,
-    classifier_from_dbscan,
-    k_distances,
-    make_chapter_moons,
-    make_ellipsoidal_blobs,
-    make_five_blobs,
-)
+from clustering import DBSCAN, NeighborsVoteClassifier, classifier_from_dbscan, k_distances
+from clustering.dbscan import point_kinds
 
-DATA_SETS = {
-    "moons": "Moons (the chapter's)",
-    "blobs": "Five blobs",
-    "ellipses": "Ellipsoidal blobs",
-}
+# The chapter's DBSCAN data first; names from the app's data-set registry.
+DATA_NAMES = ("moons", "five blobs", "ellipsoidal blobs")
 CHAPTER_NEW_POINTS = "-0.5, 0; 0, 0.5; 1, -0.1; 2, 1"
 CHAPTER_MOONS = ("moons", 1000, 0.05, 42)
 CHAPTER_RESULTS = {0.05: "7 clusters and many anomalies", 0.2: "the two moons, no anomalies"}
 
 
-@st.cache_data(show_spinner=False, max_entries=DBSCAN_DATA)
 def load_data(data: tuple) -> np.ndarray:
-    """The points of a data set; ``data`` is (name, n_samples, noise, seed)."""
+    """The points of a data set; ``data`` is (name, n_samples, noise, seed).
+
+    Each generator gets the settings it takes: the moons all three, the five
+    blobs their number and seed, the ellipsoidal blobs their seed.
+    """
     name, n_samples, noise, seed = data
+    options = {"random_state": seed}
+    if name != "ellipsoidal blobs":
+        options["n_samples"] = n_samples
     if name == "moons":
-        return make_chapter_moons(n_samples, noise, seed)[0]
-    if name == "blobs":
-        return make_five_blobs(n_samples, seed)[0]
-    return make_ellipsoidal_blobs(seed)[0]
+        options["noise"] = noise
+    return load_points(name, **options)[0]
 
 
 @st.cache_resource(show_spinner=False, max_entries=DBSCAN_FITS)
@@ -54,6 +52,27 @@ def fit_classifier(data: tuple, eps, min_samples, n_neighbors, max_distance):
     return classifier_from_dbscan(fit_dbscan(data, eps, min_samples), n_neighbors, max_distance)
 
 
+@st.cache_data(show_spinner=False, max_entries=DBSCAN_FITS)
+def decision_regions(
+    data: tuple, eps, min_samples, n_neighbors, max_distance, box: tuple
+) -> tuple[Grid, np.ndarray]:
+    """The cluster the core points' vote gives each point of a grid over ``box`` (-1: anomaly)."""
+    grid = grid_over(box, REGION_RESOLUTION)
+    classifier = fit_classifier(data, eps, min_samples, n_neighbors, max_distance)
+    return grid, grid.reshape(classifier.predict(grid.points))
+
+
+def votes(classifier: NeighborsVoteClassifier, X_new: np.ndarray) -> dict:
+    """The vote on each new point: its cluster, its nearest core sample's distance, the shares."""
+    distances, _ = classifier.kneighbors(X_new, n_neighbors=1)
+    return {
+        "clusters": classifier.predict(X_new),
+        "nearest": distances[:, 0],
+        "proba": classifier.predict_proba(X_new),
+        "classes": classifier.classes_,
+    }
+
+
 st.title("DBSCAN")
 st.markdown(
     "DBSCAN calls a point a **core point** when at least `min_samples` points (itself "
@@ -65,14 +84,12 @@ st.markdown(
 controls, main = st.columns([1, 3], gap="large")
 with controls:
     st.subheader("Data")
-    name = st.selectbox(
-        "Data set", list(DATA_SETS), format_func=DATA_SETS.get, **scenario("db_data")
-    )
+    name = st.selectbox("Data set", DATA_NAMES, **scenario("db_data"))
     n_samples, noise = 1250, 0.0
     if name == "moons":
         n_samples = st.slider("Points", 100, 5000, 1000, step=100, **scenario("db_n"))
         noise = st.slider("Noise", 0.0, 0.3, 0.05, step=0.01, **scenario("db_noise"))
-    elif name == "blobs":
+    elif name == "five blobs":
         n_samples = st.slider("Points", 100, 5000, 2000, step=100, **scenario("db_blobs_n"))
     seed = st.number_input(
         "Seed", 0, 2**31 - 1, 42, step=1, **scenario("db_seed", within=(0, 2**31 - 1))
@@ -112,10 +129,15 @@ except ValueError as error:
 else:
     new_points_error = None
 
-classifier = None
+classifier, regions, new_votes = None, None, None
+box = padded_box(X, X_new)
 if len(dbscan.core_sample_indices_):
     limit = round(float(max_distance), 2) if use_max else None
     classifier = fit_classifier(data, eps, min_samples, n_neighbors, limit)
+    if show_regions:
+        regions = decision_regions(data, eps, min_samples, n_neighbors, limit, box)
+    if X_new is not None and len(X_new):
+        new_votes = votes(classifier, X_new)
 
 with main:
     counts = st.columns(4)
@@ -124,14 +146,24 @@ with main:
     counts[2].metric("Border points", int(np.sum(kinds == "border")))
     counts[3].metric("Anomalies", int(np.sum(kinds == "anomaly")))
     live_chart(
-        clusters_figure(X, dbscan, classifier, X_new, regions=show_regions),
+        clusters_figure(
+            X,
+            dbscan.labels_,
+            kinds,
+            palette_colors(range(n_clusters)),
+            box,
+            regions,
+            X_new,
+            None if new_votes is None else new_votes["clusters"],
+        ),
         key="db_clusters_chart",
         revision=data,
     )
     st.caption(
-        "Large dots are core points, small dots border points, red crosses anomalies; "
-        "black stars are the new points. The chapter, on 1,000 moons with noise 0.05: "
-        "eps = 0.05 gives 7 clusters and many anomalies, eps = 0.2 gives the two moons."
+        "Large dots are core points, small dots border points, black crosses anomalies; "
+        "black stars are the new points, numbered as in the table below. The chapter, on "
+        "1,000 moons with noise 0.05: eps = 0.05 gives 7 clusters and many anomalies, "
+        "eps = 0.2 gives the two moons."
     )
     chapter_result = CHAPTER_RESULTS.get(eps)
     if data == CHAPTER_MOONS and min_samples == 5 and chapter_result:
@@ -163,5 +195,5 @@ if new_points_error:
 elif classifier is None:
     st.warning("No core points at these settings, so nothing can vote: raise eps or lower "
                "min_samples.")  # fmt: skip
-elif len(X_new):
-    st.dataframe(new_points_table(X_new, classifier), hide_index=False)
+elif new_votes is not None:
+    st.dataframe(new_points_table(X_new, **new_votes), hide_index=False)

@@ -9,7 +9,7 @@ import plotly.graph_objects as go
 import streamlit as st
 from components.live_chart import live_chart
 from components.step_player import reported_position, step_player
-from data import DATASETS, load_points
+from data import DATASETS, cluster_colors, load_points
 from figures.kmeans import restarts_figure, step_player_data
 from limits import RESTART_SETS, STEP_RUNS
 from state import scenario
@@ -46,7 +46,8 @@ def lloyd_states(dataset: str, k: int, method: str, seed: int) -> list:
 def player_data(dataset: str, k: int, method: str, seed: int) -> dict:
     """The run handed to the step player; built once per scenario and never changed."""
     X, _ = load_points(dataset)
-    return step_player_data(X, lloyd_states(dataset, k, method, seed))
+    states = lloyd_states(dataset, k, method, seed)
+    return step_player_data(X, states, cluster_colors(dataset, states[-1].centers))
 
 
 @st.cache_resource(max_entries=RESTART_SETS, show_spinner=False)
@@ -67,7 +68,8 @@ def restarts_view(dataset: str, k: int, method: str, seed: int, n_runs: int) -> 
     """The restarts side by side, the kept run marked; built once per scenario."""
     X, _ = load_points(dataset)
     runs, best = restarts(dataset, k, method, seed, n_runs)
-    return restarts_figure(X, runs, best)
+    colors = [cluster_colors(dataset, run.centers) for run in runs]
+    return restarts_figure(X, runs, best, colors)
 
 
 def scenario_controls() -> tuple[str, int, str, int]:

@@ -5,13 +5,22 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 from components.live_chart import live_chart
-from data import DATASETS, load_points
-from figures.kmeans import failure_figure, score_by_k_figure, silhouette_diagram, voronoi_figure
+from data import DATASETS, cluster_colors, load_points
+from figures.grid import Grid, grid_over, padded_box
+from figures.kmeans import (
+    REGION_RESOLUTION,
+    Partition,
+    failure_figure,
+    score_by_k_figure,
+    silhouette_diagram,
+    voronoi_figure,
+)
+from figures.palette import match_colors
 from limits import FAILURE_VIEWS, K_CURVES, VORONOI_FITS
 from state import scenario
 
 from clustering.kmeans import KMeans
-from clustering.metrics import silhouette_samples
+from clustering.metrics import cluster_means, partition_inertia, silhouette_samples
 
 K_RANGE = range(1, 11)
 N_INIT_CHOICES = ("auto", 1, 3, 10)
@@ -20,6 +29,7 @@ N_INIT_CHOICES = ("auto", 1, 3, 10)
 CHAPTER_SETTINGS = ("five blobs", 5, "random", 10, 42)
 # The chapter's four new instances, placed on the map and passed to predict/transform.
 CHAPTER_X_NEW = pd.DataFrame({"x1": [0.0, 3.0, -3.0, -3.0], "x2": [2.0, 2.0, 3.0, 2.5]})
+CHAPTER_PREDICTION = [1, 1, 2, 2]  # what the chapter's predict prints for its X_new
 NEW_POINTS_KEY = "vor_new_points_saved"
 # New points far outside the data would shrink the map to a dot: keep them near it.
 COORDINATE_RANGE = {"min_value": -20.0, "max_value": 20.0}
@@ -48,15 +58,36 @@ def scores_by_k(dataset: str, init: str, n_init: str | int, seed: int) -> dict[s
     return {"inertia": inertias, "silhouette_k": ks, "silhouette": scores}
 
 
+@st.cache_data(max_entries=VORONOI_FITS, show_spinner=False)
+def voronoi_regions(
+    dataset: str, k: int, init: str, n_init: str | int, seed: int, box: tuple
+) -> tuple[Grid, np.ndarray]:
+    """The cluster ``predict`` gives each point of a grid over ``box``: the Voronoi cells."""
+    grid = grid_over(box, REGION_RESOLUTION)
+    regions = fit(dataset, k, init, n_init, seed).predict(grid.points)
+    return grid, grid.reshape(regions)
+
+
 @st.cache_resource(max_entries=FAILURE_VIEWS, show_spinner=False)
 def failure_view(init: str, seed: int) -> go.Figure:
     """k-means (k = 3, best of 10) on the ellipsoidal blobs beside the true groups.
 
     It does not depend on k, so it is built once per init and seed, not on
-    every move of the k slider.
+    every move of the k slider. The true groups are scored as k-means scores
+    itself: their inertia about their own means.
     """
-    X, groups = load_points("ellipsoidal blobs")
-    return failure_figure(X, groups, fit("ellipsoidal blobs", 3, init, 10, seed))
+    name = "ellipsoidal blobs"
+    X, groups = load_points(name)
+    model = fit(name, 3, init, 10, seed)
+    centers = model.cluster_centers_
+    grid, regions = voronoi_regions(name, 3, init, 10, seed, padded_box(X, centers))
+    colors = cluster_colors(name, centers)
+    found = Partition(model.labels_, colors, model.inertia_)
+    # Each true group wears the colour of the k-means cluster nearest to it, so the
+    # two panels can be compared group by group.
+    nearest = match_colors(cluster_means(X, groups), centers, range(len(centers)))
+    truth = Partition(groups, [colors[i] for i in nearest], partition_inertia(X, groups))
+    return failure_figure(X, found, centers, grid, regions, truth)
 
 
 def scenario_controls() -> tuple[str, int, str, str | int, int]:
@@ -113,6 +144,35 @@ def prediction_table(model: KMeans, points: np.ndarray) -> pd.DataFrame:
     return table
 
 
+def chapter_caption(model: KMeans) -> str:
+    """The chapter's result, numbered as on the map, and why the chapter's numbers may differ.
+
+    The centroids are listed by the numbers this fit gives them, which the map
+    and the table use; the chapter's print may number the same centroids in
+    another order, and the caption says so when its ``predict`` differs.
+    """
+    centers = ", ".join(
+        f"{number}: ({x:.2f}, {y:.2f})".replace("-", "−")
+        for number, (x, y) in enumerate(model.cluster_centers_)
+    )
+    X_new = CHAPTER_X_NEW.to_numpy()
+    predicted = model.predict(X_new).tolist()
+    nearest = float(model.transform(X_new)[0].min())
+    text = (
+        f"These are the chapter's settings and its five centroids, numbered as on the map: "
+        f"{centers}. The first new instance is {nearest:.2f} from its centroid, as in the "
+        f"chapter. `predict` on the chapter's X_new gives {', '.join(map(str, predicted))}"
+    )
+    if predicted == CHAPTER_PREDICTION:
+        return text + ", as the chapter prints."
+    return text + (
+        f" where the chapter prints {', '.join(map(str, CHAPTER_PREDICTION))}: the same "
+        "clusters under other numbers. A cluster's number is only a name, given by the "
+        "order in which the winning start happened to place its centroids, so it can "
+        "change between libraries and versions while the clusters stay the same."
+    )
+
+
 @st.fragment
 def map_and_new_points(X: np.ndarray, model: KMeans, settings: tuple) -> None:
     """The Voronoi map, the inertia and the new-instances editor beside it, their predictions.
@@ -129,11 +189,7 @@ def map_and_new_points(X: np.ndarray, model: KMeans, settings: tuple) -> None:
             "centroid: the quantity k-means makes as small as it can."
         )
         if settings == CHAPTER_SETTINGS:
-            st.caption(
-                "These are the chapter's settings and its result: centroids at "
-                "(−2.80, 1.30), (0.21, 2.26), (−2.79, 2.80), (−1.47, 2.29) and "
-                "(−2.80, 1.80), and the first new instance 0.33 from its centroid."
-            )
+            st.caption(chapter_caption(model))
         if dataset == "five blobs" and k == 5:
             st.markdown(
                 "Look at the border between the wide blob and the middle one: a few "
@@ -145,9 +201,15 @@ def map_and_new_points(X: np.ndarray, model: KMeans, settings: tuple) -> None:
         st.caption("The chapter's X_new; edit a cell or add a row to place your own points.")
         new_points = new_points_editor()
     with left:
+        centers = model.cluster_centers_
+        grid, regions = voronoi_regions(*settings, padded_box(X, centers, new_points))
         figure = voronoi_figure(
             X,
-            model,
+            model.labels_,
+            centers,
+            grid,
+            regions,
+            cluster_colors(dataset, centers),
             new_points,
             title=f"k-means with k = {k} on the {dataset}",
             max_clusters=K_RANGE[-1],
@@ -189,7 +251,12 @@ if k >= 2:
     coefficients = silhouettes(dataset, k, init, n_init, seed)
     with diagram:
         live_chart(
-            silhouette_diagram(coefficients, model.labels_, float(coefficients.mean())),
+            silhouette_diagram(
+                coefficients,
+                model.labels_,
+                float(coefficients.mean()),
+                cluster_colors(dataset, model.cluster_centers_),
+            ),
             key="vor_diagram",
         )
 else:

@@ -3,12 +3,14 @@
 import numpy as np
 import streamlit as st
 from components.live_chart import live_chart
-from data import load_points
+from data import cluster_colors, load_points
+from figures.grid import grid_over, padded_box
 from figures.mixture import (
+    GRID_RESOLUTION,
+    MARGIN,
     DensityGrid,
     criteria_figure,
     density_figure,
-    evaluate_on_grid,
     parameter_rows,
 )
 from jobs import LatestJobs, rerun_when_done, shared_pool
@@ -66,8 +68,14 @@ def bic_aic_figure(name: str, covariance_type: str, n_init: int, seed: int, _cur
 def density_grid(
     name: str, covariance_type: str, k: int, n_init: int, seed: int, _model
 ) -> DensityGrid:
-    """The density on a grid, computed once per setting (``_model`` is that setting's fit)."""
-    return evaluate_on_grid(_model, load_data(name))
+    """The −log density and most likely component on a grid over the data, once per setting.
+
+    ``_model`` is that setting's fit (not hashed: the settings name it).
+    """
+    grid = grid_over(padded_box(load_data(name), margin=MARGIN), GRID_RESOLUTION)
+    points = grid.points
+    neg_log_density = -_model.score_samples(points)
+    return DensityGrid(grid, grid.reshape(neg_log_density), grid.reshape(_model.predict(points)))
 
 
 def show_criteria(future, curve_settings: tuple) -> None:
@@ -138,7 +146,7 @@ def density_panel(model, X: np.ndarray, scenario_args: tuple) -> None:
                 f"(the chapter: {CHAPTER_ITERATIONS})."
             )
         st.markdown(
-            f"**Anomalies** (red stars) are the {percent:g}% of points in the least dense "
+            f"**Anomalies** (black crosses) are the {percent:g}% of points in the least dense "
             f"regions: log density below {threshold:.2f}. Raise the percentile to catch more "
             "outliers at the price of more false alarms."
         )
@@ -146,19 +154,22 @@ def density_panel(model, X: np.ndarray, scenario_args: tuple) -> None:
     with figure_column:
         live_chart(
             density_figure(
-                model,
                 X,
-                grid=density_grid(*scenario_args, model),
+                model.predict_proba(X),
+                model.means_,
+                cluster_colors(scenario_args[0], model.means_),
+                density_grid(*scenario_args, model),
                 anomalies=is_anomaly,
                 samples=samples,
+                max_components=K_RANGE[-1],
             ),
             key="gm_density",
             revision=scenario_args[0],
         )
         st.markdown(
-            "The shading is the mixture's **−log density** on a log scale: dark is dense. "
+            "The shading is the mixture's **−log density** on a log scale: darker is denser. "
             "Dashed lines are the **decision boundaries**, where the most likely component "
-            "changes; black crosses are the **means**. Hover over a point to see its "
+            "changes; white discs with a cross are the **means**. Hover over a point to see its "
             "`predict_proba`: near a boundary a point is shared between components (soft "
             "clustering)."
             + (
