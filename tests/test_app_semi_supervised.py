@@ -297,3 +297,64 @@ def test_a_round_on_labels_of_one_digit_only_says_why_and_starts_nothing(app_at)
     assert not app.exception
     assert any("fewer than two classes" in warning.value for warning in app.warning)
     assert "semi_active" not in app.query_params
+
+
+def start_round_with_hand_labels(app, hand):
+    """Start an active-learning round and type ``hand`` on its grid; the round's link text."""
+    app.button(key="semi_active_start").click().run()
+    settle(app)
+    send(app, hand, cursor=1, key=ACTIVE)
+    app.run()  # the download buttons now hold the round too
+    return app.query_params["semi_active"]
+
+
+@pytest.mark.parametrize("name", ["digit-labels.csv", "digit-labels.json"])
+def test_the_active_round_round_trips_through_the_exported_file(
+    app_at, exported_files, truth, name
+):
+    _, _, _, labels = truth
+    hand = [5, -1, 2] + [-1] * 7
+    app = open_page(app_at, {"semi_labels": to_url(labels)})
+    link = start_round_with_hand_labels(app, hand)
+    assert link.endswith("~5.2.......")
+    exported = exported_files[name]
+
+    fresh = open_page(app_at)  # another session, with neither labels nor a round
+    fresh.file_uploader(key="semi_import").upload(name, exported).run()
+    settle(fresh)
+    assert not fresh.exception
+    message = fresh.success[0].value.replace("\\", "")  # shown as escaped Markdown
+    assert "Imported 50 labels and an active-learning round with 2 hand labels" in message
+    assert grid(fresh)["labels"] == labels
+    assert grid(fresh, ACTIVE)["labels"] == hand
+    assert not grid(fresh, ACTIVE)["claim"]  # keys stay with the representatives
+    assert fresh.query_params["semi_active"] == link
+    assert fresh.metric[0].label.startswith("Partially propagated, with your 2 extra")
+
+
+def test_a_malformed_active_round_in_a_file_changes_nothing(app_at, exported_files, truth):
+    labels = truth[3]
+    app = open_page(app_at, {"semi_labels": to_url(labels)})
+    link = start_round_with_hand_labels(app, [5, -1, 2] + [-1] * 7)
+    before = (grid(app), grid(app, ACTIVE), dict(app.query_params))
+    good = exported_files["digit-labels.csv"].decode()
+    document = json.loads(exported_files["digit-labels.json"])
+    bad_files = {
+        # a round of 9 digits: its last row cut off
+        "nine.csv": (good.rsplit("\n", 2)[0] + "\n", "expected 10 different training rows"),
+        "past-the-end.csv": (
+            good.replace(f"active,{link.split('-')[0]},", "active,1400,"),
+            "from 0 to 1399",
+        ),
+        "bad-label.json": (
+            json.dumps({**document, "active": {**document["active"], "labels": ["x"] * 10}}),
+            "active-learning digit 0",
+        ),
+    }
+    for name, (content, message) in bad_files.items():
+        app.file_uploader(key="semi_import").upload(name, content.encode()).run()
+        assert not app.exception, name
+        (error,) = [error.value.replace("\\", "") for error in app.error]  # unescaped
+        assert error.startswith("Nothing imported") and message in error, (name, error)
+        assert (grid(app), grid(app, ACTIVE), dict(app.query_params)) == before, name
+        app.file_uploader(key="semi_import").clear().run()

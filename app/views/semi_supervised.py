@@ -10,7 +10,9 @@ from components.label_grid import label_board, show_label_grid
 from figures.digits import accuracy_figure, digit_png, label_check_figure
 from jobs import DEBOUNCE_SECONDS, LatestJobs, newest_result, shared_pool
 from labelling import (
+    ROUND_SIZE,
     UNLABELLED,
+    ActiveRound,
     LabelBoard,
     from_url,
     read_labels_file,
@@ -39,7 +41,6 @@ from clustering.semi_supervised import (
     training_set_accuracy,
 )
 
-N_ACTIVE = 10
 URL_KEY = "semi_labels"
 ROUND_URL_KEY = "semi_active"
 GRID_KEY = "semi_grid"
@@ -105,7 +106,7 @@ def least_sure(k: int, seed: int, labels_text: str, percentile: int) -> list[int
         clusters, distances, from_url(labels_text, k), percentile
     )
     return active_learning_round(
-        digits().X_train, keep, propagated, N_ACTIVE, exclude=reps
+        digits().X_train, keep, propagated, ROUND_SIZE, exclude=reps
     ).tolist()
 
 
@@ -152,18 +153,35 @@ def board_from_link(k: int, seed: int) -> LabelBoard:
     return board
 
 
-def import_labels(board: LabelBoard, rows: list[int]) -> None:
+def import_labels(
+    k: int, seed: int, board: LabelBoard, active: dict, percentile: int, reps: list[int]
+) -> None:
+    """Replace the labels (and the active-learning round, if the file has one) by a file's.
+
+    The file is read and checked whole first: a bad one changes nothing.
+    """
     upload = st.session_state.get("semi_import")
     if upload is None:
         return
     try:
-        labels = read_labels_file(upload.name, upload.getvalue(), rows)
+        found = read_labels_file(
+            upload.name, upload.getvalue(), reps, n_train=len(digits().X_train)
+        )
     except ValueError as error:
         st.session_state["semi_import_note"] = ("error", f"Nothing imported: {error}")
         return
-    board.replace(labels)
-    message = f"Imported {sum(label >= 0 for label in labels)} labels from {upload.name}."
-    st.session_state["semi_import_note"] = ("success", message)
+    board.replace(found.labels)
+    message = f"Imported {count_labels(found.labels)} labels"
+    if found.active is not None:
+        restore_round(k, seed, board, active, percentile, found.active)
+        message += (
+            f" and an active-learning round with {count_labels(found.active.labels)} hand labels"
+        )
+    st.session_state["semi_import_note"] = ("success", f"{message} from {upload.name}.")
+
+
+def count_labels(labels: list[int]) -> int:
+    return sum(label != UNLABELLED for label in labels)
 
 
 def show_board(board: LabelBoard, k: int, seed: int, reps: np.ndarray, truth: list[int]):
@@ -240,16 +258,40 @@ def scenario_round(k: int, seed: int, board: LabelBoard, percentile: int) -> dic
     if text is None:
         return active
     try:
-        rows, labels = round_from_url(text, N_ACTIVE, len(digits().X_train))
+        restored = round_from_url(text, ROUND_SIZE, len(digits().X_train))
     except ValueError as error:
         st.warning(
             "The active-learning labels in the link were ignored: " + escape_markdown(str(error))
         )
         return active
-    start_active_round(k, seed, board, active, percentile, rows)
-    grid_id = round_grid_id(k, seed, active)
-    label_board(ACTIVE_GRID_KEY, grid_id, lambda: LabelBoard.from_labels(labels))
+    restore_round(k, seed, board, active, percentile, restored)
     return active
+
+
+def restore_round(
+    k: int, seed: int, board: LabelBoard, active: dict, percentile: int, restored: ActiveRound
+) -> None:
+    """Start a round on the digits of ``restored`` (from a link or a file), with its labels.
+
+    A restored round does not take the keys: they stay with the representatives.
+    """
+    start_active_round(k, seed, board, active, percentile, restored.rows)
+    active["claim_keys"] = False
+    grid_id = round_grid_id(k, seed, active)
+    label_board(ACTIVE_GRID_KEY, grid_id, lambda: LabelBoard.from_labels(restored.labels))
+
+
+def round_board(k: int, seed: int, active: dict) -> LabelBoard | None:
+    """The hand labels of this scenario's active-learning round; None before a round starts."""
+    if "rows" not in active:
+        return None
+    grid_id = round_grid_id(k, seed, active)
+    return label_board(ACTIVE_GRID_KEY, grid_id, lambda: LabelBoard.empty(len(active["rows"])))
+
+
+def round_to_save(active: dict, hand: LabelBoard | None) -> ActiveRound | None:
+    """The round as the exports write it; None before a round starts."""
+    return None if hand is None else ActiveRound(list(active["rows"]), list(hand.labels))
 
 
 def round_grid_id(k: int, seed: int, active: dict) -> str:
@@ -269,6 +311,7 @@ def start_active_round(
             st.session_state["semi_round_note"] = str(error)
             return
     active["rows"] = rows
+    active["claim_keys"] = True  # a round the user asked for takes the keys
     active["labels"] = list(board.labels)
     active["round"] = active.get("round", 0) + 1  # a new grid: the browser starts it afresh
     active["before"] = with_hand_labels(
@@ -276,7 +319,9 @@ def start_active_round(
     )
 
 
-def show_active_round(k: int, seed: int, board: LabelBoard, active: dict, percentile: int):
+def show_active_round(
+    k: int, seed: int, board: LabelBoard, active: dict, hand: LabelBoard | None, percentile: int
+):
     st.button(
         "Find the 10 digits the model is least sure about",
         key="semi_active_start",
@@ -288,21 +333,20 @@ def show_active_round(k: int, seed: int, board: LabelBoard, active: dict, percen
     note = st.session_state.pop("semi_round_note", None)
     if note is not None:
         st.warning(note)
-    if "rows" not in active:
+    if hand is None:
         st.caption("Label at least two representatives first, then start a round.")
         st.query_params.pop(ROUND_URL_KEY, None)
         return
-    rows, grid_id = tuple(active["rows"]), round_grid_id(k, seed, active)
-    hand = label_board(ACTIVE_GRID_KEY, grid_id, lambda: LabelBoard.empty(len(rows)))
+    rows = tuple(active["rows"])
     st.query_params[ROUND_URL_KEY] = round_to_url(rows, hand.labels)
     show_label_grid(
         hand,
         key=ACTIVE_GRID_KEY,
-        grid_id=grid_id,
+        grid_id=round_grid_id(k, seed, active),
         images=tile_images(rows),
         names=[f"#{i}" for i in range(len(rows))],
         title="Least sure digits",
-        claim_keys=True,
+        claim_keys=active["claim_keys"],
     )
     _, clusters, distances = clustering(k, seed)
     job = (k, seed, to_url(active["labels"]), percentile, rows, to_url(hand.labels))
@@ -393,14 +437,19 @@ st.markdown(
     "model is least sure about (lowest top class probability). Those are the labels "
     "worth adding by hand; click one and type its digit, and watch the accuracy move."
 )
-show_active_round(k, seed, board, active, percentile)
+hand = round_board(k, seed, active)
+show_active_round(k, seed, board, active, hand, percentile)
+saved_round = round_to_save(active, hand)
 
 st.subheader("Save or load your labels")
-st.caption("Your labels also live in the page's link: bookmark it to come back to them.")
+st.caption(
+    "Your labels, and the active-learning round's, also live in the page's link: "
+    "bookmark it to come back to them. The files hold both too."
+)
 files = st.columns(3)
 files[0].download_button(
     "Export CSV",
-    to_csv(board.labels, reps),
+    to_csv(board.labels, reps, saved_round),
     "digit-labels.csv",
     "text/csv",
     key="semi_export_csv",
@@ -408,7 +457,7 @@ files[0].download_button(
 )
 files[1].download_button(
     "Export JSON",
-    to_json(board.labels, reps, seed=seed),
+    to_json(board.labels, reps, seed=seed, active=saved_round),
     "digit-labels.json",
     "application/json",
     key="semi_export_json",
@@ -419,7 +468,7 @@ files[2].file_uploader(
     type=["csv", "json"],
     key="semi_import",
     on_change=import_labels,
-    args=(board, reps.tolist()),
+    args=(k, seed, board, active, percentile, reps.tolist()),
 )
 note = st.session_state.pop("semi_import_note", None)
 if note is not None:
