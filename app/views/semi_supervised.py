@@ -192,7 +192,7 @@ def show_board(board: LabelBoard, k: int, seed: int, reps: np.ndarray, truth: li
         grid_id=board_grid_id(k, seed),
         images=tile_images(tuple(reps.tolist())),
         names=[f"#{i}" for i in range(k)],
-        title="Representatives",
+        title="1. Label each representative: type the digit you see",
     )
     with st.container(horizontal=True, key="semi_board_actions"):
         st.button(
@@ -373,16 +373,8 @@ def _percent(value: float) -> str:
 
 
 st.title("Semi-supervised labelling")
-st.markdown(
-    """
-Labels cost time; clustering is free. Cluster the 1,400 training digits into
-k groups, label only the digit closest to each centroid, its **representative**,
-then let every digit in a cluster borrow its representative's label. The
-chapter gets from 75% to about 90% test accuracy that way with just 50 labels.
-Try it: type the digit you see on each highlighted tile below.
-"""
-)
-
+# Projector first: the title, one row of scenario controls, then the grid; the
+# introduction follows the grid, so that the tiles fit a 1280x720 screen.
 controls = st.columns(3)
 k = controls[0].slider("Clusters k (= labels you give)", 10, 100, 50, 10, **scenario("semi_k"))
 seed = controls[1].number_input(
@@ -405,7 +397,7 @@ active = scenario_round(k, seed, board, percentile)
 truth = data.y_train[reps].tolist()
 st.query_params[URL_KEY] = to_url(board.labels)
 
-st.subheader("1. Label the representatives")
+show_board(board, k, seed, reps, truth)
 st.caption(
     "Type the digit you see (keys 0-9) or tap it on the pad: it goes to the highlighted "
     "tile, which then moves on to the next unlabelled one. Click or tap a tile to pick "
@@ -413,7 +405,15 @@ st.caption(
     "Keys go to the grid you touched last (it says so above its tiles) and pause while "
     "a slider or text box has focus."
 )
-show_board(board, k, seed, reps, truth)
+st.markdown(
+    """
+Labels cost time; clustering is free. The page clusters the 1,400 training digits
+into k groups and shows you one digit per group, the one closest to its centroid:
+its **representative**. Label only those, and every digit in a group can borrow
+its representative's label. The chapter gets from 75% to about 90% test accuracy
+that way with just 50 labels.
+"""
+)
 
 st.subheader("2. What your labels are worth")
 st.markdown(

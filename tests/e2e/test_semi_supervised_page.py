@@ -25,6 +25,7 @@ GRID = f'.lg[data-grid="semi:{K}:{SEED}"]'
 KEY_GAP_MS = 30
 TAP_GAP_MS = 60
 PHONE = {"width": 390, "height": 844}
+PROJECTOR = {"width": 1280, "height": 720}
 
 
 @pytest.fixture(scope="module")
@@ -112,9 +113,19 @@ def clear_all(app) -> None:
     wait_for_grid(app, "." * K, 0)
 
 
+def assert_on_first_screen(app, selector: str) -> None:
+    """The element lies wholly inside the viewport, below Streamlit's top bar, unscrolled."""
+    box = app.page.locator(selector).bounding_box()
+    top = app.page.get_by_test_id("stHeader").bounding_box()["height"]
+    size = app.page.viewport_size
+    assert box["x"] >= 0 and box["x"] + box["width"] <= size["width"], box
+    assert box["y"] >= top and box["y"] + box["height"] <= size["height"], (box, top)
+
+
 def test_type_all_50_labels_30_ms_apart_five_times(app, truth):
-    app.page.set_viewport_size({"width": 1280, "height": 720})
+    app.page.set_viewport_size(PROJECTOR)
     open_grid(app)  # no click: the first key must count
+    assert_on_first_screen(app, GRID)  # every tile and the pad, as a projector shows them
     for run in range(5):
         if run:
             clear_all(app)
