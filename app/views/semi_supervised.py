@@ -147,7 +147,7 @@ def board_from_link(k: int, seed: int) -> LabelBoard:
     if board.n_labelled:  # a new session: a reload, a shared link, or a server restart
         st.toast(
             f"Restored from the link: k = {k}, seed {seed} and {board.n_labelled} labels. "
-            "If your session restarted, that is everything; undo history starts afresh.",
+            "If your session was reset (a restarted server), that is all you had.",
             icon=":material/restore:",
         )
     return board

@@ -224,7 +224,7 @@ def test_import_a_file_then_type_the_rest(app, truth, rows, tmp_path):
     assert_everywhere(app, text(truth))
 
 
-def test_leave_come_back_reload_and_type_on(app, truth):
+def test_leave_come_back_reload_undo_and_type_on(app, truth):
     open_grid(app)
     type_digits(app, truth[:10])
     app.wait_idle()
@@ -235,7 +235,11 @@ def test_leave_come_back_reload_and_type_on(app, truth):
     app.wait_idle()
     assert url_labels(app) == text(truth[:20]) + "." * (K - 20)
 
-    app.page.reload()  # a fresh session: only the link remembers
+    app.page.reload()  # a fresh session: the link remembers the labels, the tab the undo
+    wait_for_grid(app, text(truth[:20]) + "." * (K - 20), 20)
+    app.page.keyboard.press("u")
+    wait_for_grid(app, text(truth[:19]) + "." * (K - 19), 19)
+    app.page.keyboard.press("Shift+U")
     wait_for_grid(app, text(truth[:20]) + "." * (K - 20), 20)
     type_digits(app, truth[20:])  # at once, without waiting for the page to settle
     assert_everywhere(app, text(truth))
