@@ -276,7 +276,11 @@ def test_the_active_round_and_its_hand_labels_live_in_the_link(app_at, truth):
     link = {"semi_labels": to_url(labels), "semi_active": rows + "~5.2......."}
     assert app.query_params["semi_active"] == link["semi_active"]
 
-    again = open_page(app_at, link)  # a fresh session from the shared link
+    again = app_at(PAGE)  # a fresh session from the shared link: it says what came back
+    again.query_params = link
+    toasts = [toast.value for toast in again.run().toast]
+    assert any("the active-learning round, with 2 hand labels" in text for text in toasts)
+    settle(again)
     shown = grid(again, ACTIVE)
     assert shown["labels"] == [5, -1, 2] + [-1] * 7 and shown["cursor"] == 1
     assert again.query_params["semi_active"] == link["semi_active"]

@@ -265,6 +265,11 @@ def scenario_round(k: int, seed: int, board: LabelBoard, percentile: int) -> dic
         )
         return active
     restore_round(k, seed, board, active, percentile, restored)
+    st.toast(
+        "Restored from the link: the active-learning round, with "
+        f"{count_labels(restored.labels)} hand labels.",
+        icon=":material/restore:",
+    )
     return active
 
 
