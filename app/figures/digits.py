@@ -24,8 +24,10 @@ ROW_GAP = 4  # blank pixel rows above each digit, where its label goes
 MAX_INK = 16.0  # pixel values of the digits data set run from 0 (paper) to 16 (ink)
 MISTAKE_COLOR = OKABE_ITO[5]  # vermillion
 AGREE_COLOR = OKABE_ITO[4]  # blue
-OURS_COLOR = OKABE_ITO[4]
-CHAPTER_COLOR = OKABE_ITO[0]
+# Sources, not clusters: greys no cluster uses, told apart by lightness and a hatch.
+OURS_COLOR = "#3A3A3A"
+CHAPTER_COLOR = "#BDBDBD"
+READABLE = 14  # px: the smallest text of the accuracy chart, for a projector
 
 
 def digit_png(pixels: np.ndarray, scale: int = 12) -> bytes:
@@ -114,9 +116,9 @@ def accuracy_figure(ours: Mapping[str, float], chapter: Mapping[str, float]) -> 
     """Horizontal bars: test accuracy of each training set, ours beside the chapter's."""
     names = list(ours)
     figure = go.Figure()
-    for source, values, color in (
-        ("the chapter", [chapter.get(name, np.nan) for name in names], CHAPTER_COLOR),
-        ("this page", [ours[name] for name in names], OURS_COLOR),
+    for source, values, color, hatch in (
+        ("the chapter", [chapter.get(name, np.nan) for name in names], CHAPTER_COLOR, "/"),
+        ("this page", [ours[name] for name in names], OURS_COLOR, ""),
     ):
         figure.add_trace(
             go.Bar(
@@ -124,7 +126,7 @@ def accuracy_figure(ours: Mapping[str, float], chapter: Mapping[str, float]) -> 
                 x=values,
                 name=source,
                 orientation="h",
-                marker_color=color,
+                marker={"color": color, "pattern_shape": hatch},
                 text=[f"{value:.1%}" if np.isfinite(value) else "—" for value in values],
                 textposition="outside",
             )
@@ -133,8 +135,14 @@ def accuracy_figure(ours: Mapping[str, float], chapter: Mapping[str, float]) -> 
         barmode="group",
         height=60 + 55 * len(names),
         margin={"l": 5, "r": 5, "t": 10, "b": 30},
-        xaxis={"range": [0, 1.08], "tickformat": ".0%", "title": "test accuracy"},
-        yaxis={"autorange": "reversed"},
-        legend={"orientation": "h", "y": -0.25},
+        font={"size": READABLE},  # bar labels; the ticks and legend need their own
+        xaxis={
+            "range": [0, 1.12],
+            "tickformat": ".0%",
+            "title": {"text": "test accuracy", "font": {"size": READABLE}},
+            "tickfont": {"size": READABLE},
+        },
+        yaxis={"autorange": "reversed", "tickfont": {"size": READABLE}},
+        legend={"orientation": "h", "y": -0.25, "font": {"size": READABLE}},
     )
     return figure
