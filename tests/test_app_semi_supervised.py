@@ -427,3 +427,20 @@ def test_the_accuracy_chart_uses_no_cluster_colour_and_readable_text(app_at, tru
     fonts = [layout["font"], layout["legend"]["font"], layout["xaxis"]["title"]["font"]]
     fonts += [layout[axis]["tickfont"] for axis in ("xaxis", "yaxis")]
     assert min(font["size"] for font in fonts) >= 14  # Streamlit's theme alone gives 12
+
+
+def test_a_label_change_shows_the_last_results_marked_as_updating_until_retrained(
+    app_at, truth
+):
+    """A rerun caused by a label never waits for the retrain: the table keeps the last
+    results, says it is retraining, and a poller brings the new ones."""
+    labels = truth[3]
+    app = open_page(app_at, {"semi_labels": to_url(labels)})
+    before = table(app)
+    half = labels[:25] + [-1] * (K - 25)
+    send(app, half, cursor=25)  # one rerun: the retrain has not even started (debounce)
+    assert table(app) == before
+    assert "Retraining on your latest labels..." in [caption.value for caption in app.caption]
+    settle(app)
+    assert table(app) != before
+    assert "Retraining on your latest labels..." not in [c.value for c in app.caption]
