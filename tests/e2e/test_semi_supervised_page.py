@@ -67,13 +67,16 @@ def url_labels(app) -> str:
     return parse_qs(urlparse(app.page.url).query)["semi_labels"][0]
 
 
-def csv_labels(app) -> str:
-    """The labels in the file the "Export CSV" button downloads."""
+def csv_labels(app, part: str = "representatives") -> str:
+    """The labels in the file the "Export CSV" button downloads: the representatives', or
+    with ``part="active"`` the active-learning round's."""
     with app.page.expect_download() as download:
         app.page.get_by_role("button", name="Export CSV").click()
     rows = list(csv.DictReader(io.StringIO(download.value.path().read_text())))
-    assert [row["cluster"] for row in rows] == [str(i) for i in range(K)]
-    return "".join(row["label"] or "." for row in rows)
+    representatives = [row for row in rows if row["cluster"] != "active"]
+    assert [row["cluster"] for row in representatives] == [str(i) for i in range(K)]
+    chosen = representatives if part == "representatives" else rows[K:]
+    return "".join(row["label"] or "." for row in chosen)
 
 
 def wait_for_grid(app, labels: str, cursor: int) -> None:
@@ -268,6 +271,7 @@ def test_keys_go_to_the_grid_touched_last_and_it_says_so(app, truth):
     wait_for_grid(app, expected, 6)
     assert active.get_attribute("data-labels") == "31........"
     assert_everywhere(app, expected)
+    assert csv_labels(app, part="active") == "31........"  # the round's hand labels too
     app.screenshot("two-grids")
 
     app.page.reload()  # the round and its hand labels come back from the link
