@@ -306,6 +306,8 @@ def test_a_round_on_labels_of_one_digit_only_says_why_and_starts_nothing(app_at)
     assert not app.exception
     assert any("fewer than two classes" in warning.value for warning in app.warning)
     assert "semi_active" not in app.query_params
+    settle(app)  # no accuracy to compare: the note beside the table says what is missing
+    assert any("Label digits of two classes or more" in m.value for m in app.markdown)
 
 
 def start_round_with_hand_labels(app, hand):

@@ -259,16 +259,20 @@ def explain_partial(seed: int, percentile: int, ours: dict) -> None:
         )
         return
     gap = (ours[ROW_PARTIAL] - ours[ROW_PROPAGATED]) * 100
+    if np.isfinite(gap):
+        side = "above" if gap >= 0 else "below"
+        outcome = f"Here the partial set scores **{abs(gap):.1f} points {side}** the full one."
+    else:
+        outcome = "Label digits of two classes or more to compare the two sets."
     points_per_digit = 100 / len(digits().y_test)
     st.markdown(
         f"With seed {seed}, partial propagation leaves out the {ours[LEFT_OUT]} labelled "
         f"digits farthest from their centroids: {ours[LEFT_OUT_WRONG]} of them had borrowed "
         f"a wrong label, {ours[LEFT_OUT] - ours[LEFT_OUT_WRONG]} a right one. Leaving a "
         "digit out only pays when its label was wrong; a far digit with the right label is "
-        "often an unusual way of writing it, just what the classifier needs to see. Here "
-        f"the partial set scores **{abs(gap):.1f} points {'above' if gap >= 0 else 'below'}** "
-        f"the full one; one test digit is {points_per_digit:.2f} points, so a gap this size "
-        "can come and go with the clustering."
+        "often an unusual way of writing it, just what the classifier needs to see. "
+        f"{outcome} One test digit is {points_per_digit:.2f} points, so a gap of a point "
+        "or two can come and go with the clustering."
     )
 
 
