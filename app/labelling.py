@@ -16,18 +16,21 @@ in two ways only, and a revision number keeps them apart:
   true labels, clear all): it bumps the revision, which tells the browser to
   adopt the new labels once, and puts the cursor on the first unlabelled image.
 
-Three encodings of the same labels, one per use:
+Three encodings of the same labels, one per use. Each holds the
+representatives' labels and, once one is started, the active-learning round
+(:class:`ActiveRound`: the training rows shown and their hand labels):
 
 - the URL: one character per representative, ``'0'``-``'9'`` or ``'.'`` for
-  unlabelled (``"13.6"``), short enough for a query parameter (an active-learning
-  round adds its training rows: ``"12-345~3."``);
+  unlabelled (``"13.6"``), short enough for a query parameter; the round is a
+  second parameter, its training rows then their labels (``"12-345~3."``);
 - CSV: ``cluster,train_index,label``, one row per representative, for a
-  spreadsheet;
-- JSON: ``{"k", "seed", "train_indices", "labels"}``, ``null`` for unlabelled.
+  spreadsheet; the round's digits follow, with ``active`` as their cluster;
+- JSON: ``{"k", "seed", "train_indices", "labels"}``, ``null`` for unlabelled,
+  and ``"active": {"train_indices", "labels"}`` for the round.
 
-Reading any of them checks everything before anything changes: a bad file
-raises :class:`ValueError` with a message for the user, and the board is only
-touched once the whole file is known to be good.
+Reading any of them checks everything, the round included, before anything
+changes: a bad file raises :class:`ValueError` with a message for the user,
+and the page touches nothing unless the whole file is good.
 """
 
 from __future__ import annotations
@@ -37,7 +40,7 @@ import io
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from limits import LABELS_MAX_BYTES
 from safe_text import shorten
@@ -46,6 +49,23 @@ UNLABELLED = -1
 N_CLASSES = 10
 URL_UNLABELLED = "."
 CSV_HEADER = ["cluster", "train_index", "label"]
+ROUND_SIZE = 10  # digits shown in an active-learning round
+CSV_ROUND = "active"  # the cluster cell of an active-learning digit in the CSV
+MAX_ROW_DIGITS = 9  # a training row written with more digits is refused unread
+
+
+class ActiveRound(NamedTuple):
+    """An active-learning round: the training rows it showed, and their hand labels."""
+
+    rows: list[int]
+    labels: list[int]
+
+
+class LabelsFile(NamedTuple):
+    """What an exported file holds: the representatives' labels, and the round if any."""
+
+    labels: list[int]
+    active: ActiveRound | None
 
 
 @dataclass
@@ -167,7 +187,7 @@ def round_to_url(rows: Sequence[int], labels: Sequence[int]) -> str:
     return "-".join(str(int(row)) for row in rows) + "~" + to_url(labels)
 
 
-def round_from_url(text: str, size: int, n_train: int) -> tuple[list[int], list[int]]:
+def round_from_url(text: str, size: int, n_train: int) -> ActiveRound:
     """Read a round written by :func:`round_to_url`: ``size`` distinct rows below ``n_train``.
 
     Raises
@@ -176,46 +196,96 @@ def round_from_url(text: str, size: int, n_train: int) -> tuple[list[int], list[
         With a message for the user, when anything in ``text`` is off.
     """
     rows_text, tilde, labels_text = text.partition("~")
-    if not tilde or not all(part.isdigit() for part in rows_text.split("-")):
+    rows = [_row_number(part) for part in rows_text.split("-")]
+    if not tilde or None in rows:
         raise ValueError("expected training rows joined by '-', then '~', then their labels.")
-    rows = [int(part) for part in rows_text.split("-")]
-    if len(rows) != size or len(set(rows)) != size or max(rows) >= n_train:
-        raise ValueError(f"expected {size} different training rows from 0 to {n_train - 1}.")
+    _check_round_rows(rows, size, n_train)
     if len(labels_text) != size:
         raise ValueError(f"the link holds {len(labels_text)} labels for {size} digits.")
-    return rows, from_url(labels_text, size)
+    return ActiveRound(rows, from_url(labels_text, size))
 
 
-def to_csv(labels: Sequence[int], train_indices: Sequence[int]) -> str:
-    """One row per representative: its cluster, its row in the training set, its label."""
+def _row_number(text: str) -> int | None:
+    """A training row written in ASCII digits as an int; None for anything else.
+
+    ``str.isdigit`` alone would pass '²' or '٣', and thousands of digits
+    would make ``int`` slow or refuse: both are None here.
+    """
+    if text.isascii() and text.isdigit() and len(text) <= MAX_ROW_DIGITS:
+        return int(text)
+    return None
+
+
+def _check_round_rows(rows: list, size: int, n_train: int) -> None:
+    """ValueError unless ``rows`` are ``size`` different training rows, 0 to ``n_train - 1``."""
+    if (
+        len(rows) != size
+        or not all(_is_index(row, n_train) for row in rows)
+        or len(set(rows)) != size
+    ):
+        raise ValueError(f"expected {size} different training rows from 0 to {n_train - 1}.")
+
+
+def to_csv(
+    labels: Sequence[int], train_indices: Sequence[int], active: ActiveRound | None = None
+) -> str:
+    """One row per representative: its cluster, its row in the training set, its label.
+
+    The digits of the ``active`` round follow, one row each, ``active`` in
+    place of a cluster.
+    """
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(CSV_HEADER)
     for cluster, (index, label) in enumerate(zip(train_indices, labels, strict=True)):
-        writer.writerow([cluster, int(index), "" if label == UNLABELLED else label])
+        writer.writerow([cluster, int(index), _csv_cell(label)])
+    for row, label in zip(*(active or ([], [])), strict=True):
+        writer.writerow([CSV_ROUND, int(row), _csv_cell(label)])
     return out.getvalue()
 
 
-def to_json(labels: Sequence[int], train_indices: Sequence[int], *, seed: int) -> str:
-    """The labels with the scenario they belong to (k, seed, representatives)."""
-    document = {
+def _csv_cell(label: int) -> str | int:
+    return "" if label == UNLABELLED else label
+
+
+def to_json(
+    labels: Sequence[int],
+    train_indices: Sequence[int],
+    *,
+    seed: int,
+    active: ActiveRound | None = None,
+) -> str:
+    """The labels with the scenario they belong to (k, seed, representatives), and the
+    ``active`` round, if there is one."""
+    document: dict[str, Any] = {
         "k": len(labels),
         "seed": seed,
-        "train_indices": [int(index) for index in train_indices],
-        "labels": [None if label == UNLABELLED else label for label in labels],
+        **_json_labels(train_indices, labels),
     }
+    if active is not None:
+        document["active"] = _json_labels(*active)
     return json.dumps(document, indent=1)
 
 
-def read_labels_file(name: str, data: bytes, train_indices: Sequence[int]) -> list[int]:
+def _json_labels(rows: Sequence[int], labels: Sequence[int]) -> dict[str, list]:
+    return {
+        "train_indices": [int(row) for row in rows],
+        "labels": [None if label == UNLABELLED else label for label in labels],
+    }
+
+
+def read_labels_file(
+    name: str, data: bytes, train_indices: Sequence[int], *, n_train: int
+) -> LabelsFile:
     """Labels from an exported CSV or JSON file, checked against this page's representatives.
 
     The size is checked before anything is parsed, and every way a file can be
     malformed (not text, broken CSV or JSON, too deeply nested, numbers too
-    long to read, other images, another k, a label that is not a digit) is a
-    :class:`ValueError` with a sentence for the user, never Python's own.
-    Messages quote only a short, cut piece of what the file holds: the page
-    shows them as plain text.
+    long to read, other images, another k, a label that is not a digit, an
+    active-learning round with the wrong number of digits or rows that are
+    not training rows) is a :class:`ValueError` with a sentence for the user,
+    never Python's own. Messages quote only a short, cut piece of what the
+    file holds: the page shows them as plain text.
 
     Parameters
     ----------
@@ -226,6 +296,15 @@ def read_labels_file(name: str, data: bytes, train_indices: Sequence[int]) -> li
     train_indices : sequence of int
         The representatives shown now: the file must have one label for each,
         made for these same images.
+    n_train : int
+        How many training digits there are: an active-learning round in the
+        file must show ``ROUND_SIZE`` different ones of them.
+
+    Returns
+    -------
+    LabelsFile
+        The representatives' labels, and the active-learning round or None
+        (a file exported before any round, or written by hand without one).
 
     Raises
     ------
@@ -244,12 +323,13 @@ def read_labels_file(name: str, data: bytes, train_indices: Sequence[int]) -> li
     except UnicodeDecodeError:
         raise ValueError(f"{shown_name} is not a text file (expected UTF-8 CSV or JSON).") from None
     if name.lower().endswith(".json"):
-        rows, indices = _parse_json(text, len(train_indices))
+        cells, indices, active = _parse_json(text, len(train_indices))
     elif name.lower().endswith(".csv"):
-        rows, indices = _parse_csv(text)
+        cells, indices, active = _parse_csv(text)
     else:
         raise ValueError(f"{shown_name}: expected a .csv or .json file exported from this page.")
-    return _check_labels(rows, indices, train_indices)
+    labels = _check_labels(cells, indices, train_indices)
+    return LabelsFile(labels, None if active is None else _check_active(*active, n_train))
 
 
 MAX_SHOWN_VALUE = 20
@@ -261,7 +341,12 @@ def quoted(value: object) -> str:
     return shorten(repr(value), MAX_SHOWN_VALUE)
 
 
-def _parse_json(text: str, k: int) -> tuple[list, list | None]:
+# What a parser found, unchecked: the label cells, the representatives' training rows
+# (None if the file does not say), and the round's (label cells, training rows) or None.
+Parsed = tuple[list, list | None, tuple[list, list] | None]
+
+
+def _parse_json(text: str, k: int) -> Parsed:
     try:
         document = json.loads(text)
     except json.JSONDecodeError as error:
@@ -285,10 +370,25 @@ def _parse_json(text: str, k: int) -> tuple[list, list | None]:
     indices = document.get("train_indices")
     if indices is not None and not isinstance(indices, list):
         raise ValueError('"train_indices" in the JSON file must be a list.')
-    return document["labels"], indices
+    return document["labels"], indices, _json_round(document.get("active"))
 
 
-def _parse_csv(text: str) -> tuple[list, list]:
+def _json_round(part: object) -> tuple[list, list] | None:
+    """The ``"active"`` part of a JSON file as (label cells, rows), or None if absent."""
+    if part is None:
+        return None
+    if not (
+        isinstance(part, dict)
+        and isinstance(part.get("train_indices"), list)
+        and isinstance(part.get("labels"), list)
+    ):
+        raise ValueError(
+            'the JSON file\'s "active" part needs a "train_indices" list and a "labels" list.'
+        )
+    return part["labels"], part["train_indices"]
+
+
+def _parse_csv(text: str) -> Parsed:
     # splitlines: a file saved with old Mac line ends (CR only) reads like any other.
     reader = csv.reader(text.splitlines(), strict=True)
     try:
@@ -303,11 +403,21 @@ def _parse_csv(text: str) -> tuple[list, list]:
     for line, row in enumerate(body, start=2):
         if len(row) != len(CSV_HEADER):
             raise ValueError(f"line {line} of the CSV file has {len(row)} cells, expected 3.")
-    clusters = [row[0].strip() for row in body]
-    if clusters != [str(cluster) for cluster in range(len(body))]:
-        raise ValueError("the CSV rows must list clusters 0, 1, 2 ... in order, once each.")
-    labels = [row[2].strip() or None for row in body]
-    return labels, [row[1].strip() for row in body]
+    active = [row for row in body if row[0].strip() == CSV_ROUND]
+    representatives = [row for row in body if row[0].strip() != CSV_ROUND]
+    clusters = [row[0].strip() for row in representatives]
+    if clusters != [str(cluster) for cluster in range(len(representatives))]:
+        raise ValueError(
+            "the CSV rows must list clusters 0, 1, 2 ... in order, once each "
+            f"(and {CSV_ROUND!r} for the digits of an active-learning round)."
+        )
+    labels, indices = _csv_columns(representatives)
+    return labels, indices, _csv_columns(active) if active else None
+
+
+def _csv_columns(rows: list[list[str]]) -> tuple[list, list]:
+    """The label cells (None where empty) and the training rows of CSV ``rows``."""
+    return [row[2].strip() or None for row in rows], [row[1].strip() for row in rows]
 
 
 def _csv_problem(error: csv.Error) -> str:
@@ -333,21 +443,42 @@ def _check_labels(raw: list, indices: list | None, train_indices: Sequence[int])
             "the file labels other images than the representatives shown (another seed "
             "or k?): set the same k and seed as when you exported, then import again."
         )
-    return [_label_from_cell(cell, position) for position, cell in enumerate(raw)]
+    return [_label_from_cell(cell, f"cluster {position}") for position, cell in enumerate(raw)]
+
+
+def _check_active(cells: list, rows: list, n_train: int) -> ActiveRound:
+    """The active-learning round of a file, checked as the link's is (:func:`round_from_url`)."""
+    if len(cells) != len(rows):
+        raise ValueError(
+            f"the active-learning round in the file has {len(cells)} labels for {len(rows)} digits."
+        )
+    rows = [_row_number(row) if isinstance(row, str) else row for row in rows]
+    try:
+        _check_round_rows(rows, ROUND_SIZE, n_train)
+    except ValueError as error:
+        raise ValueError(f"the active-learning round in the file: {error}") from None
+    labels = [
+        _label_from_cell(cell, f"active-learning digit {position}")
+        for position, cell in enumerate(cells)
+    ]
+    return ActiveRound(rows, labels)
 
 
 DIGITS = "0123456789"
 
 
-def _label_from_cell(cell: object, position: int) -> int:
-    """A label cell (JSON value or CSV text) as an int 0-9, or UNLABELLED."""
+def _label_from_cell(cell: object, where: str) -> int:
+    """A label cell (JSON value or CSV text) as an int 0-9, or UNLABELLED.
+
+    ``where`` names the cell's digit in the message, e.g. "cluster 3".
+    """
     if cell is None or cell == UNLABELLED or cell == str(UNLABELLED):
         return UNLABELLED
     if isinstance(cell, str) and len(cell) == 1 and cell in DIGITS:  # not '²' or '٣'
         return int(cell)
     if isinstance(cell, bool) or not isinstance(cell, int) or not 0 <= cell < N_CLASSES:
         raise ValueError(
-            f"label {quoted(cell)} of cluster {position} is not a digit 0-9 (leave it empty, "
+            f"label {quoted(cell)} of {where} is not a digit 0-9 (leave it empty, "
             "or null in JSON, for unlabelled)."
         )
     return cell

@@ -1,14 +1,19 @@
 """The semi-supervised page, driven like a user with AppTest (no browser)."""
 
 import json
+import re
 import time
 
+import numpy as np
 import pytest
+import semi_fits
+from figures.palette import PALETTE
 from labelling import to_url
 from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
 
 from clustering.datasets import load_digits_split
 from clustering.semi_supervised import (
+    partial_training_set,
     propagation_accuracies,
     representatives,
     training_set_accuracy,
@@ -276,7 +281,11 @@ def test_the_active_round_and_its_hand_labels_live_in_the_link(app_at, truth):
     link = {"semi_labels": to_url(labels), "semi_active": rows + "~5.2......."}
     assert app.query_params["semi_active"] == link["semi_active"]
 
-    again = open_page(app_at, link)  # a fresh session from the shared link
+    again = app_at(PAGE)  # a fresh session from the shared link: it says what came back
+    again.query_params = link
+    toasts = [toast.value for toast in again.run().toast]
+    assert any("the active-learning round, with 2 hand labels" in text for text in toasts)
+    settle(again)
     shown = grid(again, ACTIVE)
     assert shown["labels"] == [5, -1, 2] + [-1] * 7 and shown["cursor"] == 1
     assert again.query_params["semi_active"] == link["semi_active"]
@@ -297,3 +306,143 @@ def test_a_round_on_labels_of_one_digit_only_says_why_and_starts_nothing(app_at)
     assert not app.exception
     assert any("fewer than two classes" in warning.value for warning in app.warning)
     assert "semi_active" not in app.query_params
+    settle(app)  # no accuracy to compare: the note beside the table says what is missing
+    assert any("Label digits of two classes or more" in m.value for m in app.markdown)
+
+
+def start_round_with_hand_labels(app, hand):
+    """Start an active-learning round and type ``hand`` on its grid; the round's link text."""
+    app.button(key="semi_active_start").click().run()
+    settle(app)
+    send(app, hand, cursor=1, key=ACTIVE)
+    app.run()  # the download buttons now hold the round too
+    return app.query_params["semi_active"]
+
+
+@pytest.mark.parametrize("name", ["digit-labels.csv", "digit-labels.json"])
+def test_the_active_round_round_trips_through_the_exported_file(
+    app_at, exported_files, truth, name
+):
+    _, _, _, labels = truth
+    hand = [5, -1, 2] + [-1] * 7
+    app = open_page(app_at, {"semi_labels": to_url(labels)})
+    link = start_round_with_hand_labels(app, hand)
+    assert link.endswith("~5.2.......")
+    exported = exported_files[name]
+
+    fresh = open_page(app_at)  # another session, with neither labels nor a round
+    fresh.file_uploader(key="semi_import").upload(name, exported).run()
+    settle(fresh)
+    assert not fresh.exception
+    message = fresh.success[0].value.replace("\\", "")  # shown as escaped Markdown
+    assert "Imported 50 labels and an active-learning round with 2 hand labels" in message
+    assert grid(fresh)["labels"] == labels
+    assert grid(fresh, ACTIVE)["labels"] == hand
+    assert not grid(fresh, ACTIVE)["claim"]  # keys stay with the representatives
+    assert fresh.query_params["semi_active"] == link
+    assert fresh.metric[0].label.startswith("Partially propagated, with your 2 extra")
+
+
+def test_a_malformed_active_round_in_a_file_changes_nothing(app_at, exported_files, truth):
+    labels = truth[3]
+    app = open_page(app_at, {"semi_labels": to_url(labels)})
+    link = start_round_with_hand_labels(app, [5, -1, 2] + [-1] * 7)
+    before = (grid(app), grid(app, ACTIVE), dict(app.query_params))
+    good = exported_files["digit-labels.csv"].decode()
+    document = json.loads(exported_files["digit-labels.json"])
+    bad_files = {
+        # a round of 9 digits: its last row cut off
+        "nine.csv": (good.rsplit("\n", 2)[0] + "\n", "expected 10 different training rows"),
+        "past-the-end.csv": (
+            good.replace(f"active,{link.split('-')[0]},", "active,1400,"),
+            "from 0 to 1399",
+        ),
+        "bad-label.json": (
+            json.dumps({**document, "active": {**document["active"], "labels": ["x"] * 10}}),
+            "active-learning digit 0",
+        ),
+    }
+    for name, (content, message) in bad_files.items():
+        app.file_uploader(key="semi_import").upload(name, content.encode()).run()
+        assert not app.exception, name
+        (error,) = [error.value.replace("\\", "") for error in app.error]  # unescaped
+        assert error.startswith("Nothing imported") and message in error, (name, error)
+        assert (grid(app), grid(app, ACTIVE), dict(app.query_params)) == before, name
+        app.file_uploader(key="semi_import").clear().run()
+
+
+def test_seed_means_average_the_librarys_accuracies_over_the_seeds(truth):
+    split = truth[0]
+    seeds = (3, 4)
+    runs = []
+    for seed in seeds:
+        chosen, kmeans = representatives(split.X_train, 20, random_state=seed)
+        runs.append(
+            propagation_accuracies(
+                split.X_train, split.X_test, split.y_test, kmeans.transform(split.X_train),
+                split.y_train[chosen], percentile=90,
+            )
+        )  # fmt: skip
+    means = semi_fits.seed_means(20, 90, seeds)
+    full = [run["propagated"] for run in runs]
+    partial = [run["partially propagated"] for run in runs]
+    assert means[semi_fits.ROW_PROPAGATED] == pytest.approx(np.mean(full))
+    assert means[semi_fits.ROW_PARTIAL] == pytest.approx(np.mean(partial))
+    assert means["seeds"] == 2
+    assert means["partial ahead"] == sum(p > f for p, f in zip(partial, full, strict=True))
+
+
+def partial_note(app) -> str:
+    [note] = [m.value for m in app.markdown if "labelled digits farthest" in m.value]
+    [means] = [m.value for m in app.markdown if m.value.startswith("Averaged over")]
+    return note + " " + means
+
+
+def test_beside_the_table_the_page_says_why_partial_propagation_helps_or_not(app_at, truth):
+    split, _, kmeans, labels = truth
+    app = open_page(app_at, {"semi_labels": to_url(labels)})
+    keep, propagated = partial_training_set(
+        kmeans.labels_, kmeans.transform(split.X_train), labels, 99
+    )
+    left_out = (propagated >= 0) & ~keep
+    wrong = int((left_out & (propagated != split.y_train)).sum())
+    shown = table(app)
+    full, partial = (float(shown[row][:-1]) for row in ROWS_COMPARED)
+    note = partial_note(app)
+    assert f"leaves out the {left_out.sum()} labelled digits" in note
+    assert f"{wrong} of them had borrowed a wrong label, {left_out.sum() - wrong} a right" in note
+    assert f"{abs(partial - full):.1f} points {'above' if partial >= full else 'below'}" in note
+    assert "Averaged over the k-means seeds 0 to 9 with the true labels (k = 50" in note
+    assert re.search(r"scored higher with \d+ of 10 seeds", note)
+
+
+ROWS_COMPARED = ("propagated to their clusters", "partially propagated")
+
+
+def test_the_accuracy_chart_uses_no_cluster_colour_and_readable_text(app_at, truth):
+    app = open_page(app_at, {"semi_labels": to_url(truth[3])})
+    [chart] = [c for c in app.get("plotly_chart") if "semi_accuracy_chart" in c.proto.id]
+    spec = json.loads(chart.proto.spec)
+    colors = {trace["marker"]["color"].upper() for trace in spec["data"]}
+    assert len(colors) == 2 and not colors & {c.upper() for c in PALETTE}
+    layout = spec["layout"]
+    fonts = [layout["font"], layout["legend"]["font"], layout["xaxis"]["title"]["font"]]
+    fonts += [layout[axis]["tickfont"] for axis in ("xaxis", "yaxis")]
+    assert min(font["size"] for font in fonts) >= 14  # Streamlit's theme alone gives 12
+
+
+def test_a_label_change_shows_the_last_results_marked_as_updating_until_retrained(
+    app_at, truth
+):
+    """A rerun caused by a label never waits for the retrain: the table keeps the last
+    results, says it is retraining, and a poller brings the new ones."""
+    labels = truth[3]
+    app = open_page(app_at, {"semi_labels": to_url(labels)})
+    before = table(app)
+    half = labels[:25] + [-1] * (K - 25)
+    send(app, half, cursor=25)  # one rerun: the retrain has not even started (debounce)
+    assert table(app) == before
+    assert "Retraining on your latest labels..." in [caption.value for caption in app.caption]
+    settle(app)
+    assert table(app) != before
+    assert "Retraining on your latest labels..." not in [c.value for c in app.caption]

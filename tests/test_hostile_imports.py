@@ -15,6 +15,7 @@ from clustering.datasets import load_digits_split
 from clustering.semi_supervised import representatives
 
 ROWS = [11, 22, 33, 44]
+N_TRAIN = 1400
 HEADER = "cluster,train_index,label\n"
 GOOD_CSV = to_csv([1, 2, UNLABELLED, 4], ROWS)
 
@@ -47,7 +48,7 @@ BAD_FILES = {
 def test_each_malformed_file_gets_a_message_in_words(name):
     content, words = BAD_FILES[name]
     with pytest.raises(ValueError, match=words) as caught:
-        read_labels_file(name, content, ROWS)
+        read_labels_file(name, content, ROWS, n_train=N_TRAIN)
     message = str(caught.value)
     assert "Traceback" not in message and "sys.set_int_max_str_digits" not in message
     assert len(message) < 400  # quotes of the file are cut short
@@ -55,24 +56,29 @@ def test_each_malformed_file_gets_a_message_in_words(name):
 
 def test_a_cr_only_csv_from_an_old_mac_reads_like_any_other():
     content = GOOD_CSV.replace("\n", "\r").encode()
-    assert read_labels_file("old-mac.csv", content, ROWS) == [1, 2, UNLABELLED, 4]
+    assert read_labels_file("old-mac.csv", content, ROWS, n_train=N_TRAIN).labels == [
+        1, 2, UNLABELLED, 4
+    ]
 
 
 def test_the_size_cap_is_checked_before_the_file_is_decoded():
     # Not UTF-8 and too big: the size is the reason given, so nothing was parsed.
     with pytest.raises(ValueError, match="KB"):
-        read_labels_file("x.csv", b"\xff" * (LABELS_MAX_BYTES + 1), ROWS)
+        read_labels_file("x.csv", b"\xff" * (LABELS_MAX_BYTES + 1), ROWS, n_train=N_TRAIN)
 
 
 def test_a_file_right_at_the_cap_is_still_read():
     content = GOOD_CSV.encode()
     padded = content + b"\n" * (LABELS_MAX_BYTES - len(content))
-    assert read_labels_file("x.csv", padded, ROWS) == [1, 2, UNLABELLED, 4]
+    assert read_labels_file("x.csv", padded, ROWS, n_train=N_TRAIN).labels == [
+        1, 2, UNLABELLED, 4
+    ]
 
 
 def test_quotes_of_the_file_in_messages_are_short():
     with pytest.raises(ValueError) as caught:
-        read_labels_file("x.json", ('{"k": "' + "k" * 10_000 + '", "labels": []}').encode(), ROWS)
+        long_k = ('{"k": "' + "k" * 10_000 + '", "labels": []}').encode()
+        read_labels_file("x.json", long_k, ROWS, n_train=N_TRAIN)
     assert "k = 'kkkk" in str(caught.value) and len(str(caught.value)) < 200
 
 

@@ -6,7 +6,9 @@ import threading
 import pytest
 from jobs import LatestJobs
 from labelling import (
+    ROUND_SIZE,
     UNLABELLED,
+    ActiveRound,
     LabelBoard,
     first_unlabelled,
     from_url,
@@ -19,6 +21,13 @@ from labelling import (
 )
 
 ROWS = [11, 22, 33, 44]
+N_TRAIN = 1400
+ROUND = ActiveRound(list(range(100, 100 + ROUND_SIZE)), [3, UNLABELLED, 0] + [9] * 7)
+
+
+def read(name, content, rows=ROWS):
+    """Read a labels file as the page does, for a training set of N_TRAIN digits."""
+    return read_labels_file(name, content, rows, n_train=N_TRAIN)
 
 
 def test_from_labels_puts_the_cursor_on_the_first_unlabelled():
@@ -97,8 +106,25 @@ def test_replace_refuses_bad_labels_and_keeps_the_old_ones():
 @pytest.mark.parametrize("labels", [[3, UNLABELLED, 0, 9], [UNLABELLED] * 4, [1, 2, 3, 4]])
 def test_every_encoding_round_trips(labels):
     assert from_url(to_url(labels), len(labels)) == labels
-    assert read_labels_file("x.csv", to_csv(labels, ROWS).encode(), ROWS) == labels
-    assert read_labels_file("x.JSON", to_json(labels, ROWS, seed=1).encode(), ROWS) == labels
+    assert read("x.csv", to_csv(labels, ROWS).encode()) == (labels, None)
+    assert read("x.JSON", to_json(labels, ROWS, seed=1).encode()) == (labels, None)
+
+
+@pytest.mark.parametrize("hand", [ROUND.labels, [UNLABELLED] * ROUND_SIZE])
+def test_the_active_round_round_trips_through_csv_and_json(hand):
+    labels, active = [3, UNLABELLED, 0, 9], ActiveRound(ROUND.rows, hand)
+    assert read("x.csv", to_csv(labels, ROWS, active).encode()) == (labels, active)
+    assert read("x.json", to_json(labels, ROWS, seed=1, active=active).encode()) == (
+        labels,
+        active,
+    )
+
+
+def test_the_active_round_is_written_after_the_representatives():
+    text = to_csv([1, UNLABELLED, 2, 3], ROWS, ROUND)
+    assert text.splitlines()[4:7] == ["3,44,3", "active,100,3", "active,101,"]
+    document = json.loads(to_json([1, UNLABELLED, 2, 3], ROWS, seed=7, active=ROUND))
+    assert document["active"] == {"train_indices": ROUND.rows, "labels": [3, None, 0] + [9] * 7}
 
 
 def test_url_form_is_one_character_per_label():
@@ -116,7 +142,7 @@ def test_json_export_names_its_scenario():
 
 def test_a_hand_written_csv_with_bom_and_blank_lines_is_read():
     text = "\ufeffcluster,train_index,label\n0,11,3\n1,22,\n\n2,33,-1\n3,44, 8 \n"
-    assert read_labels_file("mine.csv", text.encode(), ROWS) == [3, UNLABELLED, UNLABELLED, 8]
+    assert read("mine.csv", text.encode()).labels == [3, UNLABELLED, UNLABELLED, 8]
 
 
 @pytest.mark.parametrize(
@@ -136,10 +162,58 @@ def test_a_hand_written_csv_with_bom_and_blank_lines_is_read():
 )
 def test_bad_files_are_refused_with_a_reason(name, content, message):
     if message is None:  # a digit written as a string is still a digit
-        assert read_labels_file(name, content, ROWS) == [7, 1, 1, 1]
+        assert read(name, content).labels == [7, 1, 1, 1]
         return
     with pytest.raises(ValueError, match=message):
-        read_labels_file(name, content, ROWS)
+        read(name, content)
+
+
+def csv_with_round(rows, labels) -> bytes:
+    """A good CSV of the representatives, then ``rows`` and ``labels`` as the round's digits."""
+    lines = [f"active,{row},{label}\n" for row, label in zip(rows, labels, strict=True)]
+    return (to_csv([1, 2, 3, 4], ROWS) + "".join(lines)).encode()
+
+
+def json_with_round(active) -> bytes:
+    document = json.loads(to_json([1, 2, 3, 4], ROWS, seed=1))
+    return json.dumps({**document, "active": active}).encode()
+
+
+TEN = [str(row) for row in ROUND.rows]
+BAD_ROUNDS = {
+    "nine digits": (csv_with_round(TEN[:9], "1" * 9), "expected 10 different training rows"),
+    "a row twice": (csv_with_round([*TEN[:9], TEN[0]], "1" * 10), "10 different"),
+    "a row past the end": (csv_with_round([*TEN[:9], "1400"], "1" * 10), "from 0 to 1399"),
+    "a superscript row": (csv_with_round([*TEN[:9], "1²"], "1" * 10), "from 0 to 1399"),
+    "a huge row": (csv_with_round([*TEN[:9], "9" * 5000], "1" * 10), "from 0 to 1399"),
+    "a label 12": (csv_with_round(TEN, ["12"] + ["1"] * 9), "of active-learning digit 0 is"),
+    "JSON: not an object": (json_with_round([1, 2]), 'needs a "train_indices" list'),
+    "JSON: labels missing": (json_with_round({"train_indices": ROUND.rows}), '"labels" list'),
+    "JSON: a row as a float": (
+        json_with_round({"train_indices": [100.0, *ROUND.rows[1:]], "labels": [1] * 10}),
+        "different training rows",
+    ),
+    "JSON: a row as a bool": (
+        json_with_round({"train_indices": [True, *ROUND.rows[1:]], "labels": [1] * 10}),
+        "different training rows",
+    ),
+    "JSON: fewer labels than rows": (
+        json_with_round({"train_indices": ROUND.rows, "labels": [1] * 9}),
+        "has 9 labels for 10 digits",
+    ),
+    "JSON: a label -3": (
+        json_with_round({"train_indices": ROUND.rows, "labels": [-3] + [1] * 9}),
+        "not a digit",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", BAD_ROUNDS)
+def test_a_malformed_active_round_refuses_the_whole_file(case):
+    content, message = BAD_ROUNDS[case]
+    name = "x.json" if case.startswith("JSON") else "x.csv"
+    with pytest.raises(ValueError, match=message):
+        read(name, content)
 
 
 def test_latest_jobs_reuses_a_known_result_and_cancels_waiting_ones():
@@ -173,6 +247,8 @@ def test_an_active_round_round_trips_through_the_link():
         ("12-345-1400~...", "from 0 to 1399"),
         ("12-345-0~3.", "holds 2 labels for 3"),
         ("12-345-0~3.a", "only hold digits"),
+        ("12-3²-0~...", "joined by '-'"),
+        ("12-" + "9" * 5000 + "-0~...", "joined by '-'"),
     ],
 )
 def test_a_bad_round_in_the_link_is_refused_with_a_reason(text, message):

@@ -10,7 +10,7 @@
 const UNLABELLED = -1;
 const HEADER_ROOM = 72; // px: Streamlit's top bar covers the top of the page
 
-const copies = new Map(); // grid id -> the tab's copy: {revision, labels, cursor, undo, redo}
+const copies = new Map(); // grid id -> the tab's copy: {revision, labels, cursor, undo, redo, images}
 const mounted = new Set(); // Grid instances on the page, in mounting order
 const gridsByParent = new WeakMap();
 let keyOwner = null; // id of the grid that keys go to (the one last touched)
@@ -101,6 +101,68 @@ function listenToDocument(on) {
   document[method]("focusout", showKeyOwner);
 }
 
+// Undo history outlives a reload of the tab: on leaving the page, each grid's
+// history goes to the tab's sessionStorage (gone when the tab closes), with the
+// labels it leads to and a fingerprint of the images. A grid the tab shows again
+// takes it back only if it opens with exactly those labels and images (after a
+// reload, the link's labels): a history never applies to other labels.
+const HISTORY_KEY = "label-grid-history";
+const HISTORY_GRIDS = 20; // grids remembered per tab, the latest ones
+const HISTORY_STEPS = 200; // undo and redo steps remembered per grid
+
+function savedHistories() {
+  try {
+    return JSON.parse(sessionStorage.getItem(HISTORY_KEY)) || {};
+  } catch {
+    return {}; // storage disabled or its content not ours: nothing to take back
+  }
+}
+
+function saveHistories() {
+  const saved = savedHistories();
+  for (const [gridId, copy] of copies) {
+    delete saved[gridId]; // re-added last: the grids of this page's life are the latest
+    saved[gridId] = {
+      labels: copy.labels,
+      images: copy.images,
+      undo: copy.undo.slice(-HISTORY_STEPS),
+      redo: copy.redo.slice(-HISTORY_STEPS),
+    };
+  }
+  const latest = Object.entries(saved).slice(-HISTORY_GRIDS);
+  try {
+    sessionStorage.setItem(HISTORY_KEY, JSON.stringify(Object.fromEntries(latest)));
+  } catch {
+    // storage full or disabled: after a reload, undo starts afresh
+  }
+}
+
+function takeBackHistory(gridId, copy) {
+  const saved = savedHistories()[gridId];
+  const whole = saved && [saved.labels, saved.undo, saved.redo].every(Array.isArray);
+  if (whole && saved.images === copy.images && sameItems(saved.labels, copy.labels)) {
+    copy.undo = saved.undo;
+    copy.redo = saved.redo;
+  }
+}
+
+// A short fingerprint of a grid's pictures (32-bit FNV-1a of their data URLs).
+function fingerprint(images) {
+  let hash = 0x811c9dc5;
+  for (const source of images) {
+    for (let i = 0; i < source.length; i += 1) {
+      hash = Math.imul(hash ^ source.charCodeAt(i), 0x01000193) >>> 0;
+    }
+    hash = Math.imul(hash ^ 10, 0x01000193) >>> 0;
+  }
+  return hash.toString(16);
+}
+
+window.addEventListener("pagehide", saveHistories);
+document.addEventListener("visibilitychange", () => {
+  if (document.visibilityState === "hidden") saveHistories();
+});
+
 function element(tag, className, text) {
   const node = document.createElement(tag);
   if (className) node.className = className;
@@ -181,7 +243,10 @@ class Grid {
     if (newHere || !sameItems(this.images, data.images)) this.buildTiles(data);
     const copy = copies.get(data.grid);
     if (copy === undefined) {
-      copies.set(data.grid, { revision: data.revision, labels: [...data.labels], cursor: data.cursor, undo: [], redo: [] });
+      const fresh = { revision: data.revision, labels: [...data.labels], cursor: data.cursor, undo: [], redo: [] };
+      fresh.images = fingerprint(data.images);
+      takeBackHistory(data.grid, fresh);
+      copies.set(data.grid, fresh);
       if (data.claim) keyOwner = data.grid;
     } else if (copy.revision !== data.revision) {
       this.adopt(copy, data);

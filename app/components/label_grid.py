@@ -43,6 +43,12 @@ after a reload or an import the next key lands where it should. A grid that is
 mounted again in the same tab (back from another page) keeps the browser's copy
 and sends it if Python's differs, in case the last vector was lost on the way.
 
+Undo history lives in the browser. It survives a reload of the tab: leaving the
+page stores each grid's history in the tab's ``sessionStorage``, and a grid
+that reopens with the very labels and images the history led to (the link's
+labels, after a reload) takes it back. A link opened in another tab or browser
+starts with an empty history.
+
 Keys
 ----
 Only one grid on a page takes keys: the one last touched (clicked or tapped);

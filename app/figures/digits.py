@@ -23,7 +23,8 @@ from figures.theme import TICK_SIZE, themed
 DIGIT_SIDE = 8
 ROW_GAP = 4  # blank pixel rows above each digit, where its label goes
 MAX_INK = 16.0  # pixel values of the digits data set run from 0 (paper) to 16 (ink)
-# The comparison is not between clusters, so its bars take the greys, never a cluster colour.
+# Sources, not clusters: the palette's curve greys, never a cluster colour, told apart
+# by lightness and a hatch.
 OURS_COLOR = CURVE_COLOR
 CHAPTER_COLOR = SECOND_CURVE_COLOR
 
@@ -115,9 +116,9 @@ def accuracy_figure(ours: Mapping[str, float], chapter: Mapping[str, float]) -> 
     """Horizontal bars: test accuracy of each training set, ours beside the chapter's."""
     names = list(ours)
     figure = go.Figure()
-    for source, values, color in (
-        ("the chapter", [chapter.get(name, np.nan) for name in names], CHAPTER_COLOR),
-        ("this page", [ours[name] for name in names], OURS_COLOR),
+    for source, values, color, hatch in (
+        ("the chapter", [chapter.get(name, np.nan) for name in names], CHAPTER_COLOR, "/"),
+        ("this page", [ours[name] for name in names], OURS_COLOR, ""),
     ):
         figure.add_trace(
             go.Bar(
@@ -125,7 +126,7 @@ def accuracy_figure(ours: Mapping[str, float], chapter: Mapping[str, float]) -> 
                 x=values,
                 name=source,
                 orientation="h",
-                marker_color=color,
+                marker={"color": color, "pattern_shape": hatch},
                 text=[f"{value:.1%}" if np.isfinite(value) else "—" for value in values],
                 # Inside the bar's end: a narrow column has no room beside the bars.
                 textposition="inside",

@@ -25,6 +25,7 @@ GRID = f'.lg[data-grid="semi:{K}:{SEED}"]'
 KEY_GAP_MS = 30
 TAP_GAP_MS = 60
 PHONE = {"width": 390, "height": 844}
+PROJECTOR = {"width": 1280, "height": 720}
 
 
 @pytest.fixture(scope="module")
@@ -66,13 +67,16 @@ def url_labels(app) -> str:
     return parse_qs(urlparse(app.page.url).query)["semi_labels"][0]
 
 
-def csv_labels(app) -> str:
-    """The labels in the file the "Export CSV" button downloads."""
+def csv_labels(app, part: str = "representatives") -> str:
+    """The labels in the file the "Export CSV" button downloads: the representatives', or
+    with ``part="active"`` the active-learning round's."""
     with app.page.expect_download() as download:
         app.page.get_by_role("button", name="Export CSV").click()
     rows = list(csv.DictReader(io.StringIO(download.value.path().read_text())))
-    assert [row["cluster"] for row in rows] == [str(i) for i in range(K)]
-    return "".join(row["label"] or "." for row in rows)
+    representatives = [row for row in rows if row["cluster"] != "active"]
+    assert [row["cluster"] for row in representatives] == [str(i) for i in range(K)]
+    chosen = representatives if part == "representatives" else rows[K:]
+    return "".join(row["label"] or "." for row in chosen)
 
 
 def wait_for_grid(app, labels: str, cursor: int) -> None:
@@ -112,9 +116,19 @@ def clear_all(app) -> None:
     wait_for_grid(app, "." * K, 0)
 
 
+def assert_on_first_screen(app, selector: str) -> None:
+    """The element lies wholly inside the viewport, below Streamlit's top bar, unscrolled."""
+    box = app.page.locator(selector).bounding_box()
+    top = app.page.get_by_test_id("stHeader").bounding_box()["height"]
+    size = app.page.viewport_size
+    assert box["x"] >= 0 and box["x"] + box["width"] <= size["width"], box
+    assert box["y"] >= top and box["y"] + box["height"] <= size["height"], (box, top)
+
+
 def test_type_all_50_labels_30_ms_apart_five_times(app, truth):
-    app.page.set_viewport_size({"width": 1280, "height": 720})
+    app.page.set_viewport_size(PROJECTOR)
     open_grid(app)  # no click: the first key must count
+    assert_on_first_screen(app, GRID)  # every tile and the pad, as a projector shows them
     for run in range(5):
         if run:
             clear_all(app)
@@ -213,7 +227,7 @@ def test_import_a_file_then_type_the_rest(app, truth, rows, tmp_path):
     assert_everywhere(app, text(truth))
 
 
-def test_leave_come_back_reload_and_type_on(app, truth):
+def test_leave_come_back_reload_undo_and_type_on(app, truth):
     open_grid(app)
     type_digits(app, truth[:10])
     app.wait_idle()
@@ -224,7 +238,11 @@ def test_leave_come_back_reload_and_type_on(app, truth):
     app.wait_idle()
     assert url_labels(app) == text(truth[:20]) + "." * (K - 20)
 
-    app.page.reload()  # a fresh session: only the link remembers
+    app.page.reload()  # a fresh session: the link remembers the labels, the tab the undo
+    wait_for_grid(app, text(truth[:20]) + "." * (K - 20), 20)
+    app.page.keyboard.press("u")
+    wait_for_grid(app, text(truth[:19]) + "." * (K - 19), 19)
+    app.page.keyboard.press("Shift+U")
     wait_for_grid(app, text(truth[:20]) + "." * (K - 20), 20)
     type_digits(app, truth[20:])  # at once, without waiting for the page to settle
     assert_everywhere(app, text(truth))
@@ -253,6 +271,7 @@ def test_keys_go_to_the_grid_touched_last_and_it_says_so(app, truth):
     wait_for_grid(app, expected, 6)
     assert active.get_attribute("data-labels") == "31........"
     assert_everywhere(app, expected)
+    assert csv_labels(app, part="active") == "31........"  # the round's hand labels too
     app.screenshot("two-grids")
 
     app.page.reload()  # the round and its hand labels come back from the link
