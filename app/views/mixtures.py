@@ -12,7 +12,7 @@ from figures.mixture import (
     parameter_rows,
 )
 from jobs import LatestJobs, rerun_when_done, shared_pool
-from limits import DENSITY_GRIDS, K_CURVES, MIXTURE_FITS
+from limits import DENSITY_GRIDS, FIGURES, K_CURVES, MIXTURE_FITS
 from mixture_fits import K_RANGE, criteria, fit_quietly
 from plotly.graph_objects import Figure
 from state import scenario
@@ -70,6 +70,23 @@ def density_grid(
     return evaluate_on_grid(_model, load_data(name))
 
 
+@st.cache_resource(max_entries=FIGURES, show_spinner=False)
+def density_view(scenario_args: tuple, percent: float, n_new: int, _model, _X) -> Figure:
+    """The density figure for a setting, percentile and sample size, built once for them.
+
+    ``_model`` and ``_X`` are that setting's fit and data; sampling is seeded,
+    so the same inputs always give the same figure.
+    """
+    is_anomaly, _ = density_anomalies(_model, _X, percent)
+    return density_figure(
+        _model,
+        _X,
+        grid=density_grid(*scenario_args, _model),
+        anomalies=is_anomaly,
+        samples=_model.sample(n_new) if n_new else None,
+    )
+
+
 def show_criteria(future, curve_settings: tuple) -> None:
     """The BIC/AIC chart from the worker's result, and where each criterion is lowest."""
     try:
@@ -115,7 +132,6 @@ def density_panel(model, X: np.ndarray, scenario_args: tuple) -> None:
             "Sample new points from the model", 0, 1000, 0, step=10, **scenario("gm_n_new")
         )
         is_anomaly, threshold = density_anomalies(model, X, percent)
-        samples = model.sample(n_new) if n_new else None
 
         top, bottom = st.columns(2), st.columns(2)
         top[0].metric("Converged", "yes" if model.converged_ else "no")
@@ -145,13 +161,7 @@ def density_panel(model, X: np.ndarray, scenario_args: tuple) -> None:
 
     with figure_column:
         live_chart(
-            density_figure(
-                model,
-                X,
-                grid=density_grid(*scenario_args, model),
-                anomalies=is_anomaly,
-                samples=samples,
-            ),
+            density_view(scenario_args, percent, n_new, model, X),
             key="gm_density",
             revision=scenario_args[0],
         )
