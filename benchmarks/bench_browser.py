@@ -10,15 +10,16 @@ each control of each page, times
 
 where *idle* means: a script run has started since the input and is over
 (Streamlit's status widget gone, the app's script state not "running"), and
-no DOM change inside the main area for ``QUIET_MS``. The measuring itself
-stays off the main thread while the page draws: the content is compared
-only once the page is quiet. The time reported is
+no DOM change inside the main area for ``QUIET_MS``. The time reported is
 from the input event to the *last* DOM change, so the quiet period itself is
-not counted. "Content changed" is a
+not counted. The measuring stays off the main thread while the page draws:
+the content is compared only once the page is quiet. "Content changed" is a
 concrete signature of what a person sees: the main area's text, every Plotly
 chart's data (each trace's coordinates, values, hover data and colours, as
-the length and end of their JSON) and every image's address, in components too. (Tables are drawn
-on a canvas, so their cells are not in the page's text.)
+the length and end of their JSON), the number of figures each live chart has
+received (one out of sight draws its new figure only when scrolled to) and
+every image's address, in components too. (Tables are drawn on a canvas, so
+their cells are not in the page's text.)
 
 Each control is moved back and forth between two values: one untimed warm-up
 move, then ``REPEAT`` timed moves, of which the table shows the median and the
@@ -91,9 +92,13 @@ window.__bench.signature = () => {
       trace.type, tail(trace.x), tail(trace.y), tail(trace.z), tail(trace.customdata),
       trace.marker ? tail(trace.marker.color) : '',
     ])) + (gd.layout && gd.layout.title ? JSON.stringify(gd.layout.title.text) : ''));
+  // A live chart out of sight draws a new figure only when scrolled to; it counts
+  // the figures it received (data-figures), so a change it holds still counts.
+  const received = [...document.querySelectorAll('.ce-live-chart')]
+    .map((chart) => chart.dataset.figures);
   const images = __bench.shadowRoots().flatMap((root) => [...root.querySelectorAll('img')])
     .map((img) => tail(img.src));
-  return [__bench.deepText(), ...charts, ...images].join('|');
+  return [__bench.deepText(), ...charts, ...received, ...images].join('|');
 };
 // The main area and the shadow roots inside it, where components draw (the
 // labelling grid, its digit pictures, the step player): innerText and

@@ -50,6 +50,8 @@ class LiveChart {
     this.latest = null; // the newest figure asked for, as Plotly JSON text
     this.shown = null; // the text of the figure on screen
     this.drawing = false;
+    this.received = null; // the text of the last figure Python sent
+    this.figures = 0; // how many different figures arrived, shown as data-figures
     this.inView = true; // until the first report of the observer
     this.plotlyPath = null;
     this.watcher = new IntersectionObserver((entries) => {
@@ -62,7 +64,14 @@ class LiveChart {
   // Draw the newest figure; figures that arrive while one is drawn wait, and
   // only the last of them is drawn. A rerun that sends the same figure again
   // costs nothing.
+  // The element's data-figures counts the new figures that arrived, drawn or
+  // waiting to be seen, so a test or benchmark can tell the chart took a change.
   show(figureText, config, plotlyPath) {
+    if (figureText !== this.received) {
+      this.received = figureText;
+      this.figures += 1;
+      this.graph.dataset.figures = String(this.figures);
+    }
     this.latest = figureText === this.shown ? null : { figureText, config };
     this.plotlyPath = plotlyPath;
     this.drawLatest();

@@ -1,10 +1,11 @@
 """DBSCAN on the moons: core, border and anomaly points, the k-distance curve, new points."""
 
 import numpy as np
+import plotly.graph_objects as go
 import streamlit as st
 from components.live_chart import live_chart
 from figures.dbscan import clusters_figure, k_distance_figure, new_points_table, point_kinds
-from limits import DBSCAN_DATA, DBSCAN_FITS, NEW_POINTS_MAX_CHARS
+from limits import DBSCAN_DATA, DBSCAN_FITS, FIGURES, NEW_POINTS_MAX_CHARS
 from new_points import parse_points
 from safe_text import escape_markdown
 from state import scenario
@@ -52,6 +53,19 @@ def k_distance_curve(data: tuple, k: int) -> np.ndarray:
 @st.cache_resource(show_spinner=False, max_entries=DBSCAN_FITS)
 def fit_classifier(data: tuple, eps, min_samples, n_neighbors, max_distance):
     return classifier_from_dbscan(fit_dbscan(data, eps, min_samples), n_neighbors, max_distance)
+
+
+@st.cache_resource(show_spinner=False, max_entries=FIGURES)
+def clusters_view(settings: tuple, regions: bool, _X, _dbscan, _classifier, _X_new) -> go.Figure:
+    """The clusters figure, built once per setting.
+
+    ``settings`` is everything that decides the fit, the vote and the new points
+    (data, eps, min_samples, voters, max distance, new-points text); the
+    underscored arguments are what those give. Shading the regions asks the
+    classifier about a whole grid, the slowest part of a rerun: a setting seen
+    before does not pay it again.
+    """
+    return clusters_figure(_X, _dbscan, _classifier, _X_new, regions=regions)
 
 
 st.title("DBSCAN")
@@ -113,8 +127,8 @@ else:
     new_points_error = None
 
 classifier = None
+limit = round(float(max_distance), 2) if use_max else None
 if len(dbscan.core_sample_indices_):
-    limit = round(float(max_distance), 2) if use_max else None
     classifier = fit_classifier(data, eps, min_samples, n_neighbors, limit)
 
 with main:
@@ -123,8 +137,9 @@ with main:
     counts[1].metric("Core points", int(np.sum(kinds == "core")))
     counts[2].metric("Border points", int(np.sum(kinds == "border")))
     counts[3].metric("Anomalies", int(np.sum(kinds == "anomaly")))
+    settings = (data, eps, min_samples, n_neighbors, limit, new_text)
     live_chart(
-        clusters_figure(X, dbscan, classifier, X_new, regions=show_regions),
+        clusters_view(settings, show_regions, X, dbscan, classifier, X_new),
         key="db_clusters_chart",
         revision=data,
     )
