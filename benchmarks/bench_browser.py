@@ -61,6 +61,18 @@ for (const type of ['pointerdown', 'mousedown', 'keydown']) {
     if (__bench.armed && __bench.inputAt === null) __bench.inputAt = performance.now();
   }, true);
 }
+// The server answering after the input also shows a run happened: when the
+// browser is slow, Streamlit can handle a whole short run in one render, and the
+// script state then never shows "running".
+const PageSocket = window.WebSocket;
+window.WebSocket = class extends PageSocket {
+  constructor(...args) {
+    super(...args);
+    this.addEventListener('message', () => {
+      if (__bench.armed && __bench.inputAt !== null) __bench.ran = true;
+    });
+  }
+};
 window.__bench.observe = () => {
   const main = document.querySelector('[data-testid="stMain"]');
   if (!main || __bench.observing) return;
