@@ -309,8 +309,20 @@ def test_voronoi_charts_change_in_place_without_a_blank_frame(app):
     assert not app.has_exception()
 
 
-def chart_marked_k(app, key: str) -> str:
-    """The name of the ring trace of a k-curve as Plotly drew it: "k = <the k it shows>"."""
+def wait_for_marked_k(app, key: str, k: int) -> None:
+    """Wait until the k-curve ``key`` as Plotly drew it rings ``k`` (its trace "k = <k>")."""
+    app.page.wait_for_function(
+        """([key, name]) => {
+            const graph = document.querySelector(`.st-key-${key} .js-plotly-plot`);
+            return graph !== null && graph.data[1].name === name;
+        }""",
+        arg=[key, f"k = {k}"],
+        timeout=30_000,
+    )
+
+
+def marked_k(app, key: str) -> str:
+    """The ring trace's name of the k-curve ``key`` as Plotly drew it, right now."""
     return app.page.evaluate(
         "(key) => document.querySelector(`.st-key-${key} .js-plotly-plot`).data[1].name", key
     )
@@ -319,7 +331,7 @@ def chart_marked_k(app, key: str) -> str:
 def test_voronoi_a_chart_out_of_sight_takes_the_new_figure_when_scrolled_to(app):
     app.page.set_viewport_size({"width": 1280, "height": 720})
     app.open("kmeans_voronoi")
-    assert chart_marked_k(app, "vor_elbow") == "k = 5"
+    wait_for_marked_k(app, "vor_elbow", 5)
     app.watch_charts()
     thumb = app.page.locator('input[type="range"][aria-label="Number of clusters k"]')
     thumb.focus()
@@ -327,12 +339,8 @@ def test_voronoi_a_chart_out_of_sight_takes_the_new_figure_when_scrolled_to(app)
     app.wait_idle()
     assert "k = 4" in app.page.locator(".st-key-vor_map .gtitle").text_content()
     # The elbow is below the fold: it keeps its picture until a person can see it.
-    assert chart_marked_k(app, "vor_elbow") == "k = 5"
+    assert marked_k(app, "vor_elbow") == "k = 5"
     app.page.locator(".st-key-vor_elbow").scroll_into_view_if_needed()
-    app.page.wait_for_function(
-        "() => document.querySelector('.st-key-vor_elbow .js-plotly-plot').data[1].name"
-        " === 'k = 4'",
-        timeout=10_000,
-    )
+    wait_for_marked_k(app, "vor_elbow", 4)
     assert app.blank_chart_moments()["blank"] == 0
     assert not app.has_exception()
