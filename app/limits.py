@@ -24,6 +24,7 @@ Memory budget of the caches, all users together (entries × size of one)::
                            DBSCAN_FITS × 3 × ~0.2 MB    =  ~38 MB  (fit, vote, regions)
     mixtures page          MIXTURE_FITS × a few KB      =   ~2 MB
                            DENSITY_GRIDS × ~0.5 MB      =  ~32 MB  (a 150 x 150 grid)
+    built figures          FIGURES × ~0.3 MB per kind   =  ~80 MB  (four kinds)
 
 which, with Python, NumPy, scikit-learn and plotly loaded (~300 MB) and one
 image being decoded (at most ``MAX_DECODE_BYTES``), stays well under 1 GB.
@@ -39,6 +40,7 @@ __all__ = [
     "DBSCAN_FITS",
     "DENSITY_GRIDS",
     "FAILURE_VIEWS",
+    "FIGURES",
     "GENERATED_SETS",
     "IMAGE_MAX_BYTES",
     "IMAGE_MAX_DECODE_BYTES",
@@ -133,6 +135,11 @@ DBSCAN_FITS = 64
 MIXTURE_FITS = 256
 #: Density grids of a fitted mixture, for the contours.
 DENSITY_GRIDS = 64
+#: Figures a page builds from cached results and keeps per setting, so that a
+#: rerun with a setting seen before sends the same figure again without building
+#: it (the Voronoi map and k-curves, the DBSCAN clusters, the mixture density):
+#: ~0.1-0.5 MB each.
+FIGURES = 64
 
 # -- the server's worker pool (app/jobs.py) ----------------------------------------------
 

@@ -167,6 +167,30 @@ def test_voronoi_silhouette_diagram_has_a_knife_per_cluster(voronoi):
     assert len(traces(chart(voronoi, "vor_diagram"), "cluster ")) == 4
 
 
+def shown_for_k(app) -> tuple:
+    """What the map, the two k-curves' rings and the diagram show, to compare settings."""
+    curves = ("vor_elbow", "vor_silhouette")
+    rings = [decode(chart(app, key)["data"][1]["x"]).tolist() for key in curves]
+    return (
+        chart(app, "vor_map")["layout"]["title"]["text"],
+        rings,
+        len(traces(chart(app, "vor_diagram"), "cluster ")),
+        len(decode(traces(chart(app, "vor_map"), "centroids")[0]["x"])),
+    )
+
+
+def test_voronoi_figures_built_once_per_setting_follow_k_back_and_forth(voronoi):
+    """The figures are kept per setting: a setting seen before shows its own figures again."""
+    seen = {}
+    for k in (3, 6, 3, 6):
+        voronoi.slider(key="vor_k").set_value(k).run()
+        assert not voronoi.exception
+        shown = shown_for_k(voronoi)
+        title = f"k-means with k = {k} on the five blobs"
+        assert shown == (title, [[float(k)], [float(k)]], k, k)
+        assert seen.setdefault(k, shown) == shown
+
+
 def test_voronoi_with_one_cluster_explains_why_there_is_no_silhouette(voronoi):
     voronoi.slider(key="vor_k").set_value(1).run()
     assert not voronoi.exception

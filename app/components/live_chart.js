@@ -6,6 +6,11 @@
 // Here the element stays; each new figure goes to Plotly.react, which changes
 // only what differs and keeps the old picture until the new one is drawn.
 //
+// A chart that is out of sight (below the fold, in a closed tab) keeps its old
+// picture when a new figure arrives and draws the new one when it comes into
+// view: a change then costs the browser only the charts a person can see, and
+// the others follow as they are scrolled to. The first figure is always drawn.
+//
 // Plotly itself comes from the plotly Python package, served by the app's own
 // server (data.plotly_path, relative to the app's address): no request leaves
 // the machine, and the browser loads it once per tab.
@@ -45,17 +50,39 @@ class LiveChart {
     this.latest = null; // the newest figure asked for, as Plotly JSON text
     this.shown = null; // the text of the figure on screen
     this.drawing = false;
+    this.received = null; // the text of the last figure Python sent
+    this.figures = 0; // how many different figures arrived, shown as data-figures
+    this.inView = true; // until the first report of the observer
+    this.plotlyPath = null;
+    this.watcher = new IntersectionObserver((entries) => {
+      this.inView = entries[entries.length - 1].isIntersecting;
+      if (this.inView) this.drawLatest();
+    });
+    this.watcher.observe(this.graph);
   }
 
   // Draw the newest figure; figures that arrive while one is drawn wait, and
   // only the last of them is drawn. A rerun that sends the same figure again
   // costs nothing.
-  async show(figureText, config, plotlyPath) {
+  // The element's data-figures counts the new figures that arrived, drawn or
+  // waiting to be seen, so a test or benchmark can tell the chart took a change.
+  show(figureText, config, plotlyPath) {
+    if (figureText !== this.received) {
+      this.received = figureText;
+      this.figures += 1;
+      this.graph.dataset.figures = String(this.figures);
+    }
     this.latest = figureText === this.shown ? null : { figureText, config };
-    if (this.drawing || !this.latest) return;
+    this.plotlyPath = plotlyPath;
+    this.drawLatest();
+  }
+
+  // Out of sight, a chart that already shows a figure waits to be seen.
+  async drawLatest() {
+    if (this.drawing || !this.latest || (this.shown !== null && !this.inView)) return;
     this.drawing = true;
     try {
-      const Plotly = await loadPlotly(plotlyPath);
+      const Plotly = await loadPlotly(this.plotlyPath);
       while (this.latest) {
         const { figureText, config: options } = this.latest;
         this.latest = null;
@@ -72,6 +99,7 @@ class LiveChart {
   }
 
   destroy() {
+    this.watcher.disconnect();
     if (window.Plotly) window.Plotly.purge(this.graph);
   }
 }

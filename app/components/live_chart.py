@@ -56,6 +56,23 @@ def figure_json(figure: go.Figure, revision: Any) -> str:
     return json.dumps(spec, separators=(",", ":"))
 
 
+# The last figure each chart key was given and its JSON: a page that hands the
+# same (cached) figure object again, rerun after rerun, is not serialized again.
+# Holding the figure keeps its id from being reused by another object.
+_SERIALIZED: dict[str, tuple[go.Figure, str, str]] = {}
+
+
+def serialized(figure: go.Figure, key: str, revision: Any) -> str:
+    """:func:`figure_json` of ``figure``, reused when ``key`` last showed this very object."""
+    revision_text = str(revision)
+    last = _SERIALIZED.get(key)
+    if last is not None and last[0] is figure and last[1] == revision_text:
+        return last[2]
+    text = figure_json(figure, revision_text)
+    _SERIALIZED[key] = (figure, revision_text, text)
+    return text
+
+
 def live_chart(
     figure: go.Figure,
     *,
@@ -81,7 +98,7 @@ def live_chart(
     mount(
         key=key,
         data={
-            "figure": figure_json(figure, key if revision is None else revision),
+            "figure": serialized(figure, key, key if revision is None else revision),
             "config": {**CONFIG, **(config or {})},
             "plotly_path": PLOTLY_PATH,
         },

@@ -1,13 +1,14 @@
 """DBSCAN on the moons: core, border and anomaly points, the k-distance curve, new points."""
 
 import numpy as np
+import plotly.graph_objects as go
 import streamlit as st
 from components.live_chart import live_chart
 from data import load_points
 from figures.dbscan import REGION_RESOLUTION, clusters_figure, k_distance_figure, new_points_table
 from figures.grid import Grid, grid_over, padded_box
 from figures.palette import palette_colors
-from limits import DBSCAN_DATA, DBSCAN_FITS, NEW_POINTS_MAX_CHARS
+from limits import DBSCAN_DATA, DBSCAN_FITS, FIGURES, NEW_POINTS_MAX_CHARS
 from new_points import parse_points
 from safe_text import escape_markdown
 from state import scenario
@@ -73,6 +74,18 @@ def votes(classifier: NeighborsVoteClassifier, X_new: np.ndarray) -> dict:
     }
 
 
+@st.cache_resource(show_spinner=False, max_entries=FIGURES)
+def clusters_view(settings: tuple, _figure_inputs: tuple) -> go.Figure:
+    """The clusters figure, built once per setting.
+
+    ``settings`` is everything that decides the fit, the vote, the shading and
+    the new points (data, eps, min_samples, voters, max distance, new-points
+    text, regions shown); ``_figure_inputs`` are the results those give, passed
+    on to the builder. A setting seen before does not build or serialise again.
+    """
+    return clusters_figure(*_figure_inputs)
+
+
 st.title("DBSCAN")
 st.markdown(
     "DBSCAN calls a point a **core point** when at least `min_samples` points (itself "
@@ -131,8 +144,8 @@ else:
 
 classifier, regions, new_votes = None, None, None
 box = padded_box(X, X_new)
+limit = round(float(max_distance), 2) if use_max else None
 if len(dbscan.core_sample_indices_):
-    limit = round(float(max_distance), 2) if use_max else None
     classifier = fit_classifier(data, eps, min_samples, n_neighbors, limit)
     if show_regions:
         regions = decision_regions(data, eps, min_samples, n_neighbors, limit, box)
@@ -145,16 +158,20 @@ with main:
     counts[1].metric("Core points", int(np.sum(kinds == "core")))
     counts[2].metric("Border points", int(np.sum(kinds == "border")))
     counts[3].metric("Anomalies", int(np.sum(kinds == "anomaly")))
+    settings = (data, eps, min_samples, n_neighbors, limit, new_text)
     live_chart(
-        clusters_figure(
-            X,
-            dbscan.labels_,
-            kinds,
-            palette_colors(range(n_clusters)),
-            box,
-            regions,
-            X_new,
-            None if new_votes is None else new_votes["clusters"],
+        clusters_view(
+            (*settings, show_regions),
+            (
+                X,
+                dbscan.labels_,
+                kinds,
+                palette_colors(range(n_clusters)),
+                box,
+                regions,
+                X_new,
+                None if new_votes is None else new_votes["clusters"],
+            ),
         ),
         key="db_clusters_chart",
         revision=data,

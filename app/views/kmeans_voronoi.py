@@ -16,7 +16,7 @@ from figures.kmeans import (
     voronoi_figure,
 )
 from figures.palette import match_colors
-from limits import FAILURE_VIEWS, K_CURVES, VORONOI_FITS
+from limits import FAILURE_VIEWS, FIGURES, K_CURVES, VORONOI_FITS
 from state import scenario
 
 from clustering.kmeans import KMeans
@@ -88,6 +88,50 @@ def failure_view(init: str, seed: int) -> go.Figure:
     nearest = match_colors(cluster_means(X, groups), centers, range(len(centers)))
     truth = Partition(groups, [colors[i] for i in nearest], partition_inertia(X, groups))
     return failure_figure(X, found, centers, grid, regions, truth)
+
+
+@st.cache_resource(max_entries=FIGURES, show_spinner=False)
+def map_view(
+    dataset: str, k: int, init: str, n_init: str | int, seed: int, new_points: np.ndarray
+) -> go.Figure:
+    """The Voronoi map for these settings and new instances, built once per setting.
+
+    A setting seen before (k moved back, say) costs the rerun nothing, and the
+    browser gets the very figure it already drew.
+    """
+    X, _ = load_points(dataset)
+    model = fit(dataset, k, init, n_init, seed)
+    centers = model.cluster_centers_
+    box = padded_box(X, centers, new_points)
+    grid, regions = voronoi_regions(dataset, k, init, n_init, seed, box)
+    return voronoi_figure(
+        X,
+        model.labels_,
+        centers,
+        grid,
+        regions,
+        cluster_colors(dataset, centers),
+        new_points,
+        title=f"k-means with k = {k} on the {dataset}",
+        max_clusters=K_RANGE[-1],
+    )
+
+
+@st.cache_resource(max_entries=FIGURES, show_spinner=False)
+def k_views(
+    dataset: str, k: int, init: str, n_init: str | int, seed: int
+) -> tuple[go.Figure, go.Figure, go.Figure | None]:
+    """The elbow, the silhouette score against k and the silhouette diagram (None for k = 1)."""
+    scores = scores_by_k(dataset, init, n_init, seed)
+    elbow = score_by_k_figure(list(K_RANGE), scores["inertia"], k, "inertia")
+    score = score_by_k_figure(scores["silhouette_k"], scores["silhouette"], k, "silhouette score")
+    if k < 2:
+        return elbow, score, None
+    coefficients = silhouettes(dataset, k, init, n_init, seed)
+    model = fit(dataset, k, init, n_init, seed)
+    colors = cluster_colors(dataset, model.cluster_centers_)
+    diagram = silhouette_diagram(coefficients, model.labels_, float(coefficients.mean()), colors)
+    return elbow, score, diagram
 
 
 def scenario_controls() -> tuple[str, int, str, str | int, int]:
@@ -174,7 +218,7 @@ def chapter_caption(model: KMeans) -> str:
 
 
 @st.fragment
-def map_and_new_points(X: np.ndarray, model: KMeans, settings: tuple) -> None:
+def map_and_new_points(model: KMeans, settings: tuple) -> None:
     """The Voronoi map, the inertia and the new-instances editor beside it, their predictions.
 
     A fragment: editing the new instances reruns this part of the page alone,
@@ -201,20 +245,7 @@ def map_and_new_points(X: np.ndarray, model: KMeans, settings: tuple) -> None:
         st.caption("The chapter's X_new; edit a cell or add a row to place your own points.")
         new_points = new_points_editor()
     with left:
-        centers = model.cluster_centers_
-        grid, regions = voronoi_regions(*settings, padded_box(X, centers, new_points))
-        figure = voronoi_figure(
-            X,
-            model.labels_,
-            centers,
-            grid,
-            regions,
-            cluster_colors(dataset, centers),
-            new_points,
-            title=f"k-means with k = {k} on the {dataset}",
-            max_clusters=K_RANGE[-1],
-        )
-        live_chart(figure, key="vor_map", revision=dataset)
+        live_chart(map_view(*settings, new_points), key="vor_map", revision=dataset)
     if len(new_points):
         st.markdown(
             "`predict` gives each new instance the cluster of its nearest centroid; "
@@ -232,33 +263,21 @@ st.markdown(
     "tessellation**. Move k and watch the regions split and merge."
 )
 dataset, k, init, n_init, seed = scenario_controls()
-X, y_true = load_points(dataset)
 model = fit(dataset, k, init, n_init, seed)
 
-map_and_new_points(X, model, (dataset, k, init, n_init, seed))
+map_and_new_points(model, (dataset, k, init, n_init, seed))
 
 st.header("Choosing k")
 scores = scores_by_k(dataset, init, n_init, seed)
 elbow, silhouette, diagram = st.columns(3)
+elbow_figure, score_figure, diagram_figure = k_views(dataset, k, init, n_init, seed)
 with elbow:
-    live_chart(score_by_k_figure(list(K_RANGE), scores["inertia"], k, "inertia"), key="vor_elbow")
+    live_chart(elbow_figure, key="vor_elbow")
 with silhouette:
-    live_chart(
-        score_by_k_figure(scores["silhouette_k"], scores["silhouette"], k, "silhouette score"),
-        key="vor_silhouette",
-    )
-if k >= 2:
-    coefficients = silhouettes(dataset, k, init, n_init, seed)
+    live_chart(score_figure, key="vor_silhouette")
+if diagram_figure is not None:
     with diagram:
-        live_chart(
-            silhouette_diagram(
-                coefficients,
-                model.labels_,
-                float(coefficients.mean()),
-                cluster_colors(dataset, model.cluster_centers_),
-            ),
-            key="vor_diagram",
-        )
+        live_chart(diagram_figure, key="vor_diagram")
 else:
     diagram.info("The silhouette needs at least two clusters: move k to 2 or more.")
 best_k = scores["silhouette_k"][int(np.argmax(scores["silhouette"]))]

@@ -14,7 +14,7 @@ from figures.mixture import (
     parameter_rows,
 )
 from jobs import LatestJobs, rerun_when_done, shared_pool
-from limits import DENSITY_GRIDS, K_CURVES, MIXTURE_FITS
+from limits import DENSITY_GRIDS, FIGURES, K_CURVES, MIXTURE_FITS
 from mixture_fits import K_RANGE, criteria, fit_quietly
 from plotly.graph_objects import Figure
 from state import scenario
@@ -78,6 +78,26 @@ def density_grid(
     return DensityGrid(grid, grid.reshape(neg_log_density), grid.reshape(_model.predict(points)))
 
 
+@st.cache_resource(max_entries=FIGURES, show_spinner=False)
+def density_view(scenario_args: tuple, percent: float, n_new: int, _model, _X) -> Figure:
+    """The density figure for a setting, percentile and sample size, built once for them.
+
+    ``_model`` and ``_X`` are that setting's fit and data; sampling is seeded,
+    so the same inputs always give the same figure.
+    """
+    is_anomaly, _ = density_anomalies(_model, _X, percent)
+    return density_figure(
+        _X,
+        _model.predict_proba(_X),
+        _model.means_,
+        cluster_colors(scenario_args[0], _model.means_),
+        density_grid(*scenario_args, _model),
+        anomalies=is_anomaly,
+        samples=_model.sample(n_new) if n_new else None,
+        max_components=K_RANGE[-1],
+    )
+
+
 def show_criteria(future, curve_settings: tuple) -> None:
     """The BIC/AIC chart from the worker's result, and where each criterion is lowest."""
     try:
@@ -123,7 +143,6 @@ def density_panel(model, X: np.ndarray, scenario_args: tuple) -> None:
             "Sample new points from the model", 0, 1000, 0, step=10, **scenario("gm_n_new")
         )
         is_anomaly, threshold = density_anomalies(model, X, percent)
-        samples = model.sample(n_new) if n_new else None
 
         top, bottom = st.columns(2), st.columns(2)
         top[0].metric("Converged", "yes" if model.converged_ else "no")
@@ -153,16 +172,7 @@ def density_panel(model, X: np.ndarray, scenario_args: tuple) -> None:
 
     with figure_column:
         live_chart(
-            density_figure(
-                X,
-                model.predict_proba(X),
-                model.means_,
-                cluster_colors(scenario_args[0], model.means_),
-                density_grid(*scenario_args, model),
-                anomalies=is_anomaly,
-                samples=samples,
-                max_components=K_RANGE[-1],
-            ),
+            density_view(scenario_args, percent, n_new, model, X),
             key="gm_density",
             revision=scenario_args[0],
         )

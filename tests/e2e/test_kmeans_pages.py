@@ -134,6 +134,28 @@ def test_steps_ten_right_keys_at_60_ms_end_on_half_step_10(app):
     assert shown(app)["label"].startswith("Inertia after half-step 10 of")
 
 
+def test_steps_keys_typed_while_the_page_reruns_all_land(app):
+    """Ten keys at 30 ms right after a control reruns the whole page (the run stays the
+    same), five more while the player's own report reruns its part: none is lost."""
+    states = library_steps(method="k-means++")
+    open_player(app, "steps_init=k-means%2B%2B")
+    thumb = app.page.locator('input[type="range"][aria-label="Number of runs (n_init)"]')
+    thumb.focus()
+    thumb.press("ArrowRight")  # a full rerun starts; the keys go to the page, not the slider
+    app.page.evaluate("() => document.activeElement.blur()")
+    for burst in (10, 5):
+        for _ in range(burst):
+            app.page.keyboard.press("ArrowRight")
+            app.page.wait_for_timeout(30)
+        app.page.wait_for_timeout(350)  # the player reports: its fragment reruns
+    wait_settled(app)
+    now = shown(app)
+    assert now["label"] == f"Inertia after half-step 15 of {len(states) - 1}"
+    assert now["map"] == "15" and now["marker"] == "15"
+    assert "steps_pos=15" in app.page.url
+    assert not app.has_exception()
+
+
 def test_steps_play_to_the_end_keeps_everything_in_step_then_back(app):
     states = library_steps()
     last = len(states) - 1
@@ -284,4 +306,41 @@ def test_voronoi_charts_change_in_place_without_a_blank_frame(app):
     assert "k = 4" in title.text_content()  # the map did change
     assert watch["expected"] == 5  # map, elbow, silhouette score, diagram, failure case
     assert watch["blank"] == 0, f"a chart was not drawn at some moment: {watch}"
+    assert not app.has_exception()
+
+
+def wait_for_marked_k(app, key: str, k: int) -> None:
+    """Wait until the k-curve ``key`` as Plotly drew it rings ``k`` (its trace "k = <k>")."""
+    app.page.wait_for_function(
+        """([key, name]) => {
+            const graph = document.querySelector(`.st-key-${key} .js-plotly-plot`);
+            return graph !== null && graph.data[1].name === name;
+        }""",
+        arg=[key, f"k = {k}"],
+        timeout=30_000,
+    )
+
+
+def marked_k(app, key: str) -> str:
+    """The ring trace's name of the k-curve ``key`` as Plotly drew it, right now."""
+    return app.page.evaluate(
+        "(key) => document.querySelector(`.st-key-${key} .js-plotly-plot`).data[1].name", key
+    )
+
+
+def test_voronoi_a_chart_out_of_sight_takes_the_new_figure_when_scrolled_to(app):
+    app.page.set_viewport_size({"width": 1280, "height": 720})
+    app.open("kmeans_voronoi")
+    wait_for_marked_k(app, "vor_elbow", 5)
+    app.watch_charts()
+    thumb = app.page.locator('input[type="range"][aria-label="Number of clusters k"]')
+    thumb.focus()
+    thumb.press("ArrowLeft")
+    app.wait_idle()
+    assert "k = 4" in app.page.locator(".st-key-vor_map .gtitle").text_content()
+    # The elbow is below the fold: it keeps its picture until a person can see it.
+    assert marked_k(app, "vor_elbow") == "k = 5"
+    app.page.locator(".st-key-vor_elbow").scroll_into_view_if_needed()
+    wait_for_marked_k(app, "vor_elbow", 4)
+    assert app.blank_chart_moments()["blank"] == 0
     assert not app.has_exception()
