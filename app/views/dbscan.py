@@ -8,6 +8,7 @@ from limits import DBSCAN_DATA, DBSCAN_FITS, NEW_POINTS_MAX_CHARS
 from new_points import parse_points
 from safe_text import escape_markdown
 from state import scenario
+from your_data import YOURS, is_yours, load_points, report, source
 
 from clustering import (
     DBSCAN,
@@ -22,6 +23,7 @@ DATA_SETS = {
     "moons": "Moons (the chapter's)",
     "blobs": "Five blobs",
     "ellipses": "Ellipsoidal blobs",
+    YOURS: "Your data",
 }
 CHAPTER_NEW_POINTS = "-0.5, 0; 0, 0.5; 1, -0.1; 2, 1"
 CHAPTER_MOONS = ("moons", 1000, 0.05, 42)
@@ -32,6 +34,8 @@ CHAPTER_RESULTS = {0.05: "7 clusters and many anomalies", 0.2: "the two moons, n
 def load_data(data: tuple) -> np.ndarray:
     """The points of a data set; ``data`` is (name, n_samples, noise, seed)."""
     name, n_samples, noise, seed = data
+    if is_yours(name):
+        return load_points(name)[0]
     if name == "moons":
         return make_chapter_moons(n_samples, noise, seed)[0]
     if name == "blobs":
@@ -68,6 +72,7 @@ with controls:
     name = st.selectbox(
         "Data set", list(DATA_SETS), format_func=DATA_SETS.get, **scenario("db_data")
     )
+    name = source(name, "db")
     n_samples, noise = 1250, 0.0
     if name == "moons":
         n_samples = st.slider("Points", 100, 5000, 1000, step=100, **scenario("db_n"))
@@ -136,6 +141,8 @@ with main:
     chapter_result = CHAPTER_RESULTS.get(eps)
     if data == CHAPTER_MOONS and min_samples == 5 and chapter_result:
         st.info(f"These are the chapter's settings for eps = {eps:g}: it finds {chapter_result}.")
+
+report(name, dbscan.labels_, prefix="db")
 
 st.subheader("Choosing eps: the k-distance curve")
 curve, explanation = st.columns([2, 1], gap="large")

@@ -9,10 +9,11 @@ import plotly.graph_objects as go
 import streamlit as st
 from components.live_chart import live_chart
 from components.step_player import reported_position, step_player
-from data import DATASETS, load_points
+from data import DATASETS
 from figures.kmeans import restarts_figure, step_player_data
 from limits import RESTART_SETS, STEP_RUNS
 from state import scenario
+from your_data import choices, enough_points, load_points, report, source
 
 from clustering.kmeans import LloydState, best_of_runs, init_centroids, lloyd_steps
 
@@ -81,7 +82,7 @@ def scenario_controls() -> tuple[str, int, str, int]:
     if init == "unlucky seed":
         fixed_controls(cols, UNLUCKY)
         return UNLUCKY
-    dataset = cols[0].selectbox("Data set", list(DATASETS), **scenario("steps_data"))
+    dataset = cols[0].selectbox("Data set", choices(DATASETS), **scenario("steps_data"))
     k = cols[1].slider("Number of clusters k", 1, 10, 5, **scenario("steps_k"))
     seed = cols[3].number_input("Seed", 0, 10_000, 42, **scenario("steps_seed", within=(0, 10_000)))
     return dataset, k, init, int(seed)
@@ -145,7 +146,10 @@ def player(dataset: str, k: int, method: str, seed: int) -> None:
 
 st.title("k-means step by step")
 dataset, k, method, seed = scenario_controls()
+dataset = source(dataset, "steps")
+enough_points(dataset, k)
 player(dataset, k, method, seed)
+report(dataset, lloyd_states(dataset, k, method, seed)[-1].labels, prefix="steps")
 st.markdown(
     "Lloyd's algorithm alternates two half-steps until nothing moves: **assign** "
     "every instance to its nearest centroid, then **update** every centroid to the "

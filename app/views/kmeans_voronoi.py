@@ -5,10 +5,11 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 from components.live_chart import live_chart
-from data import DATASETS, load_points
+from data import DATASETS
 from figures.kmeans import failure_figure, score_by_k_figure, silhouette_diagram, voronoi_figure
 from limits import FAILURE_VIEWS, K_CURVES, VORONOI_FITS
 from state import scenario
+from your_data import choices, enough_points, load_points, report, source
 
 from clustering.kmeans import KMeans
 from clustering.metrics import silhouette_samples
@@ -62,7 +63,7 @@ def failure_view(init: str, seed: int) -> go.Figure:
 def scenario_controls() -> tuple[str, int, str, str | int, int]:
     """The widgets that define what the page shows, bound to the URL."""
     cols = st.columns([1.3, 2, 1.1, 0.9, 1])
-    dataset = cols[0].selectbox("Data set", list(DATASETS), **scenario("vor_data"))
+    dataset = cols[0].selectbox("Data set", choices(DATASETS), **scenario("vor_data"))
     k = cols[1].slider("Number of clusters k", 1, 10, 5, **scenario("vor_k"))
     init = cols[2].selectbox("Initialisation", ["random", "k-means++"], **scenario("vor_init"))
     n_init = cols[3].selectbox(
@@ -170,10 +171,13 @@ st.markdown(
     "tessellation**. Move k and watch the regions split and merge."
 )
 dataset, k, init, n_init, seed = scenario_controls()
+dataset = source(dataset, "vor")
+enough_points(dataset, k)
 X, y_true = load_points(dataset)
 model = fit(dataset, k, init, n_init, seed)
 
 map_and_new_points(X, model, (dataset, k, init, n_init, seed))
+report(dataset, model.labels_, prefix="vor")
 
 st.header("Choosing k")
 scores = scores_by_k(dataset, init, n_init, seed)

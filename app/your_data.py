@@ -1,0 +1,519 @@
+"""Your own data on the 2-D pages: a CSV or TSV table, checked, prepared and kept for the session.
+
+Every 2-D page offers "your data" beside the chapter's data sets. A page hooks
+in with a few calls:
+
+- :func:`choices` adds "your data" to its data-set select box;
+- :func:`source` turns the choice into a data-set name: a chapter set's name
+  unchanged, or, for "your data", the panel where the table is uploaded and
+  its columns chosen, and a name for the prepared points (``"your data
+  1a2b3c4d"``, from their content, so caches keyed on it never mix two tables);
+- :func:`load_points` gives the points ``X`` and the true groups ``y`` of any
+  such name (``y`` is None for a table without a label column);
+- :func:`report` shows, under the clustering, its agreement with the label
+  column and a download of the table with the clusters.
+
+A file is checked before use (:func:`read_table`, :func:`prepare`): any problem
+raises :class:`DataProblem` with a message saying what to do, the page shows
+it, and the table and choices the user had stay in use. Nothing from the file
+is ever shown as Markdown without :func:`safe_text.escape_markdown`.
+
+The accepted table and the choices live in ``st.session_state`` (one record
+for all pages, so the same data follows the user from page to page); the
+prepared points also sit in a small shared store, bounded by
+``limits.YOUR_DATA_SETS``, from which the pages' cached functions load them
+by name.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+import streamlit as st
+from data import load_points as load_chapter_points
+from limits import (
+    SERVER_MAX_UPLOAD_MB,
+    YOUR_DATA_MAX_BYTES,
+    YOUR_DATA_MAX_CLASSES,
+    YOUR_DATA_MAX_ROWS,
+    YOUR_DATA_SETS,
+    YOUR_DATA_WORKING_ROWS,
+)
+from safe_text import escape_markdown, shorten
+
+from clustering.metrics import adjusted_rand_score, contingency_matrix
+from clustering.preprocessing import PCA, StandardScaler
+
+YOURS = "your data"
+RECORD = "your_data"  # session state: the accepted table, the choices, the prepared points
+NO_LABEL = "(none)"
+SHOWN_NAME_CHARS = 40
+SAMPLE_SEED = 0
+# The first bytes of files people rename to .csv by mistake, and what they are.
+SIGNATURES = {
+    b"PK\x03\x04": "an Excel workbook (.xlsx) or another zip archive",
+    b"\xd0\xcf\x11\xe0": "an old Excel workbook (.xls)",
+    b"\x89PNG": "a PNG picture",
+    b"\xff\xd8\xff": "a JPEG picture",
+    b"GIF8": "a GIF picture",
+    b"%PDF": "a PDF document",
+}
+UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
+DELIMITERS = (",", "\t", ";")
+WHY_STANDARDISE = (
+    "k-means, DBSCAN and the mixtures compare distances, so a feature measured in "
+    "thousands would outvote one measured in fractions; standardising puts every "
+    "feature in the same units (mean 0, standard deviation 1) so each one counts alike."
+)
+
+
+class DataProblem(ValueError):
+    """A file or a choice of columns that cannot be used, with what to do about it."""
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """The points a page clusters, made from the table and the user's choices.
+
+    Attributes
+    ----------
+    name : str
+        ``"your data"`` and a digest of the points: the data-set name pages use.
+    X : ndarray of shape (n, 2)
+        The features (standardised if asked), projected on two principal
+        components when there are more than two.
+    y : ndarray of shape (n,) or None
+        The label column as text, when one was chosen.
+    rows : ndarray of shape (n,)
+        Which rows of the table the points are (after dropping incomplete
+        rows and, for large tables, sampling).
+    notes : tuple of str
+        What was done to the table, in words, for the page to show.
+    """
+
+    name: str
+    X: np.ndarray
+    y: np.ndarray | None
+    rows: np.ndarray
+    notes: tuple[str, ...] = field(default=())
+
+
+# -- reading a file ---------------------------------------------------------------------
+
+
+def read_table(data: bytes, file_name: str) -> pd.DataFrame:
+    """The table in an uploaded CSV or TSV file, or a :class:`DataProblem` saying why not.
+
+    Cheap checks run first (size, kind of file, encoding, number of rows), so
+    a file that is too large is refused before anything parses it.
+    """
+    check_size(data)
+    text = decode(data)
+    check_row_count(text)
+    delimiter = "\t" if file_name.lower().endswith(".tsv") else guess_delimiter(text)
+    check_header(text, delimiter)
+    try:
+        table = pd.read_csv(io.StringIO(text), sep=delimiter, skipinitialspace=True)
+    except (pd.errors.ParserError, pd.errors.EmptyDataError) as error:
+        raise DataProblem(
+            f"The file could not be read as a table: {shorten(str(error).strip(), 200)} "
+            "Check that every row has as many fields as the header."
+        ) from error
+    if table.empty:
+        raise DataProblem("The file has a header but no rows of data.")
+    if table.shape[1] < 2:
+        raise DataProblem(
+            "The file has a single column; clustering in the plane needs at least two "
+            "numeric feature columns. If it has more, check the separator (comma, "
+            "semicolon or tab)."
+        )
+    numeric_columns(table)  # refuses a table with fewer than two usable ones
+    return table
+
+
+def check_size(data: bytes) -> None:
+    """Refuse an empty file, one over the limit, and files that are not text at all."""
+    if not data:
+        raise DataProblem("The file is empty (0 bytes): choose a CSV file with a header row.")
+    if len(data) > YOUR_DATA_MAX_BYTES:
+        raise DataProblem(
+            f"The file is {len(data) / 2**20:.1f} MB; the limit is "
+            f"{YOUR_DATA_MAX_BYTES / 2**20:.0f} MB. Upload fewer rows or columns."
+        )
+    for signature, kind in SIGNATURES.items():
+        if data.startswith(signature):
+            raise DataProblem(
+                f"This file is {kind}, not a CSV, whatever its name says. In a "
+                "spreadsheet program, save the sheet as 'CSV UTF-8' and upload that."
+            )
+
+
+def decode(data: bytes) -> str:
+    """The file's text: UTF-8 with or without a byte-order mark, or UTF-16 with one."""
+    if data.startswith(UTF16_BOMS):
+        return data.decode("utf-16")
+    if b"\x00" in data[:4096]:
+        raise DataProblem("This file is not text (it holds zero bytes): upload a CSV or TSV file.")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise DataProblem(
+            f"The file is not UTF-8 text (byte {data[error.start]:#04x} at position "
+            f"{error.start:,}); it was probably saved as Latin-1 or Windows-1252. "
+            "Save it as 'CSV UTF-8' and upload it again."
+        ) from error
+
+
+def check_row_count(text: str) -> None:
+    """Refuse a file with too many rows by counting lines, before any parsing."""
+    lines = text.count("\n") + (not text.endswith("\n"))
+    if lines - 1 > YOUR_DATA_MAX_ROWS:
+        raise DataProblem(
+            f"The file has {lines - 1:,} rows; the app takes at most {YOUR_DATA_MAX_ROWS:,}. "
+            "Upload a random sample of the rows."
+        )
+
+
+def guess_delimiter(text: str) -> str:
+    """The separator used most often in the header line: comma, tab or semicolon."""
+    header = text.split("\n", 1)[0]
+    return max(DELIMITERS, key=header.count)
+
+
+def check_header(text: str, delimiter: str) -> None:
+    """Refuse a header with an empty or a repeated column name."""
+    header = next(csv.reader([text.split("\n", 1)[0].rstrip("\r")], delimiter=delimiter), [])
+    names = [name.strip() for name in header]
+    for position, name in enumerate(names, start=1):
+        if not name:
+            raise DataProblem(f"Column {position} of the header has no name: give it one.")
+    seen = set()
+    for name in names:
+        if name in seen:
+            raise DataProblem(
+                f"The header names the column “{shorten(name, SHOWN_NAME_CHARS)}” more than "
+                "once: give every column its own name."
+            )
+        seen.add(name)
+
+
+def numeric_columns(table: pd.DataFrame) -> list[str]:
+    """The columns that hold numbers in at least one row; at least two, or a DataProblem."""
+    numeric = [
+        name
+        for name in table.columns
+        if pd.api.types.is_numeric_dtype(table[name]) and table[name].notna().any()
+    ]
+    if len(numeric) < 2:
+        others = [
+            shorten(str(name), SHOWN_NAME_CHARS) for name in table.columns if name not in numeric
+        ]
+        raise DataProblem(
+            f"Only {len(numeric)} column(s) hold numbers in every filled cell; clustering "
+            f"needs at least two. Not numeric or all empty: {', '.join(others)}."
+        )
+    return numeric
+
+
+# -- preparing the points -----------------------------------------------------------------
+
+
+def prepare(
+    table: pd.DataFrame, features: list[str], label: str | None, standardise: bool
+) -> Prepared:
+    """The points to cluster from ``table``: complete rows, scaled, in two dimensions.
+
+    Rows missing a feature or the label are dropped and counted. Tables larger
+    than ``YOUR_DATA_WORKING_ROWS`` are sampled (every page's slowest part, the
+    silhouette or DBSCAN's neighbourhoods, grows faster than the number of
+    points). More than two features are projected on their first two
+    principal components, and the share of the variance kept is stated.
+    """
+    if len(features) < 2:
+        raise DataProblem("Choose at least two feature columns.")
+    complete = table[features + ([label] if label else [])].dropna()
+    notes = []
+    if len(complete) < len(table):
+        notes.append(f"{len(table) - len(complete):,} row(s) with a missing value were left out.")
+    if len(complete) < 2:
+        raise DataProblem(
+            f"Only {len(complete)} complete row(s) remain; clustering needs at least 2."
+        )
+    values = complete[features].to_numpy(dtype=np.float64)
+    if standardise:
+        check_not_constant(values, features)
+        values = StandardScaler().fit_transform(values)
+    y = label_values(complete[label]) if label else None
+    rows = complete.index.to_numpy()
+    chosen = sample(len(rows))
+    if chosen is not None:
+        values, rows = values[chosen], rows[chosen]
+        y = None if y is None else y[chosen]
+        notes.append(
+            f"The table has {len(complete):,} complete rows; the page works on a random "
+            f"sample of {YOUR_DATA_WORKING_ROWS:,} of them, so it stays quick."
+        )
+    X, projection_note = two_dimensions(values)
+    if projection_note:
+        notes.append(projection_note)
+    return Prepared(digest_name(X, y), X, y, rows, tuple(notes))
+
+
+def check_not_constant(values: np.ndarray, features: list[str]) -> None:
+    """Refuse a feature with one value in every row: standardising would divide by zero."""
+    constant = [
+        name for name, spread in zip(features, values.std(axis=0), strict=True) if spread == 0
+    ]
+    if constant:
+        shown = ", ".join(f"“{shorten(str(name), SHOWN_NAME_CHARS)}”" for name in constant)
+        raise DataProblem(
+            f"The column {shown} has the same value in every row, so standardising would "
+            "divide by zero (and it tells the clusters nothing): leave it out of the features."
+        )
+
+
+def label_values(column: pd.Series) -> np.ndarray:
+    """The label column as text, refused when it names too many groups to be a label."""
+    labels = column.astype(str).to_numpy()
+    n_classes = len(np.unique(labels))
+    if n_classes > YOUR_DATA_MAX_CLASSES:
+        raise DataProblem(
+            f"The label column “{shorten(str(column.name), SHOWN_NAME_CHARS)}” has "
+            f"{n_classes:,} different values; a label column names a few groups (at most "
+            f"{YOUR_DATA_MAX_CLASSES}). Choose another column, or none."
+        )
+    return labels
+
+
+def sample(n_rows: int) -> np.ndarray | None:
+    """Sorted row positions of a fixed random sample when there are too many rows, else None."""
+    if n_rows <= YOUR_DATA_WORKING_ROWS:
+        return None
+    generator = np.random.default_rng(SAMPLE_SEED)
+    return np.sort(generator.choice(n_rows, YOUR_DATA_WORKING_ROWS, replace=False))
+
+
+def two_dimensions(values: np.ndarray) -> tuple[np.ndarray, str | None]:
+    """The points in the plane, and a note when PCA had to project them."""
+    if values.shape[1] == 2:
+        return values, None
+    pca = PCA(2).fit(values)
+    kept = pca.explained_variance_ratio_.sum()
+    return pca.transform(values), (
+        f"The {values.shape[1]} features are shown and clustered on their first two "
+        f"principal components (PCA), which keep {kept:.0%} of the variance."
+    )
+
+
+def digest_name(X: np.ndarray, y: np.ndarray | None) -> str:
+    """A data-set name that changes whenever the points or their labels do."""
+    digest = hashlib.sha256(np.ascontiguousarray(X).tobytes())
+    if y is not None:
+        digest.update("\n".join(y).encode())
+    return f"{YOURS} {digest.hexdigest()[:12]}"
+
+
+# -- the store that cached page functions load from ------------------------------------------
+
+_store: OrderedDict[str, Prepared] = OrderedDict()
+_store_lock = threading.Lock()
+
+
+def keep(prepared: Prepared) -> None:
+    """Put prepared points where :func:`load_points` finds them (the oldest leave first)."""
+    with _store_lock:
+        _store[prepared.name] = prepared
+        _store.move_to_end(prepared.name)
+        while len(_store) > YOUR_DATA_SETS:
+            _store.popitem(last=False)
+
+
+def is_yours(name: str) -> bool:
+    """Whether a data-set name is a user's data rather than one of the chapter's."""
+    return name.startswith(YOURS)
+
+
+def load_points(name: str) -> tuple[np.ndarray, np.ndarray | None]:
+    """The points ``X`` and true groups ``y`` of a chapter data set or of prepared user data."""
+    if not is_yours(name):
+        return load_chapter_points(name)
+    with _store_lock:
+        prepared = _store.get(name)
+    if prepared is None:
+        current = st.session_state.get(RECORD, {}).get("prepared")
+        if current is None or current.name != name:
+            raise DataProblem("These data are no longer in memory: upload the file again.")
+        keep(current)
+        prepared = current
+    return prepared.X, prepared.y
+
+
+# -- the page's part ----------------------------------------------------------------------------
+
+
+def choices(names) -> list[str]:
+    """A page's data-set options with "your data" at the end."""
+    return [*names, YOURS]
+
+
+def record() -> dict:
+    """This session's record of the user's data, shared by every page."""
+    return st.session_state.setdefault(RECORD, {})
+
+
+def source(choice: str, prefix: str) -> str:
+    """The data-set name for ``choice``; for "your data", the panel that provides it.
+
+    With no usable data yet the page stops under the panel, which says what
+    to do.
+    """
+    if choice != YOURS:
+        return choice
+    with st.container(border=True):
+        upload_table(prefix)
+        prepared = choose_columns(prefix)
+    if prepared is None:
+        st.info("Upload a CSV or TSV file with a header row to cluster your own data.")
+        st.stop()
+    keep(prepared)
+    return prepared.name
+
+
+def upload_table(prefix: str) -> None:
+    """The upload widget; a new, good file replaces the table, a bad one is explained."""
+    upload = st.file_uploader(
+        f"A CSV or TSV file (UTF-8) with a header row, up to "
+        f"{YOUR_DATA_MAX_BYTES // 2**20} MB and {YOUR_DATA_MAX_ROWS:,} rows",
+        type=["csv", "tsv", "txt"],
+        key=f"{prefix}_yd_file",
+        max_upload_size=SERVER_MAX_UPLOAD_MB,
+    )
+    mine = record()
+    if upload is not None:
+        data = upload.getvalue()
+        digest = hashlib.sha256(data).hexdigest()
+        if digest != mine.get("digest") and digest != mine.get("refused"):
+            accept_file(data, upload.name, digest)
+        if digest == mine.get("refused"):
+            st.error(mine["problem"])
+    if "table" in mine:
+        table = mine["table"]
+        st.caption(
+            f"Using {escape_markdown(shorten(mine['file'], SHOWN_NAME_CHARS))}: "
+            f"{len(table):,} rows, {table.shape[1]} columns."
+        )
+
+
+def accept_file(data: bytes, file_name: str, digest: str) -> None:
+    """Read a newly uploaded file into the record, or remember why it was refused."""
+    mine = record()
+    try:
+        table = read_table(data, file_name)
+    except DataProblem as problem:
+        kept = " The previous data are kept." if "table" in mine else ""
+        mine["refused"], mine["problem"] = digest, escape_markdown(f"{problem}{kept}")
+        return
+    numeric = numeric_columns(table)
+    mine.update(
+        table=table,
+        file=file_name,
+        digest=digest,
+        refused=None,
+        features=numeric,
+        label=None,
+        standardise=True,
+        prepared=None,
+    )
+
+
+def choose_columns(prefix: str) -> Prepared | None:
+    """Feature columns, label column and scaling; the prepared points, or the last good ones."""
+    mine = record()
+    if "table" not in mine:
+        return None
+    table = mine["table"]
+    tag = f"{prefix}_yd_{mine['digest'][:8]}"  # new widgets, with new options, for a new table
+    numeric = numeric_columns(table)
+    for suffix, value in (("features", mine["features"]), ("label", mine["label"] or NO_LABEL),
+                          ("scale", mine["standardise"])):  # fmt: skip
+        st.session_state.setdefault(f"{tag}_{suffix}", value)
+    features = st.multiselect("Feature columns (numeric)", numeric, key=f"{tag}_features")
+    label = st.selectbox(
+        "Label column (optional: the true groups, to score the clustering)",
+        [NO_LABEL, *table.columns],
+        key=f"{tag}_label",
+    )
+    standardise = st.toggle("Standardise features", key=f"{tag}_scale", help=WHY_STANDARDISE)
+    st.caption(WHY_STANDARDISE)
+    label = None if label == NO_LABEL else label
+    try:
+        prepared = prepare(table, features, label, standardise)
+    except DataProblem as problem:
+        kept = mine.get("prepared")
+        st.error(escape_markdown(f"{problem}" + (" The last good choice is kept." if kept else "")))
+        return kept
+    mine.update(features=features, label=label, standardise=standardise, prepared=prepared)
+    for note in prepared.notes:
+        st.caption(escape_markdown(note))
+    return prepared
+
+
+def enough_points(name: str, k: int) -> None:
+    """Stop the page with a message when user data have fewer points than ``k`` clusters."""
+    n_points = len(load_points(name)[0])
+    if is_yours(name) and n_points < k:
+        st.error(
+            f"Your data have {n_points} usable rows, fewer than k = {k}: lower k to at most "
+            f"{n_points}, or upload more rows. Your data are kept."
+        )
+        st.stop()
+
+
+def report(name: str, labels: np.ndarray, proba: np.ndarray | None = None, *, prefix: str) -> None:
+    """Under a clustering of user data: agreement with the label column, and the download."""
+    if not is_yours(name):
+        return
+    prepared = record()["prepared"]
+    st.subheader("Your data and this clustering")
+    if prepared.y is not None:
+        show_agreement(prepared.y, np.asarray(labels))
+    st.download_button(
+        "Download the data with the clusters (CSV)",
+        clustered_csv(prepared, labels, proba),
+        file_name="clustered.csv",
+        mime="text/csv",
+        key=f"{prefix}_yd_download",
+        on_click="ignore",
+    )
+
+
+def show_agreement(truth: np.ndarray, labels: np.ndarray) -> None:
+    """The adjusted Rand index and the table of true groups against clusters."""
+    score = adjusted_rand_score(truth, labels)
+    st.metric("Adjusted Rand index", f"{score:.3f}")
+    true_names, clusters, counts = contingency_matrix(truth, labels)
+    columns = ["noise" if cluster == -1 else f"cluster {cluster}" for cluster in clusters]
+    st.dataframe(pd.DataFrame(counts, index=[str(name) for name in true_names], columns=columns))
+    st.caption(
+        "The adjusted Rand index compares the clusters with the label column: 1 when they "
+        "group the rows identically (whatever the cluster numbers), about 0 for a "
+        "clustering no better than chance. Each row of the table is a true group, each "
+        "column a cluster."
+    )
+
+
+def clustered_csv(prepared: Prepared, labels: np.ndarray, proba: np.ndarray | None) -> bytes:
+    """The rows used, as uploaded, with their cluster (and each component's probability)."""
+    rows = record()["table"].loc[prepared.rows].copy()
+    rows["cluster"] = np.asarray(labels)
+    if proba is not None:
+        for component in range(proba.shape[1]):
+            rows[f"probability {component}"] = proba[:, component]
+    return rows.to_csv(index=False).encode("utf-8")
