@@ -467,8 +467,10 @@ def choose_columns(prefix: str) -> Prepared | None:
 
 def enough_points(name: str, k: int) -> None:
     """Stop the page with a message when user data have fewer points than ``k`` clusters."""
+    if not is_yours(name):
+        return
     n_points = len(load_points(name)[0])
-    if is_yours(name) and n_points < k:
+    if n_points < k:
         st.error(
             f"Your data have {n_points} usable rows, fewer than k = {k}: lower k to at most "
             f"{n_points}, or upload more rows. Your data are kept."
@@ -486,7 +488,7 @@ def report(name: str, labels: np.ndarray, proba: np.ndarray | None = None, *, pr
         show_agreement(prepared.y, np.asarray(labels))
     st.download_button(
         "Download the data with the clusters (CSV)",
-        clustered_csv(prepared, labels, proba),
+        clustered_csv(record()["table"], prepared, labels, proba),
         file_name="clustered.csv",
         mime="text/csv",
         key=f"{prefix}_yd_download",
@@ -509,9 +511,11 @@ def show_agreement(truth: np.ndarray, labels: np.ndarray) -> None:
     )
 
 
-def clustered_csv(prepared: Prepared, labels: np.ndarray, proba: np.ndarray | None) -> bytes:
+def clustered_csv(
+    table: pd.DataFrame, prepared: Prepared, labels: np.ndarray, proba: np.ndarray | None = None
+) -> bytes:
     """The rows used, as uploaded, with their cluster (and each component's probability)."""
-    rows = record()["table"].loc[prepared.rows].copy()
+    rows = table.loc[prepared.rows].copy()
     rows["cluster"] = np.asarray(labels)
     if proba is not None:
         for component in range(proba.shape[1]):

@@ -43,9 +43,7 @@ def test_pca_equals_sklearns(table, n_components):
     # Directions are unique up to sign; ours makes each one's largest coordinate positive.
     signs = np.sign(np.sum(ours.components_ * theirs.components_, axis=1))
     np.testing.assert_allclose(ours.components_, theirs.components_ * signs[:, None], atol=1e-10)
-    np.testing.assert_allclose(
-        ours.transform(table), theirs.transform(table) * signs, atol=1e-8
-    )
+    np.testing.assert_allclose(ours.transform(table), theirs.transform(table) * signs, atol=1e-8)
     largest = np.abs(ours.components_).argmax(axis=1)
     assert np.all(ours.components_[np.arange(n_components), largest] > 0)
 
