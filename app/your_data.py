@@ -126,8 +126,11 @@ def read_table(data: bytes, file_name: str) -> pd.DataFrame:
             f"The file could not be read as a table: {shorten(str(error).strip(), 200)} "
             "Check that every row has as many fields as the header."
         ) from error
-    if table.empty:
-        raise DataProblem("The file has a header but no rows of data.")
+    if len(table) < 2:
+        raise DataProblem(
+            f"The file has {len(table)} row(s) of data under its header; clustering needs at "
+            "least 2."
+        )
     if table.shape[1] < 2:
         raise DataProblem(
             "The file has a single column; clustering in the plane needs at least two "
@@ -238,7 +241,8 @@ def prepare(
     """
     if len(features) < 2:
         raise DataProblem("Choose at least two feature columns.")
-    complete = table[features + ([label] if label else [])].dropna()
+    used = list(dict.fromkeys([*features, label] if label else features))  # once each
+    complete = table[used].dropna()
     notes = []
     if len(complete) < len(table):
         notes.append(f"{len(table) - len(complete):,} row(s) with a missing value were left out.")
@@ -412,25 +416,43 @@ def upload_table(prefix: str) -> None:
 
 
 def accept_file(data: bytes, file_name: str, digest: str) -> None:
-    """Read a newly uploaded file into the record, or remember why it was refused."""
+    """Read a newly uploaded file into the record, or remember why it was refused.
+
+    A file is accepted only when its first choice of columns (every numeric
+    column that varies, no label, standardised) gives points to cluster, so
+    the data shown before are never replaced by data that cannot be shown.
+    """
     mine = record()
     try:
         table = read_table(data, file_name)
+        features = varying_columns(table)
+        prepared = prepare(table, features, None, standardise=True)
     except DataProblem as problem:
         kept = " The previous data are kept." if "table" in mine else ""
         mine["refused"], mine["problem"] = digest, escape_markdown(f"{problem}{kept}")
         return
-    numeric = numeric_columns(table)
     mine.update(
         table=table,
         file=file_name,
         digest=digest,
         refused=None,
-        features=numeric,
+        features=features,
         label=None,
         standardise=True,
-        prepared=None,
+        prepared=prepared,
     )
+
+
+def varying_columns(table: pd.DataFrame) -> list[str]:
+    """The numeric columns with more than one value: the features chosen at first."""
+    numeric = numeric_columns(table)
+    varying = [name for name in numeric if table[name].nunique() > 1]
+    if len(varying) < 2:
+        raise DataProblem(
+            f"Only {len(varying)} numeric column(s) take more than one value; clustering "
+            "needs at least two features that vary."
+        )
+    return varying
 
 
 def choose_columns(prefix: str) -> Prepared | None:
@@ -466,14 +488,19 @@ def choose_columns(prefix: str) -> Prepared | None:
 
 
 def enough_points(name: str, k: int) -> None:
-    """Stop the page with a message when user data have fewer points than ``k`` clusters."""
+    """Stop the page with a message when user data have fewer points than the ``k`` it fits.
+
+    ``k`` is the largest number of clusters the page fits: its k, or the top
+    of a curve over k.
+    """
     if not is_yours(name):
         return
     n_points = len(load_points(name)[0])
     if n_points < k:
         st.error(
-            f"Your data have {n_points} usable rows, fewer than k = {k}: lower k to at most "
-            f"{n_points}, or upload more rows. Your data are kept."
+            f"Your data have {n_points} usable rows; this page needs at least {k}, one for "
+            "each cluster it fits. Lower k if the page lets you, or upload more rows. "
+            "Your data are kept."
         )
         st.stop()
 

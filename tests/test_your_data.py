@@ -64,7 +64,8 @@ def test_encodings_and_separators_give_the_same_table(data, name):
         (b"a,b,a\n1,2,3\n4,5,6\n", "“a” more than once"),
         (b"a,,c\n1,2,3\n", "Column 2 of the header has no name"),
         (b"a\n1\n2\n3\n", "a single column"),
-        (b"a,b\n", "no rows"),
+        (b"a,b\n", "0 row(s) of data"),
+        (b"a,b\n1,2\n", "1 row(s) of data"),
         (b"a,b,c\n1,x,\n2,y,\n", "Only 1 column(s) hold numbers"),
         (b"a,b\n1,2\n3,4,5\n", "as many fields as the header"),
         (b"a\n" + b"1\n" * (YOUR_DATA_MAX_ROWS + 1), f"at most {YOUR_DATA_MAX_ROWS:,}"),
@@ -129,8 +130,11 @@ def test_bad_choices_are_refused_with_a_message(csv, features, label, message):
 def test_a_label_column_with_hundreds_of_classes_is_refused():
     table = table_of(400)
     table["id"] = np.arange(400)
-    with pytest.raises(DataProblem, match=f"400 different values.*at most {YOUR_DATA_MAX_CLASSES}"):
-        prepare(table, ["a", "b"], "id", standardise=True)
+    for features in (["a", "b"], ["a", "b", "id"]):  # the label may be a feature too
+        with pytest.raises(
+            DataProblem, match=f"400 different values.*most {YOUR_DATA_MAX_CLASSES}"
+        ):
+            prepare(table, features, "id", standardise=True)
 
 
 def test_a_constant_column_is_fine_when_not_standardising():

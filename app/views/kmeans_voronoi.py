@@ -172,7 +172,7 @@ st.markdown(
 )
 dataset, k, init, n_init, seed = scenario_controls()
 dataset = source(dataset, "vor")
-enough_points(dataset, k)
+enough_points(dataset, K_RANGE[-1])
 X, y_true = load_points(dataset)
 model = fit(dataset, k, init, n_init, seed)
 

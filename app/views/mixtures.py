@@ -221,7 +221,7 @@ seed = controls[4].number_input(
 )
 
 data_name = source(data_name, "gm")
-enough_points(data_name, k)
+enough_points(data_name, K_RANGE[-1])
 X = load_data(data_name)
 scenario_args = (data_name, covariance_type, k, n_init, int(seed))
 try:
