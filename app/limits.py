@@ -40,6 +40,7 @@ __all__ = [
     "DBSCAN_DATA",
     "DBSCAN_FITS",
     "DENSITY_GRIDS",
+    "DRAWN_MAX_POINTS",
     "FAILURE_VIEWS",
     "IMAGE_MAX_BYTES",
     "IMAGE_MAX_DECODE_BYTES",
@@ -117,6 +118,9 @@ YOUR_DATA_MAX_CLASSES = 50
 URL_VALUE_MAX_CHARS = 2_000
 #: The DBSCAN page's typed new points: ~100 points, and the link stays short.
 NEW_POINTS_MAX_CHARS = 1_000
+#: Points a drawing of your own data may hold: each takes 4 characters of the
+#: link (app/your_data.py), so 500 fill one link value.
+DRAWN_MAX_POINTS = URL_VALUE_MAX_CHARS // 4
 
 # -- caches (entries; the size of one entry is in the module docstring) -----------------
 

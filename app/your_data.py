@@ -27,6 +27,7 @@ by name.
 
 from __future__ import annotations
 
+import base64
 import csv
 import hashlib
 import io
@@ -37,9 +38,13 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 import streamlit as st
+from components.click_plane import click_plane, reported_points
+from data import DATASETS
 from data import load_points as load_chapter_points
 from limits import (
+    DRAWN_MAX_POINTS,
     SERVER_MAX_UPLOAD_MB,
+    URL_VALUE_MAX_CHARS,
     YOUR_DATA_MAX_BYTES,
     YOUR_DATA_MAX_CLASSES,
     YOUR_DATA_MAX_ROWS,
@@ -52,6 +57,7 @@ from clustering.metrics import adjusted_rand_score, contingency_matrix
 from clustering.preprocessing import PCA, StandardScaler
 
 YOURS = "your data"
+UPLOAD, DRAW = "a file", "drawing"
 RECORD = "your_data"  # session state: the accepted table, the choices, the prepared points
 NO_LABEL = "(none)"
 SHOWN_NAME_CHARS = 40
@@ -351,7 +357,7 @@ def load_points(name: str) -> tuple[np.ndarray, np.ndarray | None]:
     with _store_lock:
         prepared = _store.get(name)
     if prepared is None:
-        current = st.session_state.get(RECORD, {}).get("prepared")
+        current = st.session_state.get(RECORD, {}).get("active")
         if current is None or current.name != name:
             raise DataProblem("These data are no longer in memory: upload the file again.")
         keep(current)
@@ -380,14 +386,39 @@ def source(choice: str, prefix: str) -> str:
     """
     if choice != YOURS:
         return choice
+    mine = record()
     with st.container(border=True):
-        upload_table(prefix)
-        prepared = choose_columns(prefix)
+        if drawing(prefix):
+            prepared, table = draw_points(prefix), drawn_table()
+        else:
+            prepared, table = choose_columns_of_upload(prefix), mine.get("table")
     if prepared is None:
-        st.info("Upload a CSV or TSV file with a header row to cluster your own data.")
         st.stop()
     keep(prepared)
+    mine.update(active=prepared, shown_table=table)
     return prepared.name
+
+
+def drawing(prefix: str) -> bool:
+    """The choice between a file and a drawing, remembered for every page."""
+    mine = record()
+    if "mode" not in mine:
+        mine["mode"] = DRAW if LINK_KEY in st.query_params else UPLOAD
+    key = f"{prefix}_yd_from"
+    st.session_state.setdefault(key, mine["mode"])
+    mine["mode"] = st.radio("Your data from", (UPLOAD, DRAW), key=key, horizontal=True)
+    if mine["mode"] != DRAW:
+        drop_link()
+    return mine["mode"] == DRAW
+
+
+def choose_columns_of_upload(prefix: str) -> Prepared | None:
+    """The upload, then the choice of columns; None (with a hint) while there is no table."""
+    upload_table(prefix)
+    prepared = choose_columns(prefix)
+    if prepared is None:
+        st.info("Upload a CSV or TSV file with a header row to cluster your own data.")
+    return prepared
 
 
 def upload_table(prefix: str) -> None:
@@ -509,13 +540,13 @@ def report(name: str, labels: np.ndarray, proba: np.ndarray | None = None, *, pr
     """Under a clustering of user data: agreement with the label column, and the download."""
     if not is_yours(name):
         return
-    prepared = record()["prepared"]
+    prepared = record()["active"]
     st.subheader("Your data and this clustering")
     if prepared.y is not None:
         show_agreement(prepared.y, np.asarray(labels))
     st.download_button(
         "Download the data with the clusters (CSV)",
-        clustered_csv(record()["table"], prepared, labels, proba),
+        clustered_csv(record()["shown_table"], prepared, labels, proba),
         file_name="clustered.csv",
         mime="text/csv",
         key=f"{prefix}_yd_download",
@@ -548,3 +579,162 @@ def clustered_csv(
         for component in range(proba.shape[1]):
             rows[f"probability {component}"] = proba[:, component]
     return rows.to_csv(index=False).encode("utf-8")
+
+
+# -- drawing points ----------------------------------------------------------------------------
+
+LINK_KEY = "yd_points"  # the query parameter that carries a drawing
+# Each coordinate is kept to 0.01 in [-20.48, 20.47]: 4,096 steps, 12 bits, so
+# a point is 3 bytes, 4 characters of URL-safe base64 (a link of 500 points
+# stays at 2,000 characters).
+STEP = 0.01
+OFFSET = 2048
+LEVELS = 4096
+CHARS_PER_POINT = 4
+BASE64URL = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_")
+EMPTY_BOX = (-3.0, 3.0, -2.0, 2.0)  # the plane when starting from nothing
+EMPTY_START = "an empty plane"
+START_POINTS = 300  # points kept of a chapter data set to start from
+PLANE_KEY = "yd_plane"  # session state: the plane's last report
+
+
+def encode_points(points: np.ndarray) -> str:
+    """A drawing as a short link value: 4 URL-safe characters a point."""
+    levels = (
+        np.rint(np.asarray(points, dtype=float).reshape(-1, 2) / STEP).astype(np.int64) + OFFSET
+    )
+    levels = np.clip(levels, 0, LEVELS - 1)
+    packed = (levels[:, 0] << 12) | levels[:, 1]
+    triples = np.stack([(packed >> 16) & 255, (packed >> 8) & 255, packed & 255], axis=1)
+    return base64.urlsafe_b64encode(triples.astype(np.uint8).tobytes()).decode("ascii")
+
+
+def decode_points(text: str) -> np.ndarray:
+    """The points in a link value made by :func:`encode_points`; a DataProblem if it is not one."""
+    if len(text) > URL_VALUE_MAX_CHARS:
+        raise DataProblem(f"it is {len(text):,} characters long (at most {URL_VALUE_MAX_CHARS:,}).")
+    if len(text) % CHARS_PER_POINT or not set(text) <= BASE64URL:
+        raise DataProblem("it is not a drawing made by this app.")
+    triples = np.frombuffer(base64.urlsafe_b64decode(text), dtype=np.uint8).reshape(-1, 3)
+    packed = (
+        (triples[:, 0].astype(np.int64) << 16)
+        | (triples[:, 1].astype(np.int64) << 8)
+        | triples[:, 2]
+    )
+    levels = np.stack([packed >> 12, packed & (LEVELS - 1)], axis=1)
+    return ((levels - OFFSET) * STEP).round(2)
+
+
+def plane_box(points: np.ndarray) -> tuple[float, float, float, float]:
+    """The plane shown: the empty plane's box, widened to hold the points with a margin."""
+    x_min, x_max, y_min, y_max = EMPTY_BOX
+    if len(points):
+        low, high = points.min(axis=0), points.max(axis=0)
+        margin = 0.1 * (high - low).max() + STEP
+        x_min, y_min = np.minimum([x_min, y_min], low - margin)
+        x_max, y_max = np.maximum([x_max, y_max], high + margin)
+    limit = (OFFSET - 1) * STEP
+    return tuple(float(np.clip(round(v, 2), -limit, limit)) for v in (x_min, x_max, y_min, y_max))
+
+
+def replace_drawing(points: np.ndarray) -> None:
+    """Python replaces the drawing (start over, a link): a new revision the browser takes."""
+    mine = record()
+    old = mine.get("drawn")
+    points = np.asarray(points, dtype=float).reshape(-1, 2).round(2)
+    mine["drawn"] = {
+        "points": points,
+        "revision": 0 if old is None else old["revision"] + 1,
+        "box": plane_box(points),
+    }
+
+
+def drawing_from_link() -> None:
+    """On opening, the drawing a shared link carries; a tampered one is dropped with a notice."""
+    text = st.query_params.get(LINK_KEY)
+    if text is None:
+        replace_drawing(np.empty((0, 2)))
+        return
+    try:
+        points = decode_points(text)
+    except DataProblem as problem:
+        drop_link()
+        shown = escape_markdown(shorten(text, SHOWN_NAME_CHARS))
+        st.toast(f"The link's drawing ({shown}) was ignored: {problem}", icon="⚠️")
+        points = np.empty((0, 2))
+    replace_drawing(points[:DRAWN_MAX_POINTS])
+
+
+def drop_link() -> None:
+    """Take the drawing out of the page's link."""
+    if LINK_KEY in st.query_params:
+        del st.query_params[LINK_KEY]
+
+
+def take_report(prefix: str) -> None:
+    """Keep the list the browser sent, if it is about the current drawing (idempotent)."""
+    drawn = record()["drawn"]
+    value = (st.session_state.get(f"{PLANE_KEY}_{prefix}") or {}).get("points")
+    points = reported_points(value, PLANE_KEY, drawn["revision"], drawn["box"], DRAWN_MAX_POINTS)
+    if points is not None:
+        drawn["points"] = points
+
+
+def draw_points(prefix: str) -> Prepared | None:
+    """The drawing controls and plane; the drawn points, once there are at least two."""
+    mine = record()
+    if "drawn" not in mine:
+        drawing_from_link()
+    take_report(prefix)
+    start, again = st.columns([3, 1], vertical_alignment="bottom")
+    chosen = start.selectbox("Start from", [EMPTY_START, *DATASETS], key=f"{prefix}_yd_start")
+    if again.button("Start over", key=f"{prefix}_yd_restart"):
+        replace_drawing(starting_points(chosen))
+    brush, spread = st.columns(2)
+    size = brush.slider("Points a click drops", 1, 30, 10, key=f"{prefix}_yd_brush")
+    width = spread.slider(
+        "Spread of a click", 0.02, 1.0, 0.15, step=0.01, key=f"{prefix}_yd_spread"
+    )
+    drawn = mine["drawn"]
+    click_plane(
+        drawn["points"],
+        plane=PLANE_KEY,
+        revision=drawn["revision"],
+        bounds=drawn["box"],
+        limit=DRAWN_MAX_POINTS,
+        key=f"{PLANE_KEY}_{prefix}",
+        on_change=lambda: take_report(prefix),
+        label="A plane to draw points on",
+        brush=size,
+        spread=width,
+    )
+    st.caption(
+        "Click on empty space to drop a small cloud of points, click a point to remove it. "
+        "Drawn points are clustered as they are (not standardised), and they travel in "
+        "the page's link."
+    )
+    points = drawn["points"]
+    if len(points):
+        st.query_params[LINK_KEY] = encode_points(points)
+    else:
+        drop_link()
+    if len(points) < 2:
+        st.info("Click on the plane to draw at least two points.")
+        return None
+    return Prepared(digest_name(points, None), points, None, np.arange(len(points)))
+
+
+def starting_points(name: str) -> np.ndarray:
+    """A chapter data set thinned to a few hundred points, or nothing."""
+    if name == EMPTY_START:
+        return np.empty((0, 2))
+    X, _ = load_chapter_points(name)
+    chosen = np.random.default_rng(SAMPLE_SEED).choice(
+        len(X), min(START_POINTS, len(X)), replace=False
+    )
+    return X[np.sort(chosen)]
+
+
+def drawn_table() -> pd.DataFrame:
+    """The drawing as a table of two columns, for the download."""
+    return pd.DataFrame(record()["drawn"]["points"], columns=["x1", "x2"])

@@ -8,13 +8,23 @@ import pandas as pd
 import pytest
 import sklearn.decomposition
 import sklearn.preprocessing
+from components.click_plane import reported_points
 from limits import (
+    DRAWN_MAX_POINTS,
+    URL_VALUE_MAX_CHARS,
     YOUR_DATA_MAX_BYTES,
     YOUR_DATA_MAX_CLASSES,
     YOUR_DATA_MAX_ROWS,
     YOUR_DATA_WORKING_ROWS,
 )
-from your_data import DataProblem, clustered_csv, prepare, read_table
+from your_data import (
+    DataProblem,
+    clustered_csv,
+    decode_points,
+    encode_points,
+    prepare,
+    read_table,
+)
 
 GOOD = b"a,b,c,label\n1,10,100,x\n2,20,300,y\n3,35,200,x\n4,41,500,y\n"
 
@@ -175,3 +185,64 @@ def test_the_download_holds_the_rows_used_with_clusters_and_probabilities():
     assert back["a"].tolist() == [1, 4, 6]
     assert back["cluster"].tolist() == [0, 1, 1]
     np.testing.assert_allclose(back[["probability 0", "probability 1"]], proba)
+
+
+# -- drawn points: the link value and the plane's reports ----------------------------------
+
+
+def test_drawn_points_survive_the_link_to_the_hundredth():
+    rng = np.random.default_rng(1)
+    points = rng.uniform(-20.48, 20.47, size=(DRAWN_MAX_POINTS, 2)).round(2)
+    text = encode_points(points)
+    assert len(text) == 4 * len(points) <= URL_VALUE_MAX_CHARS
+    assert set(text) <= set("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_")
+    np.testing.assert_allclose(decode_points(text), points, atol=1e-9)
+    assert decode_points(encode_points(np.empty((0, 2)))).shape == (0, 2)
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("abc", "not a drawing"),  # not whole points
+        ("ab+/", "not a drawing"),  # standard base64, not the URL-safe kind
+        ("<b>x", "not a drawing"),
+        ("AAAA" * 600, "characters long"),
+    ],
+)
+def test_a_tampered_link_value_is_refused(text, message):
+    with pytest.raises(DataProblem, match=message):
+        decode_points(text)
+
+
+BOX = (-3.0, 3.0, -2.0, 2.0)
+
+
+def report(points, plane="p", revision=2):
+    return {"plane": plane, "revision": revision, "points": points}
+
+
+def test_a_report_about_this_plane_and_revision_is_taken():
+    points = reported_points(report([[0.5, 1], [-3, 2]]), "p", 2, BOX, 10)
+    np.testing.assert_array_equal(points, [[0.5, 1], [-3, 2]])
+    assert reported_points(report([]), "p", 2, BOX, 10).shape == (0, 2)
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        None,
+        "points",
+        report([[0, 0]], plane="other"),
+        report([[0, 0]], revision=1),  # sent before Python replaced the drawing
+        report([[0, 0]], revision=True),
+        report([[0, 0]] * 11),  # over the limit
+        report([[0, 0, 0]]),
+        report([[0, "1"]]),
+        report([[0, float("nan")]]),
+        report([[0, True]]),
+        report([[4, 0]]),  # outside the plane
+        report("[[0, 0]]"),
+    ],
+)
+def test_anything_else_is_ignored(value):
+    assert reported_points(value, "p", 2, BOX, 10) is None

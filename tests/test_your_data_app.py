@@ -8,6 +8,7 @@ scikit-learn. Each bad input must give its message and keep the data the
 user had.
 """
 
+import json
 import re
 
 import numpy as np
@@ -293,3 +294,80 @@ def test_column_names_with_html_and_links_are_shown_as_text(app_at, table):
     for text in shown:
         assert_no_live_markup(text)
     assert not app.get("html")
+
+
+# -- drawing -----------------------------------------------------------------------------------
+
+
+def plane(app: AppTest) -> dict:
+    """The data the page hands the clickable plane."""
+    (element,) = [
+        e for e in app.get("bidi_component") if e.proto.component_name == "ce_click_plane"
+    ]
+    return json.loads(element.proto.json)
+
+
+def draw(app: AppTest, points: np.ndarray) -> AppTest:
+    """What the browser sends after clicks: the plane's whole list, over the revision it saw.
+
+    AppTest cannot run the component's JavaScript; the page reads the state a
+    test sets in session_state as it reads the browser's.
+    """
+    data = plane(app)
+    report = {"plane": data["plane"], "revision": data["revision"], "points": points.tolist()}
+    app.session_state["yd_plane_db"] = {"points": report}
+    app.run()
+    assert not app.exception
+    return app
+
+
+def three_clouds() -> np.ndarray:
+    rng = np.random.default_rng(5)
+    centres = np.array([[-2.0, 0.0], [0.0, 1.2], [2.0, -1.0]])
+    return (np.repeat(centres, 25, axis=0) + 0.12 * rng.normal(size=(75, 2))).round(2)
+
+
+@pytest.fixture
+def drawing_page(app_at) -> AppTest:
+    app = app_at(DBSCAN_PAGE).run()
+    app.selectbox(key="db_data").set_value("your data").run()
+    app.radio(key="db_yd_from").set_value("drawing").run()
+    assert any("Click on the plane" in info.value for info in app.info)
+    return app
+
+
+def test_three_drawn_clouds_are_three_clusters_and_travel_in_the_link(drawing_page, app_at):
+    points = three_clouds()
+    app = draw(drawing_page, points)
+    assert app.metric[0].value == "3"
+    assert DBSCAN(eps=0.2, min_samples=5).fit(points).labels_.max() == 2  # the library agrees
+    link = app.query_params["yd_points"]
+    reopened = app_at(DBSCAN_PAGE)
+    reopened.query_params = {"db_data": "Your data", "yd_points": link}
+    reopened.run()
+    assert not reopened.exception
+    np.testing.assert_allclose(plane(reopened)["points"], points)
+    assert reopened.metric[0].value == "3"
+
+
+def test_a_tampered_drawing_in_the_link_gives_an_empty_plane_and_a_notice(app_at):
+    app = app_at(DBSCAN_PAGE)
+    app.query_params = {"db_data": "Your data", "yd_points": "[x](http://example.com)"}
+    app.run()
+    assert not app.exception
+    assert plane(app)["points"] == []
+    notices = [toast.value for toast in app.toast]
+    assert any("drawing" in t and "ignored" in t for t in notices), notices
+    for text in notices:
+        assert_no_live_markup(text)
+    assert "yd_points" not in app.query_params
+
+
+def test_a_drawing_can_start_from_a_chapter_data_set(drawing_page):
+    app = drawing_page
+    app.selectbox(key="db_yd_start").set_value("moons").run()
+    app.button(key="db_yd_restart").click().run()
+    data = plane(app)
+    assert len(data["points"]) == 300 and data["revision"] == 1
+    edited = draw(app, three_clouds())  # the browser's list over the new revision is taken
+    assert len(plane(edited)["points"]) == 75
