@@ -31,6 +31,7 @@ import base64
 import csv
 import hashlib
 import io
+import re
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass, field
@@ -53,6 +54,7 @@ from limits import (
 )
 from safe_text import escape_markdown, shorten
 
+from clustering.kmeans import init_centroids
 from clustering.metrics import adjusted_rand_score, contingency_matrix
 from clustering.preprocessing import PCA, StandardScaler
 
@@ -738,3 +740,86 @@ def starting_points(name: str) -> np.ndarray:
 def drawn_table() -> pd.DataFrame:
     """The drawing as a table of two columns, for the download."""
     return pd.DataFrame(record()["drawn"]["points"], columns=["x1", "x2"])
+
+
+# -- placing the starting centroids by clicking ----------------------------------------------------
+
+MY_CLICKS = "my clicks"
+CENTROIDS_KEY = "yd_centroids"  # session state: the centroid planes' last reports, by page
+BACKGROUND_POINTS = 2_000  # data points drawn under the centroids: enough to see the groups
+NUMBER = re.compile(r"-?\d+(?:\.\d+)?")
+
+
+def with_clicks(inits: tuple[str, ...]) -> tuple[str, ...]:
+    """A page's initialisation choices with "my clicks" at the end."""
+    return (*inits, MY_CLICKS)
+
+
+def clicked_start(method: str, dataset: str, k: int, prefix: str) -> str:
+    """``method`` unchanged, or for "my clicks" the plane to click k centres on.
+
+    Returns "my clicks" followed by the centres, ``(x, y)`` each, so that the
+    page's caches keyed on the method tell one start from another and its
+    texts can show it. The page stops under the plane until k centres are placed.
+    """
+    if method != MY_CLICKS:
+        return method
+    X, _ = load_points(dataset)
+    plane = f"{CENTROIDS_KEY} {dataset}"
+    centres = record().setdefault(CENTROIDS_KEY, {})
+    placed = centres.get(prefix)
+    if placed is None or placed["plane"] != plane:
+        placed = centres[prefix] = {"plane": plane, "points": np.empty((0, 2)), "box": data_box(X)}
+    take_centroids(prefix, k)
+    click_plane(
+        placed["points"][:k],
+        plane=plane,
+        revision=0,
+        bounds=placed["box"],
+        limit=k,
+        key=f"{CENTROIDS_KEY}_{prefix}",
+        on_change=lambda: take_centroids(prefix, k),
+        label=f"The data; click {k} places to start k-means there",
+        mode="centroids",
+        background=X[:BACKGROUND_POINTS],
+    )
+    chosen = placed["points"][:k]
+    if len(chosen) < k:
+        st.info(
+            f"Click {k - len(chosen)} more place(s) on the plane: Lloyd's algorithm will "
+            "start from your centroids. Click a cross to remove it."
+        )
+        st.stop()
+    return f"{MY_CLICKS} " + " ".join(f"({x:g}, {y:g})" for x, y in chosen)
+
+
+def take_centroids(prefix: str, k: int) -> None:
+    """Keep the centres the browser sent for this page's plane, if they fit it (idempotent)."""
+    placed = record()[CENTROIDS_KEY][prefix]
+    value = (st.session_state.get(f"{CENTROIDS_KEY}_{prefix}") or {}).get("points")
+    reported = reported_points(value, placed["plane"], 0, placed["box"], k)
+    if reported is not None:
+        placed["points"] = reported
+
+
+def data_box(X: np.ndarray) -> tuple[float, float, float, float]:
+    """The points' box with a margin, rounded outwards to 0.01."""
+    low, high = X.min(axis=0), X.max(axis=0)
+    margin = 0.05 * (high - low).max() + STEP
+    (x_min, y_min), (x_max, y_max) = np.floor((low - margin) * 100), np.ceil((high + margin) * 100)
+    return (x_min / 100, x_max / 100, y_min / 100, y_max / 100)
+
+
+def initial(method: str) -> str | np.ndarray:
+    """What to start Lloyd's algorithm with: the clicked centres as an array, else ``method``."""
+    if not method.startswith(MY_CLICKS):
+        return method
+    return np.array([float(n) for n in NUMBER.findall(method)]).reshape(-1, 2)
+
+
+def start_centres(X: np.ndarray, k: int, method: str, seed: int) -> np.ndarray:
+    """The starting centres: the clicked ones, or drawn by ``init_centroids``."""
+    start = initial(method)
+    if isinstance(start, np.ndarray):
+        return start
+    return init_centroids(X, k, method=start, random_state=seed)

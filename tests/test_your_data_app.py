@@ -22,7 +22,7 @@ from mixture_fits import fit_quietly
 from streamlit.testing.v1 import AppTest
 from test_hostile_links import assert_no_live_markup
 
-from clustering import DBSCAN, KMeans
+from clustering import DBSCAN, KMeans, make_five_blobs
 from clustering.kmeans import init_centroids, lloyd_steps
 from clustering.preprocessing import PCA, StandardScaler
 
@@ -371,3 +371,28 @@ def test_a_drawing_can_start_from_a_chapter_data_set(drawing_page):
     assert len(data["points"]) == 300 and data["revision"] == 1
     edited = draw(app, three_clouds())  # the browser's list over the new revision is taken
     assert len(plane(edited)["points"]) == 75
+
+
+# -- starting centroids placed by clicking -------------------------------------------------------
+
+
+def test_lloyds_algorithm_starts_from_the_clicked_centroids(app_at):
+    app = app_at(STEPS).run()
+    app.selectbox(key="steps_init").set_value("my clicks").run()
+    app.slider(key="steps_k").set_value(3).run()
+    assert any("Click 3 more place(s)" in info.value for info in app.info)
+    data = plane(app)
+    assert data["mode"] == "centroids" and data["limit"] == 3 and data["background"]
+    clicks = [[-3.0, 2.0], [0.0, 2.0], [1.0, 1.5]]
+    app.session_state["yd_centroids_steps"] = {
+        "points": {"plane": data["plane"], "revision": 0, "points": clicks}
+    }
+    app.run()
+    assert not app.exception and not app.info
+    (player,) = [e for e in app.get("bidi_component") if e.proto.component_name == "ce_step_player"]
+    steps = json.loads(player.proto.json)["steps"]
+    X = make_five_blobs()[0]
+    expected = list(lloyd_steps(X, np.array(clicks)))
+    np.testing.assert_allclose(steps[0]["centers"], clicks)
+    np.testing.assert_allclose(steps[-1]["centers"], expected[-1].centers, atol=1e-5)
+    assert len(steps) == len(expected)

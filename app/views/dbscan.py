@@ -72,7 +72,6 @@ with controls:
     name = st.selectbox(
         "Data set", list(DATA_SETS), format_func=DATA_SETS.get, **scenario("db_data")
     )
-    name = source(name, "db")
     n_samples, noise = 1250, 0.0
     if name == "moons":
         n_samples = st.slider("Points", 100, 5000, 1000, step=100, **scenario("db_n"))
@@ -86,6 +85,8 @@ with controls:
     eps = st.slider("eps", 0.01, 0.5, 0.2, step=0.01, format="%.2f", **scenario("db_eps"))
     min_samples = st.slider("min_samples", 1, 30, 5, **scenario("db_min_samples"))
 
+with main:
+    name = source(name, "db")
 data = (name, int(n_samples), float(noise), int(seed))
 X = load_data(data)
 eps = round(float(eps), 2)
