@@ -1,9 +1,14 @@
 """Your own data in a real browser: draw clouds by clicking, share the link, download the CSV."""
 
 import io
+import re
 
+import numpy as np
 import pandas as pd
 import pytest
+
+from clustering import make_five_blobs
+from clustering.kmeans import lloyd_steps
 
 pytestmark = pytest.mark.e2e
 
@@ -84,3 +89,39 @@ def test_a_click_on_a_point_removes_it(app):
     app.wait_idle()
     assert app.page.locator(".click-plane-count").inner_text().startswith("0 points")
     assert "yd_points=" not in app.page.url
+
+
+def player_shows(app) -> tuple[str, str]:
+    """The step player's metric label and value."""
+    return app.page.evaluate(
+        """() => {
+            const roots = [...document.querySelectorAll('[data-testid="stBidiComponentIsolated"]')]
+                .map((host) => host.shadowRoot.querySelector('.step-player')).filter(Boolean);
+            const root = roots[0];
+            return [root.querySelector('.metric-label').textContent,
+                    root.querySelector('.metric-value').textContent];
+        }"""
+    )
+
+
+def test_three_clicked_centroids_start_the_step_player(app):
+    app.open("kmeans_steps", "steps_init=my+clicks&steps_k=3")
+    assert "Click 3 more place(s)" in app.page.get_by_test_id("stAlert").first.inner_text()
+    for share_x, share_y in ((0.15, 0.4), (0.5, 0.5), (0.85, 0.6)):
+        click_on_plane(app, share_x, share_y)
+    app.page.locator(".step-player .map canvas[data-step]").wait_for()
+    app.screenshot("clicked-centroids")
+    assert not app.has_exception()
+    text = app.page.get_by_test_id("stMain").inner_text()
+    clicked = re.search(r"my clicks ((?:\(-?[\d.]+, -?[\d.]+\) ?){3})", text).group(1)
+    centres = np.array([float(n) for n in re.findall(r"-?[\d.]+", clicked)]).reshape(3, 2)
+    states = list(lloyd_steps(make_five_blobs()[0], centres))
+    last = len(states) - 1
+    assert player_shows(app)[0] == f"Inertia after half-step 0 of {last}"
+    for position in (1, 2, 3):
+        app.page.get_by_role("button", name="Forward").click()
+        app.page.locator(f".step-player[data-position='{position}']").wait_for()
+    assert tuple(player_shows(app)) == (
+        f"Inertia after half-step 3 of {last}",
+        f"{states[3].inertia:.2f}",
+    )
