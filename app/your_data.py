@@ -823,3 +823,16 @@ def start_centres(X: np.ndarray, k: int, method: str, seed: int) -> np.ndarray:
     if isinstance(start, np.ndarray):
         return start
     return init_centroids(X, k, method=start, random_state=seed)
+
+
+def kmeans_start(method: str, n_init: str | int) -> dict:
+    """``KMeans`` keyword arguments for a start: clicked centres are one start (n_init = 1)."""
+    start = initial(method)
+    if isinstance(start, np.ndarray):
+        return {"init": start, "n_init": 1}
+    return {"init": start, "n_init": n_init}
+
+
+def unclicked(method: str) -> str:
+    """The method for fits at other k than the clicked centres': k-means++ instead of clicks."""
+    return "k-means++" if method.startswith(MY_CLICKS) else method

@@ -396,3 +396,18 @@ def test_lloyds_algorithm_starts_from_the_clicked_centroids(app_at):
     np.testing.assert_allclose(steps[0]["centers"], clicks)
     np.testing.assert_allclose(steps[-1]["centers"], expected[-1].centers, atol=1e-5)
     assert len(steps) == len(expected)
+
+
+def test_the_voronoi_page_fits_from_the_clicked_centroids(app_at):
+    app = app_at(VORONOI).run()
+    app.slider(key="vor_k").set_value(3).run()
+    app.selectbox(key="vor_init").set_value("my clicks").run()
+    assert any("Click 3 more place(s)" in info.value for info in app.info)
+    clicks = [[-2.5, 2.5], [-1.5, 2.0], [0.5, 1.5]]
+    app.session_state["yd_centroids_vor"] = {
+        "points": {"plane": plane(app)["plane"], "revision": 0, "points": clicks}
+    }
+    app.run()
+    assert not app.exception and not app.info
+    model = KMeans(3, init=np.array(clicks), n_init=1).fit(make_five_blobs()[0])
+    assert next(m.value for m in app.metric if m.label == "Inertia") == f"{model.inertia_:.2f}"

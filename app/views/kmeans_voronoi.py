@@ -9,7 +9,17 @@ from data import DATASETS
 from figures.kmeans import failure_figure, score_by_k_figure, silhouette_diagram, voronoi_figure
 from limits import FAILURE_VIEWS, K_CURVES, VORONOI_FITS
 from state import scenario
-from your_data import choices, enough_points, load_points, report, source
+from your_data import (
+    choices,
+    clicked_start,
+    enough_points,
+    kmeans_start,
+    load_points,
+    report,
+    source,
+    unclicked,
+    with_clicks,
+)
 
 from clustering.kmeans import KMeans
 from clustering.metrics import silhouette_samples
@@ -30,7 +40,7 @@ COORDINATE_RANGE = {"min_value": -20.0, "max_value": 20.0}
 def fit(dataset: str, k: int, init: str, n_init: str | int, seed: int) -> KMeans:
     """k-means fitted on a chapter data set (cached: the same settings never fit twice)."""
     X, _ = load_points(dataset)
-    return KMeans(n_clusters=k, init=init, n_init=n_init, random_state=seed).fit(X)
+    return KMeans(n_clusters=k, random_state=seed, **kmeans_start(init, n_init)).fit(X)
 
 
 @st.cache_data(max_entries=VORONOI_FITS, show_spinner=False)
@@ -65,7 +75,9 @@ def scenario_controls() -> tuple[str, int, str, str | int, int]:
     cols = st.columns([1.3, 2, 1.1, 0.9, 1])
     dataset = cols[0].selectbox("Data set", choices(DATASETS), **scenario("vor_data"))
     k = cols[1].slider("Number of clusters k", 1, 10, 5, **scenario("vor_k"))
-    init = cols[2].selectbox("Initialisation", ["random", "k-means++"], **scenario("vor_init"))
+    init = cols[2].selectbox(
+        "Initialisation", with_clicks(("random", "k-means++")), **scenario("vor_init")
+    )
     n_init = cols[3].selectbox(
         "n_init",
         N_INIT_CHOICES,
@@ -173,6 +185,7 @@ st.markdown(
 dataset, k, init, n_init, seed = scenario_controls()
 dataset = source(dataset, "vor")
 enough_points(dataset, K_RANGE[-1])
+init = clicked_start(init, dataset, k, "vor")
 X, y_true = load_points(dataset)
 model = fit(dataset, k, init, n_init, seed)
 
@@ -180,7 +193,7 @@ map_and_new_points(X, model, (dataset, k, init, n_init, seed))
 report(dataset, model.labels_, prefix="vor")
 
 st.header("Choosing k")
-scores = scores_by_k(dataset, init, n_init, seed)
+scores = scores_by_k(dataset, unclicked(init), n_init, seed)
 elbow, silhouette, diagram = st.columns(3)
 with elbow:
     live_chart(score_by_k_figure(list(K_RANGE), scores["inertia"], k, "inertia"), key="vor_elbow")
@@ -220,7 +233,7 @@ if dataset == "five blobs" and best_k == 4:
     )
 
 st.header("Where k-means fails")
-live_chart(failure_view(init, seed), key="vor_failure")
+live_chart(failure_view(unclicked(init), seed), key="vor_failure")
 st.markdown(
     "Three clusters of different sizes, densities and orientations, k = 3, best of "
     "10 runs. Voronoi borders are straight lines halfway between centroids, so "
