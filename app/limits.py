@@ -41,6 +41,7 @@ __all__ = [
     "DBSCAN_FITS",
     "DENSITY_GRIDS",
     "DRAWN_MAX_POINTS",
+    "DRAWN_START_POINTS",
     "FAILURE_VIEWS",
     "IMAGE_MAX_BYTES",
     "IMAGE_MAX_DECODE_BYTES",
@@ -50,6 +51,7 @@ __all__ = [
     "LEAST_SURE",
     "MIXTURE_FITS",
     "NEW_POINTS_MAX_CHARS",
+    "PLANE_BACKGROUND_POINTS",
     "POOL_QUEUE",
     "POOL_RESULTS",
     "REMEMBERED_FITS",
@@ -121,6 +123,16 @@ NEW_POINTS_MAX_CHARS = 1_000
 #: Points a drawing of your own data may hold: each takes 4 characters of the
 #: link (app/your_data.py), so 500 fill one link value.
 DRAWN_MAX_POINTS = URL_VALUE_MAX_CHARS // 4
+#: A drawing started from a chapter data set keeps this many of its points
+#: (a random choice), leaving room to add more within DRAWN_MAX_POINTS.
+DRAWN_START_POINTS = 300
+
+# -- the browser ---------------------------------------------------------------------------
+
+#: Data points drawn in grey under the centroids a user clicks: enough to see the
+#: groups; the page's data (up to YOUR_DATA_WORKING_ROWS) are thinned evenly to it,
+#: so the component's data stay under ~50 KB of JSON.
+PLANE_BACKGROUND_POINTS = 2_000
 
 # -- caches (entries; the size of one entry is in the module docstring) -----------------
 

@@ -31,6 +31,7 @@ import base64
 import csv
 import hashlib
 import io
+import math
 import re
 import threading
 from collections import OrderedDict
@@ -44,6 +45,8 @@ from data import DATASETS
 from data import load_points as load_chapter_points
 from limits import (
     DRAWN_MAX_POINTS,
+    DRAWN_START_POINTS,
+    PLANE_BACKGROUND_POINTS,
     SERVER_MAX_UPLOAD_MB,
     URL_VALUE_MAX_CHARS,
     YOUR_DATA_MAX_BYTES,
@@ -596,7 +599,6 @@ CHARS_PER_POINT = 4
 BASE64URL = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_")
 EMPTY_BOX = (-3.0, 3.0, -2.0, 2.0)  # the plane when starting from nothing
 EMPTY_START = "an empty plane"
-START_POINTS = 300  # points kept of a chapter data set to start from
 PLANE_KEY = "yd_plane"  # session state: the plane's last report
 
 
@@ -732,7 +734,7 @@ def starting_points(name: str) -> np.ndarray:
         return np.empty((0, 2))
     X, _ = load_chapter_points(name)
     chosen = np.random.default_rng(SAMPLE_SEED).choice(
-        len(X), min(START_POINTS, len(X)), replace=False
+        len(X), min(DRAWN_START_POINTS, len(X)), replace=False
     )
     return X[np.sort(chosen)]
 
@@ -746,7 +748,6 @@ def drawn_table() -> pd.DataFrame:
 
 MY_CLICKS = "my clicks"
 CENTROIDS_KEY = "yd_centroids"  # session state: the centroid planes' last reports, by page
-BACKGROUND_POINTS = 2_000  # data points drawn under the centroids: enough to see the groups
 NUMBER = re.compile(r"-?\d+(?:\.\d+)?")
 
 
@@ -781,7 +782,7 @@ def clicked_start(method: str, dataset: str, k: int, prefix: str) -> str:
         on_change=lambda: take_centroids(prefix, k),
         label=f"The data; click {k} places to start k-means there",
         mode="centroids",
-        background=X[:BACKGROUND_POINTS],
+        background=X[:: math.ceil(len(X) / PLANE_BACKGROUND_POINTS)],  # evenly thinned
     )
     chosen = placed["points"][:k]
     if len(chosen) < k:
