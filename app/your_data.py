@@ -476,6 +476,7 @@ def accept_file(data: bytes, file_name: str, digest: str) -> None:
         label=None,
         standardise=True,
         prepared=prepared,
+        prepared_for=(digest, tuple(features), None, True),
     )
 
 
@@ -512,7 +513,7 @@ def choose_columns(prefix: str) -> Prepared | None:
     st.caption(WHY_STANDARDISE)
     label = None if label == NO_LABEL else label
     try:
-        prepared = prepare(table, features, label, standardise)
+        prepared = prepared_once(table, features, label, standardise)
     except DataProblem as problem:
         kept = mine.get("prepared")
         st.error(escape_markdown(f"{problem}" + (" The last good choice is kept." if kept else "")))
@@ -521,6 +522,22 @@ def choose_columns(prefix: str) -> Prepared | None:
     for note in prepared.notes:
         st.caption(escape_markdown(note))
     return prepared
+
+
+def prepared_once(
+    table: pd.DataFrame, features: list[str], label: str | None, standardise: bool
+) -> Prepared:
+    """:func:`prepare`, redone only when the choices change, not on every rerun of the page.
+
+    Preparing a large table (scaling, PCA, sampling) takes a second or more;
+    a slider on the page must not pay it again.
+    """
+    mine = record()
+    choice = (mine["digest"], tuple(features), label, standardise)
+    if mine.get("prepared_for") != choice or mine.get("prepared") is None:
+        mine["prepared"] = prepare(table, features, label, standardise)
+        mine["prepared_for"] = choice
+    return mine["prepared"]
 
 
 def enough_points(name: str, k: int) -> None:

@@ -411,3 +411,21 @@ def test_the_voronoi_page_fits_from_the_clicked_centroids(app_at):
     assert not app.exception and not app.info
     model = KMeans(3, init=np.array(clicks), n_init=1).fit(make_five_blobs()[0])
     assert next(m.value for m in app.metric if m.label == "Inertia") == f"{model.inertia_:.2f}"
+
+
+def test_moving_a_slider_does_not_prepare_the_table_again(app_at, good_csv, monkeypatch):
+    import your_data
+
+    calls = []
+    original = your_data.prepare
+    def counted(*args, **kwargs):
+        calls.append(args)
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(your_data, "prepare", counted)
+    app = with_label(opened_with_data(app_at, DBSCAN_PAGE, good_csv))
+    prepared = len(calls)  # the file's first choice, then the label
+    for eps in (0.3, 0.4, 0.5):
+        app.slider(key="db_eps").set_value(eps).run()
+    assert not app.exception
+    assert len(calls) == prepared == 2
