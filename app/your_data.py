@@ -1,17 +1,21 @@
-"""Your own data on the 2-D pages: a CSV or TSV table, checked, prepared and kept for the session.
+"""Your own data on the 2-D pages: an uploaded table or points drawn by clicking.
 
 Every 2-D page offers "your data" beside the chapter's data sets. A page hooks
 in with a few calls:
 
 - :func:`choices` adds "your data" to its data-set select box;
 - :func:`source` turns the choice into a data-set name: a chapter set's name
-  unchanged, or, for "your data", the panel where the table is uploaded and
-  its columns chosen, and a name for the prepared points (``"your data
-  1a2b3c4d"``, from their content, so caches keyed on it never mix two tables);
+  unchanged, or, for "your data", the panel where a table is uploaded and its
+  columns chosen, or points are drawn on a clickable plane, and a name for the
+  prepared points (``"your data 1a2b3c4d5e6f"``, from their content, so caches
+  keyed on it never mix two tables);
 - :func:`load_points` gives the points ``X`` and the true groups ``y`` of any
-  such name (``y`` is None for a table without a label column);
+  such name (``y`` is None without a label column);
 - :func:`report` shows, under the clustering, its agreement with the label
-  column and a download of the table with the clusters.
+  column and a download of the data with the clusters;
+- on the k-means pages, :func:`with_clicks` and :func:`clicked_start` add the
+  initialisation "my clicks": k centres clicked on the plane, carried in the
+  method's name (``"my clicks (x, y) ..."``) so that caches tell starts apart.
 
 A file is checked before use (:func:`read_table`, :func:`prepare`): any problem
 raises :class:`DataProblem` with a message saying what to do, the page shows
