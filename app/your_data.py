@@ -7,7 +7,7 @@ in with a few calls:
 - :func:`source` turns the choice into a data-set name: a chapter set's name
   unchanged, or, for "your data", the panel where a table is uploaded and its
   columns chosen, or points are drawn on a clickable plane, and a name for the
-  prepared points (``"your data 1a2b3c4d5e6f"``, from their content, so caches
+  prepared points (``"your data 1a2b3c4d"``, from their content, so caches
   keyed on it never mix two tables);
 - :func:`load_points` gives the points ``X`` and the true groups ``y`` of any
   such name (``y`` is None without a label column);
@@ -336,7 +336,7 @@ def digest_name(X: np.ndarray, y: np.ndarray | None) -> str:
     digest = hashlib.sha256(np.ascontiguousarray(X).tobytes())
     if y is not None:
         digest.update("\n".join(y).encode())
-    return f"{YOURS} {digest.hexdigest()[:12]}"
+    return f"{YOURS} {digest.hexdigest()[:8]}"
 
 
 # -- the store that cached page functions load from ------------------------------------------
@@ -397,9 +397,16 @@ def source(choice: str, prefix: str) -> str:
         return choice
     mine = record()
     with st.container(border=True):
-        if drawing(prefix):
-            prepared, table = draw_points(prefix), drawn_table()
+        mode_column, input_column = st.columns([1, 3])
+        with mode_column:
+            draw = drawing(prefix)
+        if draw:
+            with input_column:
+                brush = drawing_controls(prefix)
+            prepared, table = draw_points(prefix, *brush), drawn_table()
         else:
+            with input_column:
+                upload_table(prefix)
             prepared, table = choose_columns_of_upload(prefix), mine.get("table")
     if prepared is None:
         st.stop()
@@ -415,15 +422,14 @@ def drawing(prefix: str) -> bool:
         mine["mode"] = DRAW if LINK_KEY in st.query_params else UPLOAD
     key = f"{prefix}_yd_from"
     st.session_state.setdefault(key, mine["mode"])
-    mine["mode"] = st.radio("Your data from", (UPLOAD, DRAW), key=key, horizontal=True)
+    mine["mode"] = st.radio("Your data from", (UPLOAD, DRAW), key=key)
     if mine["mode"] != DRAW:
         drop_link()
     return mine["mode"] == DRAW
 
 
 def choose_columns_of_upload(prefix: str) -> Prepared | None:
-    """The upload, then the choice of columns; None (with a hint) while there is no table."""
-    upload_table(prefix)
+    """The choice of columns of the uploaded table; None (with a hint) while there is none."""
     prepared = choose_columns(prefix)
     if prepared is None:
         st.info("Upload a CSV or TSV file with a header row to cluster your own data.")
@@ -507,14 +513,22 @@ def choose_columns(prefix: str) -> Prepared | None:
     for suffix, value in (("features", mine["features"]), ("label", mine["label"] or NO_LABEL),
                           ("scale", mine["standardise"])):  # fmt: skip
         st.session_state.setdefault(f"{tag}_{suffix}", value)
-    features = st.multiselect("Feature columns (numeric)", numeric, key=f"{tag}_features")
-    label = st.selectbox(
-        "Label column (optional: the true groups, to score the clustering)",
+    features_column, label_column, scale_column = st.columns(
+        [2.6, 2, 1.8], vertical_alignment="center"
+    )
+    features = features_column.multiselect(
+        "Feature columns (numeric)", numeric, key=f"{tag}_features"
+    )
+    label = label_column.selectbox(
+        "Label column (true groups, optional)",
         [NO_LABEL, *table.columns],
         key=f"{tag}_label",
+        help="A column that says which group each row belongs to: the page then scores "
+        "the clustering against it.",
     )
-    standardise = st.toggle("Standardise features", key=f"{tag}_scale", help=WHY_STANDARDISE)
-    st.caption(WHY_STANDARDISE)
+    standardise = scale_column.toggle(
+        "Standardise features", key=f"{tag}_scale", help=WHY_STANDARDISE
+    )
     label = None if label == NO_LABEL else label
     try:
         prepared = prepared_once(table, features, label, standardise)
@@ -523,8 +537,7 @@ def choose_columns(prefix: str) -> Prepared | None:
         st.error(escape_markdown(f"{problem}" + (" The last good choice is kept." if kept else "")))
         return kept
     mine.update(features=features, label=label, standardise=standardise, prepared=prepared)
-    for note in prepared.notes:
-        st.caption(escape_markdown(note))
+    st.caption(escape_markdown(" ".join((WHY_STANDARDISE, *prepared.notes))))
     return prepared
 
 
@@ -705,22 +718,26 @@ def take_report(prefix: str) -> None:
         drawn["points"] = points
 
 
-def draw_points(prefix: str) -> Prepared | None:
-    """The drawing controls and plane; the drawn points, once there are at least two."""
+def drawing_controls(prefix: str) -> tuple[int, float]:
+    """Where a drawing starts, and the brush: how many points a click drops, how spread."""
     mine = record()
     if "drawn" not in mine:
         drawing_from_link()
     take_report(prefix)
-    start, again = st.columns([3, 1], vertical_alignment="bottom")
+    start, again, brush, spread = st.columns([2, 1, 2, 2], vertical_alignment="bottom")
     chosen = start.selectbox("Start from", [EMPTY_START, *DATASETS], key=f"{prefix}_yd_start")
     if again.button("Start over", key=f"{prefix}_yd_restart"):
         replace_drawing(starting_points(chosen))
-    brush, spread = st.columns(2)
     size = brush.slider("Points a click drops", 1, 30, 10, key=f"{prefix}_yd_brush")
     width = spread.slider(
         "Spread of a click", 0.02, 1.0, 0.15, step=0.01, key=f"{prefix}_yd_spread"
     )
-    drawn = mine["drawn"]
+    return size, width
+
+
+def draw_points(prefix: str, size: int, width: float) -> Prepared | None:
+    """The plane to draw on; the drawn points, once there are at least two."""
+    drawn = record()["drawn"]
     click_plane(
         drawn["points"],
         plane=PLANE_KEY,

@@ -202,15 +202,16 @@ class ClickPlane {
     context.strokeRect(left, top, right - left, bottom - top);
     context.fillStyle = "#404040";
     context.font = `${FONT_PX}px sans-serif`;
-    context.textAlign = "center";
+    // Ends aligned inwards, so the corner labels of the two axes never overlap.
     context.textBaseline = "top";
-    for (const x of [x0, (x0 + x1) / 2, x1]) {
+    [x0, (x0 + x1) / 2, x1].forEach((x, i) => {
+      context.textAlign = ["left", "center", "right"][i];
       context.fillText(String(+x.toFixed(2)), this.toPixel(f, [x, y0])[0], bottom + 4);
-    }
+    });
     context.textAlign = "right";
-    context.textBaseline = "middle";
-    for (const y of [y0, (y0 + y1) / 2, y1]) {
+    [y0, (y0 + y1) / 2, y1].forEach((y, i) => {
+      context.textBaseline = ["bottom", "middle", "top"][i];
       context.fillText(String(+y.toFixed(2)), left - 4, this.toPixel(f, [x0, y])[1]);
-    }
+    });
   }
 }
