@@ -724,10 +724,11 @@ def drawing_controls(prefix: str) -> tuple[int, float]:
     if "drawn" not in mine:
         drawing_from_link()
     take_report(prefix)
-    start, again, brush, spread = st.columns([2, 1, 2, 2], vertical_alignment="bottom")
+    start, again = st.columns([2, 1], vertical_alignment="bottom")
     chosen = start.selectbox("Start from", [EMPTY_START, *DATASETS], key=f"{prefix}_yd_start")
     if again.button("Start over", key=f"{prefix}_yd_restart"):
         replace_drawing(starting_points(chosen))
+    brush, spread = st.columns(2)
     size = brush.slider("Points a click drops", 1, 30, 10, key=f"{prefix}_yd_brush")
     width = spread.slider(
         "Spread of a click", 0.02, 1.0, 0.15, step=0.01, key=f"{prefix}_yd_spread"
