@@ -45,10 +45,24 @@ def load_points(name: str, **options) -> tuple[np.ndarray, np.ndarray]:
     return DATASETS[name](**options)
 
 
+def any_points(name: str) -> np.ndarray:
+    """The points of a chapter data set or, for any other name, of the user's own data.
+
+    A user's data set is named by its content, so the reference clusterings of
+    the user's points are cached like the chapter's.
+    """
+    if name in DATASETS:
+        return load_points(name)[0]
+    # your_data builds on this module, so it is imported only when needed.
+    from your_data import load_points as load_users_points
+
+    return load_users_points(name)[0]
+
+
 @st.cache_data(show_spinner=False, max_entries=REFERENCE_CLUSTERINGS)
 def reference_centers(name: str, k: int) -> np.ndarray:
     """The centroids of data set ``name``'s reference clustering into ``k`` clusters."""
-    X, _ = load_points(name)
+    X = any_points(name)
     model = KMeans(n_clusters=k, n_init=REFERENCE_STARTS, random_state=REFERENCE_SEED)
     return model.fit(X).cluster_centers_
 

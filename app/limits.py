@@ -25,9 +25,13 @@ Memory budget of the caches, all users together (entries × size of one)::
     mixtures page          MIXTURE_FITS × a few KB      =   ~2 MB
                            DENSITY_GRIDS × ~0.5 MB      =  ~32 MB  (a 150 x 150 grid)
     built figures          FIGURES × ~0.3 MB per kind   =  ~80 MB  (four kinds)
+    your data (all pages)  YOUR_DATA_SETS × ~0.5 MB     =  ~32 MB  (<= 5,000 points, labels)
 
 which, with Python, NumPy, scikit-learn and plotly loaded (~300 MB) and one
 image being decoded (at most ``MAX_DECODE_BYTES``), stays well under 1 GB.
+Besides, a session that uploads a table of its own keeps it for its pages: at
+most ``YOUR_DATA_MAX_BYTES`` of text, which parses to at most about four times
+as many bytes (a cell takes at least two bytes of text and eight as a float).
 """
 
 from __future__ import annotations
@@ -39,6 +43,8 @@ __all__ = [
     "DBSCAN_DATA",
     "DBSCAN_FITS",
     "DENSITY_GRIDS",
+    "DRAWN_MAX_POINTS",
+    "DRAWN_START_POINTS",
     "FAILURE_VIEWS",
     "FIGURES",
     "GENERATED_SETS",
@@ -50,6 +56,7 @@ __all__ = [
     "LEAST_SURE",
     "MIXTURE_FITS",
     "NEW_POINTS_MAX_CHARS",
+    "PLANE_BACKGROUND_POINTS",
     "POOL_QUEUE",
     "POOL_RESULTS",
     "REFERENCE_CLUSTERINGS",
@@ -62,6 +69,11 @@ __all__ = [
     "UPLOADED_PICTURES",
     "URL_VALUE_MAX_CHARS",
     "VORONOI_FITS",
+    "YOUR_DATA_MAX_BYTES",
+    "YOUR_DATA_MAX_CLASSES",
+    "YOUR_DATA_MAX_ROWS",
+    "YOUR_DATA_SETS",
+    "YOUR_DATA_WORKING_ROWS",
 ]
 
 # -- uploads ---------------------------------------------------------------------------
@@ -81,6 +93,21 @@ LABELS_MAX_BYTES = 64 * 1024
 #: largest upload the app takes, the picture, so a 190 MB "labels file" never
 #: reaches Python at all.
 SERVER_MAX_UPLOAD_MB = MAX_FILE_BYTES // 2**20
+#: A table of your own data (CSV or TSV): as large as the server takes, 20 MB,
+#: which is already far more rows than any page shows (see the next two).
+YOUR_DATA_MAX_BYTES = SERVER_MAX_UPLOAD_MB * 2**20
+#: Rows a table may have, counted as lines before anything parses it: a file of
+#: ten million short rows is refused at once instead of filling memory.
+YOUR_DATA_MAX_ROWS = 1_000_000
+#: Rows a page works on; larger tables are sampled, with a notice. The pages'
+#: slowest parts grow as the square of the points (the silhouette for k = 2..10,
+#: DBSCAN's neighbourhoods at a large eps), and the chapter's own sets stop at
+#: 5,000 points on the DBSCAN page for the same reason.
+YOUR_DATA_WORKING_ROWS = 5_000
+#: Distinct values a label column may have: it names groups to compare the
+#: clusters with (k <= 10 here), and its table of groups against clusters must fit
+#: on a screen. A column with hundreds of values is an identifier, not a label.
+YOUR_DATA_MAX_CLASSES = 50
 
 # -- links -----------------------------------------------------------------------------
 
@@ -99,6 +126,19 @@ SERVER_MAX_UPLOAD_MB = MAX_FILE_BYTES // 2**20
 URL_VALUE_MAX_CHARS = 2_000
 #: The DBSCAN page's typed new points: ~100 points, and the link stays short.
 NEW_POINTS_MAX_CHARS = 1_000
+#: Points a drawing of your own data may hold: each takes 4 characters of the
+#: link (app/your_data.py), so 500 fill one link value.
+DRAWN_MAX_POINTS = URL_VALUE_MAX_CHARS // 4
+#: A drawing started from a chapter data set keeps this many of its points
+#: (a random choice), leaving room to add more within DRAWN_MAX_POINTS.
+DRAWN_START_POINTS = 300
+
+# -- the browser ---------------------------------------------------------------------------
+
+#: Data points drawn in grey under the centroids a user clicks: enough to see the
+#: groups; the page's data (up to YOUR_DATA_WORKING_ROWS) are thinned evenly to it,
+#: so the component's data stay under ~50 KB of JSON.
+PLANE_BACKGROUND_POINTS = 2_000
 
 # -- caches (entries; the size of one entry is in the module docstring) -----------------
 
@@ -140,6 +180,9 @@ DENSITY_GRIDS = 64
 #: it (the Voronoi map and k-curves, the DBSCAN clusters, the mixture density):
 #: ~0.1-0.5 MB each.
 FIGURES = 64
+#: Users' prepared points (at most YOUR_DATA_WORKING_ROWS each), shared by the
+#: pages' caches; a session whose points left re-adds them on its next run.
+YOUR_DATA_SETS = 64
 
 # -- the server's worker pool (app/jobs.py) ----------------------------------------------
 

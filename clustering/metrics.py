@@ -1,4 +1,4 @@
-"""How good a clustering is: the inertia, and silhouette coefficients.
+"""How good a clustering is: the inertia, silhouette coefficients, and agreement with truth.
 
 The *inertia* is the sum of (weighted) squared distances from each point to
 the centre of its cluster: what k-means makes as small as possible
@@ -20,6 +20,10 @@ choose the number of clusters, where the inertia keeps falling as ``k`` grows.
 Every coefficient needs the distances from its point to all the others, so the
 work grows as ``n²``. Here the distance matrix is never held whole: rows are
 processed in chunks whose distance block stays under a fixed memory budget.
+
+When true groups are known, the *adjusted Rand index* says how far a
+clustering agrees with them (:func:`adjusted_rand_score`), whatever numbers
+either uses for its groups.
 """
 
 from __future__ import annotations
@@ -32,7 +36,9 @@ from sklearn.utils import check_array
 from clustering._validation import check_in_range, check_random_state
 
 __all__ = [
+    "adjusted_rand_score",
     "cluster_means",
+    "contingency_matrix",
     "inertia",
     "partition_inertia",
     "silhouette_samples",
@@ -198,3 +204,75 @@ def partition_inertia(X, labels) -> float:
     groups of elongated clusters, say) never will be.
     """
     return inertia(X, labels, cluster_means(X, labels))
+
+
+def contingency_matrix(labels_true, labels_pred) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """How many points each pair (true group, cluster) shares.
+
+    Parameters
+    ----------
+    labels_true, labels_pred : array-like of shape (n_samples,)
+        Any values; each distinct value is one group.
+
+    Returns
+    -------
+    true_names : ndarray
+        The distinct true labels, sorted: the rows.
+    pred_names : ndarray
+        The distinct cluster labels, sorted: the columns.
+    counts : ndarray of shape (len(true_names), len(pred_names))
+        ``counts[i, j]`` points have true label ``true_names[i]`` and cluster ``pred_names[j]``.
+    """
+    labels_true, labels_pred = np.asarray(labels_true), np.asarray(labels_pred)
+    if labels_true.ndim != 1 or labels_true.shape != labels_pred.shape:
+        raise ValueError(
+            f"labels_true has shape {labels_true.shape} and labels_pred {labels_pred.shape}: "
+            "pass two 1-D arrays with one label per point each."
+        )
+    true_names, rows = np.unique(labels_true, return_inverse=True)
+    pred_names, columns = np.unique(labels_pred, return_inverse=True)
+    counts = np.zeros((true_names.size, pred_names.size), dtype=np.int64)
+    np.add.at(counts, (rows.reshape(-1), columns.reshape(-1)), 1)
+    return true_names, pred_names, counts
+
+
+def _pairs(counts: np.ndarray) -> float:
+    """How many unordered pairs the groups of these sizes hold: the sum of n(n-1)/2."""
+    counts = counts.astype(np.float64)
+    return float(np.sum(counts * (counts - 1) / 2))
+
+
+def adjusted_rand_score(labels_true, labels_pred) -> float:
+    """Agreement of two partitions of the same points, 1 when equal, about 0 by chance.
+
+    Count the pairs of points that both partitions put together. Two random
+    partitions with the same group sizes share some such pairs by chance;
+    the index subtracts that expectation and divides by its largest possible
+    excess, so it is 1 for identical partitions (whatever the label values),
+    close to 0 for unrelated ones and can be negative for worse than chance.
+
+    Parameters
+    ----------
+    labels_true : array-like of shape (n_samples,)
+        The known groups.
+    labels_pred : array-like of shape (n_samples,)
+        The clustering (noise labelled -1 counts as one more group).
+
+    Returns
+    -------
+    float
+        scikit-learn's ``adjusted_rand_score``.
+    """
+    _, _, counts = contingency_matrix(labels_true, labels_pred)
+    together_in_both = _pairs(counts)
+    together_in_truth = _pairs(counts.sum(axis=1))
+    together_in_clusters = _pairs(counts.sum(axis=0))
+    all_pairs = _pairs(np.array([counts.sum()]))
+    if all_pairs == 0:
+        return 1.0
+    expected = together_in_truth * together_in_clusters / all_pairs
+    largest = (together_in_truth + together_in_clusters) / 2
+    if largest == expected:
+        # Both partitions are one group, or both are all single points: they agree.
+        return 1.0
+    return float((together_in_both - expected) / (largest - expected))

@@ -12,6 +12,8 @@ from limits import DBSCAN_DATA, DBSCAN_FITS, FIGURES, NEW_POINTS_MAX_CHARS
 from new_points import parse_points
 from safe_text import escape_markdown
 from state import scenario
+from your_data import choices, is_yours, report, source
+from your_data import load_points as load_your_points
 
 from clustering import DBSCAN, NeighborsVoteClassifier, classifier_from_dbscan, k_distances
 from clustering.dbscan import point_kinds
@@ -30,6 +32,8 @@ def load_data(data: tuple) -> np.ndarray:
     blobs their number and seed, the ellipsoidal blobs their seed.
     """
     name, n_samples, noise, seed = data
+    if is_yours(name):
+        return load_your_points(name)[0]
     options = {"random_state": seed}
     if name != "ellipsoidal blobs":
         options["n_samples"] = n_samples
@@ -97,7 +101,7 @@ st.markdown(
 controls, main = st.columns([1, 3], gap="large")
 with controls:
     st.subheader("Data")
-    name = st.selectbox("Data set", DATA_NAMES, **scenario("db_data"))
+    name = st.selectbox("Data set", choices(DATA_NAMES), **scenario("db_data"))
     n_samples, noise = 1250, 0.0
     if name == "moons":
         n_samples = st.slider("Points", 100, 5000, 1000, step=100, **scenario("db_n"))
@@ -111,6 +115,8 @@ with controls:
     eps = st.slider("eps", 0.01, 0.5, 0.2, step=0.01, format="%.2f", **scenario("db_eps"))
     min_samples = st.slider("min_samples", 1, 30, 5, **scenario("db_min_samples"))
 
+with main:
+    name = source(name, "db")
 data = (name, int(n_samples), float(noise), int(seed))
 X = load_data(data)
 eps = round(float(eps), 2)
@@ -185,6 +191,8 @@ with main:
     chapter_result = CHAPTER_RESULTS.get(eps)
     if data == CHAPTER_MOONS and min_samples == 5 and chapter_result:
         st.info(f"These are the chapter's settings for eps = {eps:g}: it finds {chapter_result}.")
+
+report(name, dbscan.labels_, prefix="db")
 
 st.subheader("Choosing eps: the k-distance curve")
 curve, explanation = st.columns([2, 1], gap="large")

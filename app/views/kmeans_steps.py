@@ -9,14 +9,25 @@ import plotly.graph_objects as go
 import streamlit as st
 from components.live_chart import live_chart
 from components.step_player import reported_position, step_player
-from data import DATASETS, cluster_colors, load_points
+from data import DATASETS, cluster_colors
 from figures.kmeans import restarts_figure, step_player_data
 from limits import RESTART_SETS, STEP_RUNS
 from state import scenario
+from your_data import (
+    choices,
+    clicked_start,
+    enough_points,
+    initial,
+    load_points,
+    report,
+    source,
+    start_centres,
+    with_clicks,
+)
 
-from clustering.kmeans import LloydState, best_of_runs, init_centroids, lloyd_steps
+from clustering.kmeans import LloydState, best_of_runs, lloyd_steps
 
-INITS = ("random", "k-means++", "unlucky seed")
+INITS = with_clicks(("random", "k-means++", "unlucky seed"))
 # Random initialisation on the five blobs with k = 5 and seed 25 puts two
 # starting centroids in the wide right-hand blob, two in the middle blob and
 # only one among the three tight blobs on the left. Lloyd's algorithm then
@@ -38,7 +49,7 @@ URL_POSITION = "steps_pos"  # the query parameter that carries the position in a
 def lloyd_states(dataset: str, k: int, method: str, seed: int) -> list:
     """Every half-step of Lloyd's algorithm from one random or k-means++ start."""
     X, _ = load_points(dataset)
-    centers = init_centroids(X, k, method=method, random_state=seed)
+    centers = start_centres(X, k, method, seed)
     return list(lloyd_steps(X, centers))
 
 
@@ -60,7 +71,7 @@ def restarts(
     exactly the runs ``fit`` compares and the one it keeps.
     """
     X, _ = load_points(dataset)
-    return best_of_runs(X, k, init=method, n_init=n_runs, random_state=seed)
+    return best_of_runs(X, k, init=initial(method), n_init=n_runs, random_state=seed)
 
 
 @st.cache_resource(max_entries=RESTART_SETS, show_spinner=False)
@@ -83,7 +94,7 @@ def scenario_controls() -> tuple[str, int, str, int]:
     if init == "unlucky seed":
         fixed_controls(cols, UNLUCKY)
         return UNLUCKY
-    dataset = cols[0].selectbox("Data set", list(DATASETS), **scenario("steps_data"))
+    dataset = cols[0].selectbox("Data set", choices(DATASETS), **scenario("steps_data"))
     k = cols[1].slider("Number of clusters k", 1, 10, 5, **scenario("steps_k"))
     seed = cols[3].number_input("Seed", 0, 10_000, 42, **scenario("steps_seed", within=(0, 10_000)))
     return dataset, k, init, int(seed)
@@ -147,7 +158,11 @@ def player(dataset: str, k: int, method: str, seed: int) -> None:
 
 st.title("k-means step by step")
 dataset, k, method, seed = scenario_controls()
+dataset = source(dataset, "steps")
+enough_points(dataset, k)
+method = clicked_start(method, dataset, k, "steps")
 player(dataset, k, method, seed)
+report(dataset, lloyd_states(dataset, k, method, seed)[-1].labels, prefix="steps")
 st.markdown(
     "Lloyd's algorithm alternates two half-steps until nothing moves: **assign** "
     "every instance to its nearest centroid, then **update** every centroid to the "

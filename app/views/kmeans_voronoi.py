@@ -5,7 +5,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 from components.live_chart import live_chart
-from data import DATASETS, cluster_colors, load_points
+from data import DATASETS, cluster_colors
 from figures.grid import Grid, grid_over, padded_box
 from figures.kmeans import (
     REGION_RESOLUTION,
@@ -18,6 +18,17 @@ from figures.kmeans import (
 from figures.palette import match_colors
 from limits import FAILURE_VIEWS, FIGURES, K_CURVES, VORONOI_FITS
 from state import scenario
+from your_data import (
+    choices,
+    clicked_start,
+    enough_points,
+    kmeans_start,
+    load_points,
+    report,
+    source,
+    unclicked,
+    with_clicks,
+)
 
 from clustering.kmeans import KMeans
 from clustering.metrics import cluster_means, partition_inertia, silhouette_samples
@@ -39,7 +50,7 @@ COORDINATE_RANGE = {"min_value": -20.0, "max_value": 20.0}
 def fit(dataset: str, k: int, init: str, n_init: str | int, seed: int) -> KMeans:
     """k-means fitted on a chapter data set (cached: the same settings never fit twice)."""
     X, _ = load_points(dataset)
-    return KMeans(n_clusters=k, init=init, n_init=n_init, random_state=seed).fit(X)
+    return KMeans(n_clusters=k, random_state=seed, **kmeans_start(init, n_init)).fit(X)
 
 
 @st.cache_data(max_entries=VORONOI_FITS, show_spinner=False)
@@ -122,7 +133,7 @@ def k_views(
     dataset: str, k: int, init: str, n_init: str | int, seed: int
 ) -> tuple[go.Figure, go.Figure, go.Figure | None]:
     """The elbow, the silhouette score against k and the silhouette diagram (None for k = 1)."""
-    scores = scores_by_k(dataset, init, n_init, seed)
+    scores = scores_by_k(dataset, unclicked(init), n_init, seed)
     elbow = score_by_k_figure(list(K_RANGE), scores["inertia"], k, "inertia")
     score = score_by_k_figure(scores["silhouette_k"], scores["silhouette"], k, "silhouette score")
     if k < 2:
@@ -137,9 +148,11 @@ def k_views(
 def scenario_controls() -> tuple[str, int, str, str | int, int]:
     """The widgets that define what the page shows, bound to the URL."""
     cols = st.columns([1.3, 2, 1.1, 0.9, 1])
-    dataset = cols[0].selectbox("Data set", list(DATASETS), **scenario("vor_data"))
+    dataset = cols[0].selectbox("Data set", choices(DATASETS), **scenario("vor_data"))
     k = cols[1].slider("Number of clusters k", 1, 10, 5, **scenario("vor_k"))
-    init = cols[2].selectbox("Initialisation", ["random", "k-means++"], **scenario("vor_init"))
+    init = cols[2].selectbox(
+        "Initialisation", with_clicks(("random", "k-means++")), **scenario("vor_init")
+    )
     n_init = cols[3].selectbox(
         "n_init",
         N_INIT_CHOICES,
@@ -263,12 +276,16 @@ st.markdown(
     "tessellation**. Move k and watch the regions split and merge."
 )
 dataset, k, init, n_init, seed = scenario_controls()
+dataset = source(dataset, "vor")
+enough_points(dataset, K_RANGE[-1])
+init = clicked_start(init, dataset, k, "vor")
 model = fit(dataset, k, init, n_init, seed)
 
 map_and_new_points(model, (dataset, k, init, n_init, seed))
+report(dataset, model.labels_, prefix="vor")
 
 st.header("Choosing k")
-scores = scores_by_k(dataset, init, n_init, seed)
+scores = scores_by_k(dataset, unclicked(init), n_init, seed)
 elbow, silhouette, diagram = st.columns(3)
 elbow_figure, score_figure, diagram_figure = k_views(dataset, k, init, n_init, seed)
 with elbow:
@@ -302,7 +319,7 @@ if dataset == "five blobs" and best_k == 4:
     )
 
 st.header("Where k-means fails")
-live_chart(failure_view(init, seed), key="vor_failure")
+live_chart(failure_view(unclicked(init), seed), key="vor_failure")
 st.markdown(
     "Three clusters of different sizes, densities and orientations, k = 3, best of "
     "10 runs. Voronoi borders are straight lines halfway between centroids, so "

@@ -3,7 +3,7 @@
 import numpy as np
 import streamlit as st
 from components.live_chart import live_chart
-from data import cluster_colors, load_points
+from data import cluster_colors
 from figures.grid import grid_over, padded_box
 from figures.mixture import (
     GRID_RESOLUTION,
@@ -18,6 +18,7 @@ from limits import DENSITY_GRIDS, FIGURES, K_CURVES, MIXTURE_FITS
 from mixture_fits import K_RANGE, criteria, fit_quietly
 from plotly.graph_objects import Figure
 from state import scenario
+from your_data import choices, enough_points, load_points, report, source
 
 from clustering import CriterionCurve, density_anomalies
 from clustering.mixture import COVARIANCE_TYPES
@@ -223,7 +224,7 @@ st.markdown(
 controls = st.columns([1.6, 2.2, 1.2, 1.2, 0.8])
 data_name = controls[0].selectbox(
     "Data set",
-    DATA_NAMES,
+    choices(DATA_NAMES),
     help="The ellipsoidal blobs are the chapter's: three blobs of different shapes, "
     "sizes and densities.",
     **scenario("gm_data"),
@@ -241,6 +242,8 @@ seed = controls[4].number_input(
     "Seed", 0, 2**31 - 1, 42, **scenario("gm_seed", within=(0, 2**31 - 1))
 )
 
+data_name = source(data_name, "gm")
+enough_points(data_name, K_RANGE[-1])
 X = load_data(data_name)
 scenario_args = (data_name, covariance_type, k, n_init, int(seed))
 try:
@@ -251,6 +254,7 @@ except ValueError as error:
     st.stop()
 
 density_panel(model, X, scenario_args)
+report(data_name, model.predict(X), model.predict_proba(X), prefix="gm")
 
 table_column, criteria_column = st.columns(2)
 with table_column:

@@ -1,0 +1,431 @@
+"""Your data on the four 2-D pages in AppTest: the clustering shown, and every bad input.
+
+A generated table (three features on very different scales and a label
+column) is uploaded on each page; the agreement table and the adjusted Rand
+index the page shows must be those of our library's clustering of the
+standardised features (projected on two principal components), scored by
+scikit-learn. Each bad input must give its message and keep the data the
+user had.
+"""
+
+import json
+import re
+
+import numpy as np
+import pandas as pd
+import pytest
+import sklearn.decomposition
+import sklearn.metrics
+import sklearn.preprocessing
+from limits import YOUR_DATA_MAX_BYTES
+from mixture_fits import fit_quietly
+from streamlit.testing.v1 import AppTest
+from test_hostile_links import assert_no_live_markup
+
+from clustering import DBSCAN, KMeans, make_five_blobs
+from clustering.kmeans import init_centroids, lloyd_steps
+from clustering.preprocessing import PCA, StandardScaler
+
+VORONOI, STEPS, DBSCAN_PAGE, MIXTURES = (
+    "views/kmeans_voronoi.py",
+    "views/kmeans_steps.py",
+    "views/dbscan.py",
+    "views/mixtures.py",
+)
+PAGES = {  # page: (data-set select box, prefix of the your-data widgets)
+    VORONOI: ("vor_data", "vor"),
+    STEPS: ("steps_data", "steps"),
+    DBSCAN_PAGE: ("db_data", "db"),
+    MIXTURES: ("gm_data", "gm"),
+}
+GOOD_NAME = "blobs.csv"
+
+
+def generated_table(seed: int = 0) -> pd.DataFrame:
+    """Three groups in three features measured on scales 1, 100 and 0.01."""
+    rng = np.random.default_rng(seed)
+    groups = np.repeat([0, 1, 2], [60, 50, 40])
+    centres = np.array([[0, 0, 0], [4, 4, 0], [0, 4, 4]])
+    points = (centres[groups] + rng.normal(size=(len(groups), 3))) * [1, 100, 0.01]
+    table = pd.DataFrame(points, columns=["length", "weight", "ratio"])
+    table["kind"] = np.array(["apple", "pear", "plum"])[groups]
+    return table
+
+
+@pytest.fixture(scope="module")
+def table() -> pd.DataFrame:
+    return generated_table()
+
+
+@pytest.fixture(scope="module")
+def good_csv(table) -> bytes:
+    return table.to_csv(index=False).encode()
+
+
+@pytest.fixture(scope="module")
+def expected_X(table) -> np.ndarray:
+    """The standardised features on two principal components, by our library.
+
+    They equal scikit-learn's (up to each axis' sign, and rounding); our own
+    are used because a mixture's component numbers can change with the last
+    bit of its input.
+    """
+    scaled = StandardScaler().fit_transform(table.iloc[:, :3])
+    ours = PCA(2).fit_transform(scaled)
+    sklearns = sklearn.decomposition.PCA(2).fit_transform(
+        sklearn.preprocessing.StandardScaler().fit_transform(table.iloc[:, :3])
+    )
+    np.testing.assert_allclose(np.abs(ours), np.abs(sklearns), atol=1e-10)
+    return ours
+
+
+def upload(app: AppTest, data: bytes, name: str) -> AppTest:
+    prefix = PAGES[app_page(app)][1]
+    return app.file_uploader(key=f"{prefix}_yd_file").upload(name, data, "text/csv").run()
+
+
+def app_page(app: AppTest) -> str:
+    return app._your_page  # set by opened_with_data
+
+
+def widget(app: AppTest, kind: str, suffix: str):
+    """The your-data widget of this kind whose key ends in ``suffix``."""
+    return next(w for w in getattr(app, kind) if w.key and w.key.endswith(suffix))
+
+
+def opened_with_data(app_at, page: str, data: bytes, name: str = GOOD_NAME) -> AppTest:
+    app = app_at(page).run()
+    app._your_page = page
+    app.selectbox(key=PAGES[page][0]).set_value("your data").run()
+    assert not app.exception
+    return upload(app, data, name)
+
+
+def agreement(app: AppTest) -> tuple[str, pd.DataFrame]:
+    """The adjusted Rand index and the table of true groups against clusters the page shows."""
+    score = next(m.value for m in app.metric if m.label == "Adjusted Rand index")
+    table = next(d.value for d in app.dataframe if str(d.value.columns[-1]).startswith("cluster"))
+    return score, table
+
+
+def assert_shows_clustering(app: AppTest, truth: np.ndarray, labels: np.ndarray) -> None:
+    assert not app.exception
+    score, table = agreement(app)
+    assert score == f"{sklearn.metrics.adjusted_rand_score(truth, labels):.3f}"
+    expected = pd.crosstab(pd.Series(truth), pd.Series(labels))
+    names = ["noise" if c == -1 else f"cluster {c}" for c in expected.columns]
+    assert list(table.columns) == names
+    assert list(table.index) == list(expected.index)
+    np.testing.assert_array_equal(table.to_numpy(), expected.to_numpy())
+
+
+def with_label(app: AppTest, label: str = "kind") -> AppTest:
+    return widget(app, "selectbox", "_label").set_value(label).run()
+
+
+def test_voronoi_page_clusters_the_standardised_features(app_at, good_csv, table, expected_X):
+    app = with_label(opened_with_data(app_at, VORONOI, good_csv))
+    app.slider(key="vor_k").set_value(3).run()
+    labels = KMeans(3, init="random", n_init=10, random_state=42).fit(expected_X).labels_
+    assert_shows_clustering(app, table["kind"].to_numpy(), labels)
+    assert any("keep" in c.value and "principal components" in c.value for c in app.caption)
+
+
+def test_step_page_clusters_the_standardised_features(app_at, good_csv, table, expected_X):
+    app = with_label(opened_with_data(app_at, STEPS, good_csv))
+    app.slider(key="steps_k").set_value(3).run()
+    start = init_centroids(expected_X, 3, method="random", random_state=42)
+    labels = list(lloyd_steps(expected_X, start))[-1].labels
+    assert_shows_clustering(app, table["kind"].to_numpy(), labels)
+
+
+def test_dbscan_page_clusters_the_standardised_features(app_at, good_csv, table, expected_X):
+    app = with_label(opened_with_data(app_at, DBSCAN_PAGE, good_csv))
+    app.slider(key="db_eps").set_value(0.4).run()
+    labels = DBSCAN(eps=0.4, min_samples=5).fit(expected_X).labels_
+    assert_shows_clustering(app, table["kind"].to_numpy(), labels)
+    assert app.metric[0].value == str(labels.max() + 1)  # the page's cluster count
+
+
+def test_mixtures_page_clusters_the_standardised_features(app_at, good_csv, table, expected_X):
+    app = with_label(opened_with_data(app_at, MIXTURES, good_csv))
+    labels = fit_quietly(expected_X, "full", 3, 10, 42).predict(expected_X)
+    assert_shows_clustering(app, table["kind"].to_numpy(), labels)
+    assert sklearn.metrics.adjusted_rand_score(table["kind"], labels) > 0.9
+
+
+def test_the_data_follow_the_user_to_another_page(app_at, good_csv):
+    app = with_label(opened_with_data(app_at, DBSCAN_PAGE, good_csv))
+    app.switch_page(VORONOI).run()
+    app.selectbox(key="vor_data").set_value("your data").run()
+    assert not app.exception
+    assert any(f"Using {GOOD_NAME}" in c.value for c in app.caption)
+    assert widget(app, "selectbox", "_label").value == "kind"
+    assert agreement(app)[0]  # scored against the label chosen on the other page
+
+
+def test_without_standardising_the_largest_scale_dominates(app_at, good_csv, table):
+    app = with_label(opened_with_data(app_at, VORONOI, good_csv))
+    app.slider(key="vor_k").set_value(3).run()
+    standardised = agreement(app)[0]
+    widget(app, "toggle", "_scale").set_value(False).run()
+    raw = sklearn.decomposition.PCA(2).fit_transform(table.iloc[:, :3])
+    labels = KMeans(3, init="random", n_init=10, random_state=42).fit(raw).labels_
+    assert_shows_clustering(app, table["kind"].to_numpy(), labels)
+    assert float(agreement(app)[0]) < float(standardised)
+
+
+def test_the_page_asks_for_a_file_first(app_at):
+    app = app_at(DBSCAN_PAGE).run()
+    app.selectbox(key="db_data").set_value("your data").run()
+    assert not app.exception
+    assert any("Upload a CSV" in info.value for info in app.info)
+
+
+# -- bad input: a message, and the data the user had stay -------------------------------------
+
+
+def many_rows(n_rows: int) -> bytes:
+    return b"a,b\n" + b"1,2\n" * n_rows
+
+
+BAD_FILES = {
+    "non-numeric columns": (b"name,colour\npear,green\nplum,blue\n", "hold numbers"),
+    "all-empty columns": (b"a,b,c\n1,,\n2,,\n3,,\n", "Not numeric or all empty: b, c"),
+    "fewer than 2 rows": (b"a,b\n1,2\n", "1 row(s) of data"),
+    "a single column": (b"a\n1\n2\n3\n", "a single column"),
+    "duplicate headers": (b"a,b,a\n1,2,3\n4,5,6\n", "more than once"),
+    "Excel renamed .csv": (b"PK\x03\x04\x14\x00\x06\x00" + bytes(300), "Excel workbook"),
+    "image renamed .csv": (b"\x89PNG\r\n\x1a\n" + bytes(300), "a PNG picture"),
+    "0-byte file": (b"", "empty (0 bytes)"),
+    "over the size limit": (many_rows(YOUR_DATA_MAX_BYTES // 4 + 10), "the limit is 20 MB"),
+    "10 million rows": (b"a\n" + b"1\n" * 10_000_000, "the app takes at most 1,000,000"),
+    "not UTF-8": ("größe,wert\n1,2\n3,4\n".encode("latin-1"), "not UTF-8 text"),
+    "only constant columns": (b"a,b,c\n1,2,3\n1,2,4\n", "take more than one value"),
+}
+
+
+@pytest.fixture
+def scored_app(app_at, good_csv):
+    """The DBSCAN page on the good table with its label: what bad input must not lose."""
+    app = with_label(opened_with_data(app_at, DBSCAN_PAGE, good_csv))
+    assert agreement(app)[0]
+    return app
+
+
+def assert_kept(app: AppTest, before: tuple[str, pd.DataFrame]) -> None:
+    assert not app.exception
+    assert any(f"Using {GOOD_NAME}" in c.value for c in app.caption)
+    score, table = agreement(app)
+    assert score == before[0]
+    pd.testing.assert_frame_equal(table, before[1])
+
+
+@pytest.mark.parametrize("case", list(BAD_FILES))
+def test_a_bad_file_gives_its_message_and_keeps_the_data(scored_app, case):
+    data, message = BAD_FILES[case]
+    before = agreement(scored_app)
+    app = upload(scored_app, data, "bad.csv")
+    errors = [e.value for e in app.error]
+    assert any(
+        message in re.sub(r"\\(.)", r"\1", e) and "previous data are kept" in e for e in errors
+    ), errors
+    assert_kept(app, before)
+
+
+def test_fewer_rows_than_k_asks_for_a_smaller_k_and_keeps_the_data(app_at):
+    app = opened_with_data(app_at, STEPS, b"a,b\n1,2\n3,1\n5,7\n", "three.csv")
+    app.slider(key="steps_k").set_value(5).run()
+    assert not app.exception
+    assert any("3 usable rows" in e.value and "Lower k" in e.value for e in app.error)
+    app.slider(key="steps_k").set_value(3).run()
+    assert not app.error and not app.exception
+    assert any("three.csv" in c.value for c in app.caption)
+
+
+def test_a_page_that_fits_k_up_to_10_asks_for_10_rows(app_at):
+    app = opened_with_data(app_at, VORONOI, b"a,b\n1,2\n3,1\n5,7\n", "three.csv")
+    app.slider(key="vor_k").set_value(2).run()
+    assert not app.exception
+    assert any("needs at least 10" in e.value for e in app.error)
+
+
+def test_choosing_a_constant_column_is_refused_and_the_last_choice_kept(app_at, table):
+    with_constant = table.assign(batch=7).to_csv(index=False).encode()
+    app = with_label(opened_with_data(app_at, DBSCAN_PAGE, with_constant))
+    features = widget(app, "multiselect", "_features")
+    assert "batch" not in features.value  # left out at first: it never varies
+    before = agreement(app)
+    features.select("batch").run()
+    assert any(
+        "“batch” has the same value in every row" in e.value.replace("\\", "") for e in app.error
+    )
+    assert agreement(app)[0] == before[0]
+
+
+def test_a_single_feature_is_refused_and_the_last_choice_kept(scored_app):
+    before = agreement(scored_app)
+    widget(scored_app, "multiselect", "_features").set_value(["length"]).run()
+    assert any("at least two feature columns" in e.value for e in scored_app.error)
+    assert_kept(scored_app, before)
+
+
+def test_a_label_column_with_hundreds_of_classes_is_refused(app_at, table):
+    with_ids = table.assign(serial=np.arange(len(table))).to_csv(index=False).encode()
+    app = with_label(opened_with_data(app_at, DBSCAN_PAGE, with_ids))
+    before = agreement(app)
+    with_label(app, "serial")
+    assert not app.exception
+    assert any("150 different values" in e.value for e in app.error)
+    assert agreement(app)[0] == before[0]
+
+
+def test_column_names_with_html_and_links_are_shown_as_text(app_at, table):
+    hostile = ["<b>len</b>", "[w](http://example.com)", "<img src=x onerror=alert(1)>", "kind"]
+    data = table.set_axis(hostile, axis=1).assign(**{"<i>same</i>": 1}).to_csv(index=False).encode()
+    app = opened_with_data(app_at, DBSCAN_PAGE, data)
+    widget(app, "multiselect", "_features").select("<i>same</i>").run()
+    assert app.error  # the constant column, named in the message
+    shown = (
+        [e.value for e in app.error]
+        + [c.value for c in app.caption]
+        + [m.value for m in app.markdown]
+    )
+    for text in shown:
+        assert_no_live_markup(text)
+    assert not app.get("html")
+
+
+# -- drawing -----------------------------------------------------------------------------------
+
+
+def plane(app: AppTest) -> dict:
+    """The data the page hands the clickable plane."""
+    (element,) = [
+        e for e in app.get("bidi_component") if e.proto.component_name == "ce_click_plane"
+    ]
+    return json.loads(element.proto.json)
+
+
+def draw(app: AppTest, points: np.ndarray) -> AppTest:
+    """What the browser sends after clicks: the plane's whole list, over the revision it saw.
+
+    AppTest cannot run the component's JavaScript; the page reads the state a
+    test sets in session_state as it reads the browser's.
+    """
+    data = plane(app)
+    report = {"plane": data["plane"], "revision": data["revision"], "points": points.tolist()}
+    app.session_state["yd_plane_db"] = {"points": report}
+    app.run()
+    assert not app.exception
+    return app
+
+
+def three_clouds() -> np.ndarray:
+    rng = np.random.default_rng(5)
+    centres = np.array([[-2.0, 0.0], [0.0, 1.2], [2.0, -1.0]])
+    return (np.repeat(centres, 25, axis=0) + 0.12 * rng.normal(size=(75, 2))).round(2)
+
+
+@pytest.fixture
+def drawing_page(app_at) -> AppTest:
+    app = app_at(DBSCAN_PAGE).run()
+    app.selectbox(key="db_data").set_value("your data").run()
+    app.radio(key="db_yd_from").set_value("drawing").run()
+    assert any("Click on the plane" in info.value for info in app.info)
+    return app
+
+
+def test_three_drawn_clouds_are_three_clusters_and_travel_in_the_link(drawing_page, app_at):
+    points = three_clouds()
+    app = draw(drawing_page, points)
+    assert app.metric[0].value == "3"
+    assert DBSCAN(eps=0.2, min_samples=5).fit(points).labels_.max() == 2  # the library agrees
+    link = app.query_params["yd_points"]
+    reopened = app_at(DBSCAN_PAGE)
+    reopened.query_params = {"db_data": "Your data", "yd_points": link}
+    reopened.run()
+    assert not reopened.exception
+    np.testing.assert_allclose(plane(reopened)["points"], points)
+    assert reopened.metric[0].value == "3"
+
+
+def test_a_tampered_drawing_in_the_link_gives_an_empty_plane_and_a_notice(app_at):
+    app = app_at(DBSCAN_PAGE)
+    app.query_params = {"db_data": "Your data", "yd_points": "[x](http://example.com)"}
+    app.run()
+    assert not app.exception
+    assert plane(app)["points"] == []
+    notices = [toast.value for toast in app.toast]
+    assert any("drawing" in t and "ignored" in t for t in notices), notices
+    for text in notices:
+        assert_no_live_markup(text)
+    assert "yd_points" not in app.query_params
+
+
+def test_a_drawing_can_start_from_a_chapter_data_set(drawing_page):
+    app = drawing_page
+    app.selectbox(key="db_yd_start").set_value("moons").run()
+    app.button(key="db_yd_restart").click().run()
+    data = plane(app)
+    assert len(data["points"]) == 300 and data["revision"] == 1
+    edited = draw(app, three_clouds())  # the browser's list over the new revision is taken
+    assert len(plane(edited)["points"]) == 75
+
+
+# -- starting centroids placed by clicking -------------------------------------------------------
+
+
+def test_lloyds_algorithm_starts_from_the_clicked_centroids(app_at):
+    app = app_at(STEPS).run()
+    app.selectbox(key="steps_init").set_value("my clicks").run()
+    app.slider(key="steps_k").set_value(3).run()
+    assert any("Click 3 more place(s)" in info.value for info in app.info)
+    data = plane(app)
+    assert data["mode"] == "centroids" and data["limit"] == 3 and data["background"]
+    clicks = [[-3.0, 2.0], [0.0, 2.0], [1.0, 1.5]]
+    app.session_state["yd_centroids_steps"] = {
+        "points": {"plane": data["plane"], "revision": 0, "points": clicks}
+    }
+    app.run()
+    assert not app.exception and not app.info
+    (player,) = [e for e in app.get("bidi_component") if e.proto.component_name == "ce_step_player"]
+    steps = json.loads(player.proto.json)["steps"]
+    X = make_five_blobs()[0]
+    expected = list(lloyd_steps(X, np.array(clicks)))
+    np.testing.assert_allclose(steps[0]["centers"], clicks)
+    np.testing.assert_allclose(steps[-1]["centers"], expected[-1].centers, atol=1e-5)
+    assert len(steps) == len(expected)
+
+
+def test_the_voronoi_page_fits_from_the_clicked_centroids(app_at):
+    app = app_at(VORONOI).run()
+    app.slider(key="vor_k").set_value(3).run()
+    app.selectbox(key="vor_init").set_value("my clicks").run()
+    assert any("Click 3 more place(s)" in info.value for info in app.info)
+    clicks = [[-2.5, 2.5], [-1.5, 2.0], [0.5, 1.5]]
+    app.session_state["yd_centroids_vor"] = {
+        "points": {"plane": plane(app)["plane"], "revision": 0, "points": clicks}
+    }
+    app.run()
+    assert not app.exception and not app.info
+    model = KMeans(3, init=np.array(clicks), n_init=1).fit(make_five_blobs()[0])
+    assert next(m.value for m in app.metric if m.label == "Inertia") == f"{model.inertia_:.2f}"
+
+
+def test_moving_a_slider_does_not_prepare_the_table_again(app_at, good_csv, monkeypatch):
+    import your_data
+
+    calls = []
+    original = your_data.prepare
+    def counted(*args, **kwargs):
+        calls.append(args)
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(your_data, "prepare", counted)
+    app = with_label(opened_with_data(app_at, DBSCAN_PAGE, good_csv))
+    prepared = len(calls)  # the file's first choice, then the label
+    for eps in (0.3, 0.4, 0.5):
+        app.slider(key="db_eps").set_value(eps).run()
+    assert not app.exception
+    assert len(calls) == prepared == 2
