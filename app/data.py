@@ -90,5 +90,7 @@ def cluster_colors(name: str, centers: np.ndarray) -> list[str]:
 
     The same for the same centroids on every page (see :mod:`figures.palette`).
     """
-    pool = colour_pool(name, max(len(centers), REFERENCE_LEVELS))
+    # A user's small table cannot be split into more clusters than it has points.
+    levels = min(max(len(centers), REFERENCE_LEVELS), len(any_points(name)))
+    pool = colour_pool(name, levels)
     return palette_colors(match_colors(centers, *pool))

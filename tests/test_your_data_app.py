@@ -343,7 +343,7 @@ def test_three_drawn_clouds_are_three_clusters_and_travel_in_the_link(drawing_pa
     assert DBSCAN(eps=0.2, min_samples=5).fit(points).labels_.max() == 2  # the library agrees
     link = app.query_params["yd_points"]
     reopened = app_at(DBSCAN_PAGE)
-    reopened.query_params = {"db_data": "Your data", "yd_points": link}
+    reopened.query_params = {"db_data": "your data", "yd_points": link}
     reopened.run()
     assert not reopened.exception
     np.testing.assert_allclose(plane(reopened)["points"], points)
@@ -352,7 +352,7 @@ def test_three_drawn_clouds_are_three_clusters_and_travel_in_the_link(drawing_pa
 
 def test_a_tampered_drawing_in_the_link_gives_an_empty_plane_and_a_notice(app_at):
     app = app_at(DBSCAN_PAGE)
-    app.query_params = {"db_data": "Your data", "yd_points": "[x](http://example.com)"}
+    app.query_params = {"db_data": "your data", "yd_points": "[x](http://example.com)"}
     app.run()
     assert not app.exception
     assert plane(app)["points"] == []
