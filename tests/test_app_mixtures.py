@@ -201,7 +201,7 @@ def test_sampling_overlays_points_drawn_by_the_library(page):
     for component, trace in zip(np.unique(y_new), sampled, strict=True):
         np.testing.assert_allclose(values(trace["x"]), X_new[y_new == component, 0])
         np.testing.assert_allclose(values(trace["y"]), X_new[y_new == component, 1])
-    assert "200 points **sampled**" in page.markdown[1].value
+    assert "200 points **sampled**" in page.markdown[0].value
 
 
 def test_a_shared_link_reopens_the_same_view(app_at):

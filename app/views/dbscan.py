@@ -4,6 +4,7 @@ import numpy as np
 import streamlit as st
 from components.live_chart import live_chart
 from figures.dbscan import clusters_figure, k_distance_figure, new_points_table, point_kinds
+from layout import FIGURE_AND_SIDE, MAP_PLOT_WIDTH, fit_screen
 from limits import DBSCAN_DATA, DBSCAN_FITS, NEW_POINTS_MAX_CHARS
 from new_points import parse_points
 from safe_text import escape_markdown
@@ -55,31 +56,22 @@ def fit_classifier(data: tuple, eps, min_samples, n_neighbors, max_distance):
 
 
 st.title("DBSCAN")
-st.markdown(
-    "DBSCAN calls a point a **core point** when at least `min_samples` points (itself "
-    "included) lie within `eps` of it. Chains of core points closer than `eps` form one "
-    "cluster, of any shape; a **border point** is within `eps` of a core point without being "
-    "one; every other point is an **anomaly**."
-)
 
-controls, main = st.columns([1, 3], gap="large")
-with controls:
-    st.subheader("Data")
-    name = st.selectbox(
-        "Data set", list(DATA_SETS), format_func=DATA_SETS.get, **scenario("db_data")
-    )
-    n_samples, noise = 1250, 0.0
-    if name == "moons":
-        n_samples = st.slider("Points", 100, 5000, 1000, step=100, **scenario("db_n"))
-        noise = st.slider("Noise", 0.0, 0.3, 0.05, step=0.01, **scenario("db_noise"))
-    elif name == "blobs":
-        n_samples = st.slider("Points", 100, 5000, 2000, step=100, **scenario("db_blobs_n"))
-    seed = st.number_input(
-        "Seed", 0, 2**31 - 1, 42, step=1, **scenario("db_seed", within=(0, 2**31 - 1))
-    )
-    st.subheader("DBSCAN")
-    eps = st.slider("eps", 0.01, 0.5, 0.2, step=0.01, format="%.2f", **scenario("db_eps"))
-    min_samples = st.slider("min_samples", 1, 30, 5, **scenario("db_min_samples"))
+controls = st.columns([1.5, 1.2, 1.2, 1, 1.2, 1.2])
+name = controls[0].selectbox(
+    "Data set", list(DATA_SETS), format_func=DATA_SETS.get, **scenario("db_data")
+)
+n_samples, noise = 1250, 0.0
+if name == "moons":
+    n_samples = controls[1].slider("Points", 100, 5000, 1000, step=100, **scenario("db_n"))
+    noise = controls[2].slider("Noise", 0.0, 0.3, 0.05, step=0.01, **scenario("db_noise"))
+elif name == "blobs":
+    n_samples = controls[1].slider("Points", 100, 5000, 2000, step=100, **scenario("db_blobs_n"))
+seed = controls[3].number_input(
+    "Seed", 0, 2**31 - 1, 42, step=1, **scenario("db_seed", within=(0, 2**31 - 1))
+)
+eps = controls[4].slider("eps", 0.01, 0.5, 0.2, step=0.01, format="%.2f", **scenario("db_eps"))
+min_samples = controls[5].slider("min_samples", 1, 30, 5, **scenario("db_min_samples"))
 
 data = (name, int(n_samples), float(noise), int(seed))
 X = load_data(data)
@@ -88,8 +80,13 @@ dbscan = fit_dbscan(data, eps, min_samples)
 kinds = point_kinds(dbscan)
 n_clusters = int(dbscan.labels_.max()) + 1
 
-with controls:
-    st.subheader("New points")
+main, side = st.columns(FIGURE_AND_SIDE)
+with side:
+    counts = st.columns(2)
+    counts[0].metric("Clusters", n_clusters)
+    counts[1].metric("Anomalies", int(np.sum(kinds == "anomaly")))
+    counts[0].metric("Core points", int(np.sum(kinds == "core")))
+    counts[1].metric("Border points", int(np.sum(kinds == "border")))
     new_text = st.text_input(
         "New points (x, y; x, y; ...)",
         CHAPTER_NEW_POINTS,
@@ -118,15 +115,9 @@ if len(dbscan.core_sample_indices_):
     classifier = fit_classifier(data, eps, min_samples, n_neighbors, limit)
 
 with main:
-    counts = st.columns(4)
-    counts[0].metric("Clusters", n_clusters)
-    counts[1].metric("Core points", int(np.sum(kinds == "core")))
-    counts[2].metric("Border points", int(np.sum(kinds == "border")))
-    counts[3].metric("Anomalies", int(np.sum(kinds == "anomaly")))
+    figure = clusters_figure(X, dbscan, classifier, X_new, regions=show_regions)
     live_chart(
-        clusters_figure(X, dbscan, classifier, X_new, regions=show_regions),
-        key="db_clusters_chart",
-        revision=data,
+        fit_screen(figure, plot_width=MAP_PLOT_WIDTH), key="db_clusters_chart", revision=data
     )
     st.caption(
         "Large dots are core points, small dots border points, red crosses anomalies; "
@@ -136,6 +127,12 @@ with main:
     chapter_result = CHAPTER_RESULTS.get(eps)
     if data == CHAPTER_MOONS and min_samples == 5 and chapter_result:
         st.info(f"These are the chapter's settings for eps = {eps:g}: it finds {chapter_result}.")
+st.markdown(
+    "DBSCAN calls a point a **core point** when at least `min_samples` points (itself "
+    "included) lie within `eps` of it. Chains of core points closer than `eps` form one "
+    "cluster, of any shape; a **border point** is within `eps` of a core point without being "
+    "one; every other point is an **anomaly**."
+)
 
 st.subheader("Choosing eps: the k-distance curve")
 curve, explanation = st.columns([2, 1], gap="large")

@@ -96,6 +96,10 @@ def fixed_controls(cols: list, settings: tuple[str, int, str, int]) -> None:
     )
     cols[1].slider("Number of clusters k", 1, 10, k, disabled=True, key="steps_k_fixed")
     cols[3].number_input("Seed", 0, 10_000, seed, disabled=True, key="steps_seed_fixed")
+    st.caption(
+        f"The unlucky start fixes the data set ({dataset}), k = {k} and seed {seed}: "
+        "choose another initialisation to set them yourself."
+    )
 
 
 def url_position(last: int) -> int:

@@ -7,6 +7,7 @@ import streamlit as st
 from components.live_chart import live_chart
 from data import DATASETS, load_points
 from figures.kmeans import failure_figure, score_by_k_figure, silhouette_diagram, voronoi_figure
+from layout import FIGURE_AND_SIDE, fit_screen
 from limits import FAILURE_VIEWS, K_CURVES, VORONOI_FITS
 from state import scenario
 
@@ -20,6 +21,12 @@ N_INIT_CHOICES = ("auto", 1, 3, 10)
 CHAPTER_SETTINGS = ("five blobs", 5, "random", 10, 42)
 # The chapter's four new instances, placed on the map and passed to predict/transform.
 CHAPTER_X_NEW = pd.DataFrame({"x1": [0.0, 3.0, -3.0, -3.0], "x2": [2.0, 2.0, 3.0, 2.5]})
+INTRODUCTION = (
+    "k-means places **k centroids** and gives every instance to the nearest one. "
+    "Each centroid therefore owns a region of the plane, the set of places closer to "
+    "it than to any other centroid: together these regions form a **Voronoi "
+    "tessellation**. Move k and watch the regions split and merge."
+)
 NEW_POINTS_KEY = "vor_new_points_saved"
 # New points far outside the data would shrink the map to a dot: keep them near it.
 COORDINATE_RANGE = {"min_value": -20.0, "max_value": 20.0}
@@ -121,13 +128,26 @@ def map_and_new_points(X: np.ndarray, model: KMeans, settings: tuple) -> None:
     not the k curves and diagrams below it.
     """
     dataset, k = settings[:2]
-    left, right = st.columns([2.2, 1])
+    left, right = st.columns(FIGURE_AND_SIDE)
     with right:
         st.metric("Inertia", f"{model.inertia_:.2f}")
         st.markdown(
             "**Inertia** is the sum of squared distances from each instance to its "
             "centroid: the quantity k-means makes as small as it can."
         )
+        st.subheader("New instances")
+        st.caption("The chapter's X_new; edit a cell or add a row to place your own points.")
+        new_points = new_points_editor()
+    with left:
+        figure = voronoi_figure(
+            X,
+            model,
+            new_points,
+            title=f"k-means with k = {k} on the {dataset}",
+            max_clusters=K_RANGE[-1],
+        )
+        live_chart(fit_screen(figure), key="vor_map", revision=dataset)
+        st.markdown(INTRODUCTION)
         if settings == CHAPTER_SETTINGS:
             st.caption(
                 "These are the chapter's settings and its result: centroids at "
@@ -141,18 +161,6 @@ def map_and_new_points(X: np.ndarray, model: KMeans, settings: tuple) -> None:
                 "distances to centroids and ignores that one blob is much wider than "
                 "the other."
             )
-        st.subheader("New instances")
-        st.caption("The chapter's X_new; edit a cell or add a row to place your own points.")
-        new_points = new_points_editor()
-    with left:
-        figure = voronoi_figure(
-            X,
-            model,
-            new_points,
-            title=f"k-means with k = {k} on the {dataset}",
-            max_clusters=K_RANGE[-1],
-        )
-        live_chart(figure, key="vor_map", revision=dataset)
     if len(new_points):
         st.markdown(
             "`predict` gives each new instance the cluster of its nearest centroid; "
@@ -163,12 +171,6 @@ def map_and_new_points(X: np.ndarray, model: KMeans, settings: tuple) -> None:
 
 
 st.title("k-means & Voronoi")
-st.markdown(
-    "k-means places **k centroids** and gives every instance to the nearest one. "
-    "Each centroid therefore owns a region of the plane, the set of places closer to "
-    "it than to any other centroid: together these regions form a **Voronoi "
-    "tessellation**. Move k and watch the regions split and merge."
-)
 dataset, k, init, n_init, seed = scenario_controls()
 X, y_true = load_points(dataset)
 model = fit(dataset, k, init, n_init, seed)

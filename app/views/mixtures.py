@@ -12,6 +12,7 @@ from figures.mixture import (
     parameter_rows,
 )
 from jobs import LatestJobs, rerun_when_done, shared_pool
+from layout import FIGURE_AND_SIDE, fit_screen
 from limits import DENSITY_GRIDS, K_CURVES, MIXTURE_FITS
 from mixture_fits import K_RANGE, criteria, fit_quietly
 from plotly.graph_objects import Figure
@@ -100,7 +101,7 @@ def density_panel(model, X: np.ndarray, scenario_args: tuple) -> None:
     A fragment: moving the percentile or the number of samples reruns this
     panel alone, not the parameter table or the BIC/AIC curve below.
     """
-    figure_column, side_column = st.columns([2, 1])
+    figure_column, side_column = st.columns(FIGURE_AND_SIDE)
     with side_column:
         percent = st.slider(
             "Anomalies: lowest-density percentile",
@@ -144,14 +145,15 @@ def density_panel(model, X: np.ndarray, scenario_args: tuple) -> None:
         )
 
     with figure_column:
+        figure = density_figure(
+            model,
+            X,
+            grid=density_grid(*scenario_args, model),
+            anomalies=is_anomaly,
+            samples=samples,
+        )
         live_chart(
-            density_figure(
-                model,
-                X,
-                grid=density_grid(*scenario_args, model),
-                anomalies=is_anomaly,
-                samples=samples,
-            ),
+            fit_screen(figure),
             key="gm_density",
             revision=scenario_args[0],
         )
@@ -190,14 +192,6 @@ def show_previous_criteria_while_computing(covariance_type: str, n_init: int) ->
 
 
 st.title("Gaussian mixtures")
-st.markdown(
-    "A Gaussian mixture imagines that each point was made by picking one of k Gaussians "
-    "(component j with probability equal to its *weight*) and drawing the point from it. "
-    "EM recovers the weights, means and covariances: the E-step gives every point its "
-    "*responsibilities* (the probability that each component made it), the M-step refits "
-    "each Gaussian to all points weighted by those responsibilities, until the "
-    "log-likelihood stops rising."
-)
 
 controls = st.columns([1.6, 2.2, 1.2, 1.2, 0.8])
 data_name = controls[0].selectbox(
@@ -230,6 +224,14 @@ except ValueError as error:
     st.stop()
 
 density_panel(model, X, scenario_args)
+st.markdown(
+    "A Gaussian mixture imagines that each point was made by picking one of k Gaussians "
+    "(component j with probability equal to its *weight*) and drawing the point from it. "
+    "EM recovers the weights, means and covariances: the E-step gives every point its "
+    "*responsibilities* (the probability that each component made it), the M-step refits "
+    "each Gaussian to all points weighted by those responsibilities, until the "
+    "log-likelihood stops rising."
+)
 
 table_column, criteria_column = st.columns(2)
 with table_column:
