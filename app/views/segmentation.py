@@ -132,7 +132,7 @@ def palette_and_highlight(
 
 st.title("Image segmentation")
 
-controls = st.columns([3, 3, 1, 1])
+controls = st.columns([4, 3, 1, 1])
 choice = controls[0].radio(
     "Picture",
     list(PICTURES),
