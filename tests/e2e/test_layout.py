@@ -133,6 +133,25 @@ def test_a_link_after_stepping_reopens_that_half_step(projector, fresh_tab):
     assert not reopened.has_exception()
 
 
+def test_back_and_forward_walk_through_the_half_steps(projector):
+    projector.open("kmeans_steps")
+    forward = projector.page.locator(".step-player").get_by_role("button", name="Forward")
+    for step in (1, 2):
+        forward.click()
+        projector.page.wait_for_function(f"() => location.search.includes('steps_pos={step}')")
+        projector.wait_idle()
+    projector.page.go_back()
+    projector.wait_idle()
+    assert "steps_pos=1" in projector.page.url  # not written over by the page
+    assert player_step(projector) == "1"
+    projector.page.go_forward()
+    projector.wait_idle()
+    assert "steps_pos=2" in projector.page.url and player_step(projector) == "2"
+    forward.click()  # the player carries on from where Forward left it
+    projector.page.wait_for_function("() => location.search.includes('steps_pos=3')")
+    assert player_step(projector) == "3"
+
+
 def choose(app: AppPage, label: str, option: str) -> None:
     app.page.get_by_test_id("stSelectbox").filter(has_text=label).click()
     app.page.get_by_role("option", name=option, exact=True).click()
