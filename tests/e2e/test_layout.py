@@ -3,8 +3,9 @@
 One tab per screen size for the whole module (the server is the session's):
 at 1280×720 each chapter page's main figure lies wholly on the first screen;
 on a 390×844 phone no chart's toolbar covers a chart title or legend; and a
-link copied after moving the step player, highlighting a colour and flipping
-toggles reopens that exact view in a fresh tab.
+link copied after moving the step player, highlighting a colour and turning on
+the inertia curve reopens that exact view in a fresh tab; Back and Forward walk
+through the half-steps.
 """
 
 from __future__ import annotations
@@ -36,6 +37,25 @@ CHART_PARTS_JS = """() => [...document.querySelectorAll('.js-plotly-plot')].map(
 })"""
 
 
+# True once every element of the page is mounted and every live chart drawn: a component
+# shows a skeleton until its code has loaded, and a live chart is empty until Plotly has.
+ALL_DRAWN_JS = """() => !document.querySelector('[data-testid="stMain"] [data-testid="stSkeleton"]')
+    && [...document.querySelectorAll('.ce-live-chart')]
+        .every((chart) => chart.querySelector('.main-svg'))"""
+
+
+def visit(app: AppPage, page: str, query: str = "") -> None:
+    """Open ``page`` and wait for the app (no full-page screenshot: it resizes the tab)."""
+    app.page.goto(f"{app.base_url}/{page}" + (f"?{query}" if query else ""))
+    app.wait_idle()
+
+
+def open_drawn(app: AppPage, page: str, query: str = "") -> None:
+    """Open ``page`` and wait until all its charts are drawn (Plotly loads once per tab)."""
+    visit(app, page, query)
+    app.page.wait_for_function(ALL_DRAWN_JS, timeout=60_000)
+
+
 def overlaps(a: list[float], b: list[float]) -> bool:
     """Whether two [x0, y0, x1, y1] boxes share any area."""
     return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
@@ -61,26 +81,34 @@ def phone(browser, app_server):
     context.close()
 
 
+@pytest.fixture(scope="module")
+def reader(browser):
+    """A second browser profile where shared links are opened, one new tab (session) each."""
+    context = browser.new_context(viewport=PROJECTOR)
+    yield context
+    context.close()
+
+
 @pytest.fixture
-def fresh_tab(browser, app_server, request):
-    """Open a link in a new tab (own session) at the projector size; closes the tabs after."""
-    contexts = []
+def fresh_tab(reader, app_server, request):
+    """Open a link in a new tab, as whoever received it would; the tab closes after the test."""
+    pages = []
 
     def open_link(url: str) -> AppPage:
-        context, app = tab(browser, app_server, request.node.name, PROJECTOR)
-        contexts.append(context)
+        app = AppPage(reader.new_page(), app_server, request.node.name)
+        pages.append(app.page)
         app.page.goto(url)
         app.wait_idle()
         return app
 
     yield open_link
-    for context in contexts:
-        context.close()
+    for page in pages:
+        page.close()
 
 
 @pytest.mark.parametrize("page", MAIN_FIGURES)
 def test_main_figure_is_on_the_first_screen_at_1280x720(projector, page):
-    projector.open(page)
+    open_drawn(projector, page)
     figure = projector.page.locator(MAIN_FIGURES[page])
     figure.wait_for()
     box = figure.bounding_box()
@@ -92,19 +120,24 @@ def test_main_figure_is_on_the_first_screen_at_1280x720(projector, page):
 
 
 def test_no_chart_toolbar_covers_a_title_or_legend_on_a_phone(phone):
-    labels_seen = 0
+    labels_seen = {}
     for page in MAIN_FIGURES:
-        phone.open(page)
+        open_drawn(phone, page)
         charts = phone.page.locator(".js-plotly-plot")
         for index in range(charts.count()):
-            charts.nth(index).scroll_into_view_if_needed()
-            charts.nth(index).tap(position={"x": 40, "y": 40})  # a touch shows a hover toolbar
-        for chart in phone.page.evaluate(CHART_PARTS_JS):
-            labels_seen += len(chart["labels"])
+            chart = charts.nth(index)
+            chart.scroll_into_view_if_needed()
+            chart.locator(".main-svg").first.wait_for()
+            chart.tap(position={"x": 40, "y": 40})  # a touch shows a hover toolbar
+        parts = phone.page.evaluate(CHART_PARTS_JS)
+        labels_seen[page] = sum(len(chart["labels"]) for chart in parts)
+        for chart in parts:
             for toolbar in chart["toolbar"]:
                 for label in chart["labels"]:
                     assert not overlaps(toolbar, label), (page, toolbar, label)
-    assert labels_seen >= 5  # the check looked at real titles and legends
+    # The check looked at real titles and legends: the map pages' charts have them.
+    for page in ("kmeans_voronoi", "dbscan", "mixtures"):
+        assert labels_seen[page] >= 1, labels_seen
 
 
 def player_step(app: AppPage) -> str:
@@ -112,7 +145,7 @@ def player_step(app: AppPage) -> str:
 
 
 def test_a_link_after_stepping_reopens_that_half_step(projector, fresh_tab):
-    projector.open("kmeans_steps", "steps_k=4&steps_seed=3")
+    visit(projector, "kmeans_steps", "steps_k=4&steps_seed=3")
     forward = projector.page.locator(".step-player").get_by_role("button", name="Forward")
     for _ in range(3):
         forward.click()
@@ -134,7 +167,7 @@ def test_a_link_after_stepping_reopens_that_half_step(projector, fresh_tab):
 
 
 def test_back_and_forward_walk_through_the_half_steps(projector):
-    projector.open("kmeans_steps")
+    visit(projector, "kmeans_steps")
     forward = projector.page.locator(".step-player").get_by_role("button", name="Forward")
     for step in (1, 2):
         forward.click()
@@ -168,7 +201,7 @@ def flip(app: AppPage, key: str) -> None:
 
 
 def test_a_link_after_highlighting_and_the_inertia_curve_reopens_them(projector, fresh_tab):
-    projector.open("segmentation", "seg_k=5")
+    visit(projector, "segmentation", "seg_k=5")
     choose(projector, "Show where one colour is", "colour 3")
     flip(projector, "seg_curve")
     link = projector.page.url
@@ -181,16 +214,3 @@ def test_a_link_after_highlighting_and_the_inertia_curve_reopens_them(projector,
     assert toggle_state(reopened, "seg_curve")
     reopened.page.locator(".st-key-seg_inertia .ce-live-chart .main-svg").first.wait_for()
     assert not reopened.has_exception()
-
-
-def test_a_link_after_flipping_the_dbscan_toggles_reopens_them(projector, fresh_tab):
-    projector.open("dbscan")
-    flip(projector, "db_use_max")
-    flip(projector, "db_regions")
-    link = projector.page.url
-
-    reopened = fresh_tab(link)
-    assert toggle_state(reopened, "db_use_max")
-    assert not toggle_state(reopened, "db_regions")
-    max_distance = reopened.page.get_by_test_id("stSlider").filter(has_text="Max distance")
-    assert max_distance.locator("input[type=range]").is_enabled()
