@@ -132,9 +132,11 @@ def browsed() -> bool:
     Every position the page writes to the link makes a browser-history entry
     (Streamlit pushes query changes made in Python); Back and Forward then
     bring an earlier position back, which the page must follow, not overwrite.
+    A link without a half-step (the page opened again from the menu) keeps
+    the position the session had.
     """
-    written = st.session_state.get(WRITTEN_KEY)
-    return written is not None and st.query_params.get(URL_POSITION) != written
+    written, in_link = st.session_state.get(WRITTEN_KEY), st.query_params.get(URL_POSITION)
+    return None not in (written, in_link) and in_link != written
 
 
 def remember_position() -> None:

@@ -50,9 +50,15 @@ def visit(app: AppPage, page: str, query: str = "") -> None:
     app.wait_idle()
 
 
-def open_drawn(app: AppPage, page: str, query: str = "") -> None:
-    """Open ``page`` and wait until all its charts are drawn (Plotly loads once per tab)."""
-    visit(app, page, query)
+def open_drawn(app: AppPage, page: str) -> None:
+    """Open ``page`` and wait until its main figure and all its charts are drawn.
+
+    Plotly loads once per tab, seconds under load, and the charts' components
+    mount only when their code has loaded: until then there is nothing to wait for.
+    """
+    visit(app, page)
+    main = MAIN_FIGURES[page]
+    app.page.locator(f"{main} .main-svg" if "ce-live-chart" in main else main).first.wait_for()
     app.page.wait_for_function(ALL_DRAWN_JS, timeout=60_000)
 
 
