@@ -59,3 +59,33 @@ def test_a_bad_value_put_in_the_link_mid_session_keeps_the_widget_as_it_was():
     assert any("ignored" in toast.value for toast in app.toast)
     app.slider(key="test_k").set_value(4).run()
     assert not app.exception and app.slider(key="test_k").value == 4
+
+
+# The segmentation page's view toggles are scenario settings too.
+SEGMENTATION = "views/segmentation.py"
+
+
+def test_the_highlight_and_the_inertia_curve_open_from_a_link(app_at):
+    app = app_at(SEGMENTATION)
+    app.query_params = {"seg_k": "5", "seg_highlight": "colour 3", "seg_curve": "true"}
+    app.run()
+    assert not app.exception and not app.toast
+    assert app.selectbox(key="seg_highlight").value == 2  # colour 3, counted from 1
+    assert app.toggle(key="seg_curve").value is True
+    captions = [image.proto.imgs[0].caption for image in app.get("image")]
+    assert any(caption.startswith("Pixels of colour 3") for caption in captions)
+
+
+@pytest.mark.parametrize(
+    ("key", "value"),
+    [("seg_highlight", "colour 99"), ("seg_highlight", "<b>x</b>"), ("seg_curve", "maybe")],
+)
+def test_a_tampered_view_toggle_falls_back_with_a_notice(app_at, key, value):
+    app = app_at(SEGMENTATION)
+    app.query_params = {key: value, "seg_k": "4"}
+    app.run()
+    assert not app.exception
+    assert app.selectbox(key="seg_highlight").value is None
+    assert app.toggle(key="seg_curve").value is False
+    assert key not in app.query_params and app.query_params["seg_k"] == "4"
+    assert any(key in toast.value and "ignored" in toast.value for toast in app.toast)

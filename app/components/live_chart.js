@@ -17,6 +17,8 @@
 
 const charts = new WeakMap(); // one chart per mounted element; Streamlit calls us on every rerun
 let plotlyLoading = null;
+// On a phone the toolbar would sit over chart titles and legends: it is left out there.
+const PHONE = window.matchMedia("(max-width: 640px)");
 
 // The app's base address, found from Streamlit's own script (works behind a path prefix).
 function appBase() {
@@ -88,7 +90,8 @@ class LiveChart {
         this.latest = null;
         const figure = JSON.parse(figureText);
         this.graph.style.minHeight = `${figure.layout.height || 450}px`;
-        await Plotly.react(this.graph, figure.data, figure.layout, options);
+        const phoneOptions = PHONE.matches ? { displayModeBar: false } : {};
+        await Plotly.react(this.graph, figure.data, figure.layout, { ...options, ...phoneOptions });
         this.shown = figureText;
       }
     } catch (error) {

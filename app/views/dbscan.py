@@ -8,6 +8,7 @@ from data import load_points
 from figures.dbscan import REGION_RESOLUTION, clusters_figure, k_distance_figure, new_points_table
 from figures.grid import Grid, grid_over, padded_box
 from figures.palette import palette_colors
+from layout import FIGURE_AND_SIDE, MAP_PLOT_WIDTH, fit_screen
 from limits import DBSCAN_DATA, DBSCAN_FITS, FIGURES, NEW_POINTS_MAX_CHARS
 from new_points import parse_points
 from safe_text import escape_markdown
@@ -86,37 +87,28 @@ def clusters_view(settings: tuple, _figure_inputs: tuple) -> go.Figure:
     the new points (data, eps, min_samples, voters, max distance, new-points
     text, regions shown); ``_figure_inputs`` are the results those give, passed
     on to the builder. A setting seen before does not build or serialise again.
+    The figure is sized to sit on the first screen beside the side column.
     """
-    return clusters_figure(*_figure_inputs)
+    return fit_screen(clusters_figure(*_figure_inputs), plot_width=MAP_PLOT_WIDTH)
 
 
 st.title("DBSCAN")
-st.markdown(
-    "DBSCAN calls a point a **core point** when at least `min_samples` points (itself "
-    "included) lie within `eps` of it. Chains of core points closer than `eps` form one "
-    "cluster, of any shape; a **border point** is within `eps` of a core point without being "
-    "one; every other point is an **anomaly**."
+
+controls = st.columns([1.5, 1.2, 1.2, 1, 1.2, 1.2])
+name = controls[0].selectbox("Data set", choices(DATA_NAMES), **scenario("db_data"))
+n_samples, noise = 1250, 0.0
+if name == "moons":
+    n_samples = controls[1].slider("Points", 100, 5000, 1000, step=100, **scenario("db_n"))
+    noise = controls[2].slider("Noise", 0.0, 0.3, 0.05, step=0.01, **scenario("db_noise"))
+elif name == "five blobs":
+    n_samples = controls[1].slider("Points", 100, 5000, 2000, step=100, **scenario("db_blobs_n"))
+seed = controls[3].number_input(
+    "Seed", 0, 2**31 - 1, 42, step=1, **scenario("db_seed", within=(0, 2**31 - 1))
 )
+eps = controls[4].slider("eps", 0.01, 0.5, 0.2, step=0.01, format="%.2f", **scenario("db_eps"))
+min_samples = controls[5].slider("min_samples", 1, 30, 5, **scenario("db_min_samples"))
 
-controls, main = st.columns([1, 3], gap="large")
-with controls:
-    st.subheader("Data")
-    name = st.selectbox("Data set", choices(DATA_NAMES), **scenario("db_data"))
-    n_samples, noise = 1250, 0.0
-    if name == "moons":
-        n_samples = st.slider("Points", 100, 5000, 1000, step=100, **scenario("db_n"))
-        noise = st.slider("Noise", 0.0, 0.3, 0.05, step=0.01, **scenario("db_noise"))
-    elif name == "five blobs":
-        n_samples = st.slider("Points", 100, 5000, 2000, step=100, **scenario("db_blobs_n"))
-    seed = st.number_input(
-        "Seed", 0, 2**31 - 1, 42, step=1, **scenario("db_seed", within=(0, 2**31 - 1))
-    )
-    st.subheader("DBSCAN")
-    eps = st.slider("eps", 0.01, 0.5, 0.2, step=0.01, format="%.2f", **scenario("db_eps"))
-    min_samples = st.slider("min_samples", 1, 30, 5, **scenario("db_min_samples"))
-
-with main:
-    name = source(name, "db")
+name = source(name, "db")
 data = (name, int(n_samples), float(noise), int(seed))
 X = load_data(data)
 eps = round(float(eps), 2)
@@ -124,8 +116,13 @@ dbscan = fit_dbscan(data, eps, min_samples)
 kinds = point_kinds(dbscan)
 n_clusters = int(dbscan.labels_.max()) + 1
 
-with controls:
-    st.subheader("New points")
+main, side = st.columns(FIGURE_AND_SIDE)
+with side:
+    counts = st.columns(2)
+    counts[0].metric("Clusters", n_clusters)
+    counts[1].metric("Anomalies", int(np.sum(kinds == "anomaly")))
+    counts[0].metric("Core points", int(np.sum(kinds == "core")))
+    counts[1].metric("Border points", int(np.sum(kinds == "border")))
     new_text = st.text_input(
         "New points (x, y; x, y; ...)",
         CHAPTER_NEW_POINTS,
@@ -159,28 +156,19 @@ if len(dbscan.core_sample_indices_):
         new_votes = votes(classifier, X_new)
 
 with main:
-    counts = st.columns(4)
-    counts[0].metric("Clusters", n_clusters)
-    counts[1].metric("Core points", int(np.sum(kinds == "core")))
-    counts[2].metric("Border points", int(np.sum(kinds == "border")))
-    counts[3].metric("Anomalies", int(np.sum(kinds == "anomaly")))
-    settings = (data, eps, min_samples, n_neighbors, limit, new_text)
+    settings = (data, eps, min_samples, n_neighbors, limit, new_text, show_regions)
+    figure_inputs = (
+        X,
+        dbscan.labels_,
+        kinds,
+        palette_colors(range(n_clusters)),
+        box,
+        regions,
+        X_new,
+        None if new_votes is None else new_votes["clusters"],
+    )
     live_chart(
-        clusters_view(
-            (*settings, show_regions),
-            (
-                X,
-                dbscan.labels_,
-                kinds,
-                palette_colors(range(n_clusters)),
-                box,
-                regions,
-                X_new,
-                None if new_votes is None else new_votes["clusters"],
-            ),
-        ),
-        key="db_clusters_chart",
-        revision=data,
+        clusters_view(settings, figure_inputs), key="db_clusters_chart", revision=data
     )
     st.caption(
         "Large dots are core points, small dots border points, black crosses anomalies; "
@@ -191,6 +179,12 @@ with main:
     chapter_result = CHAPTER_RESULTS.get(eps)
     if data == CHAPTER_MOONS and min_samples == 5 and chapter_result:
         st.info(f"These are the chapter's settings for eps = {eps:g}: it finds {chapter_result}.")
+st.markdown(
+    "DBSCAN calls a point a **core point** when at least `min_samples` points (itself "
+    "included) lie within `eps` of it. Chains of core points closer than `eps` form one "
+    "cluster, of any shape; a **border point** is within `eps` of a core point without being "
+    "one; every other point is an **anomaly**."
+)
 
 report(name, dbscan.labels_, prefix="db")
 

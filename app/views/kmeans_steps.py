@@ -43,6 +43,8 @@ POSITION_KEY = "steps_position"  # the half-step shown, as last reported by the 
 RUN_KEY = "steps_run"  # the scenario that position belongs to
 PLAYER_KEY = "steps_player"
 URL_POSITION = "steps_pos"  # the query parameter that carries the position in a link
+WRITTEN_KEY = "steps_pos_written"  # the position this page last put in the link
+VISITS_KEY = "steps_visits"  # how many times Back or Forward brought another position
 
 
 @st.cache_data(max_entries=STEP_RUNS, show_spinner=False)
@@ -109,6 +111,10 @@ def fixed_controls(cols: list, settings: tuple[str, int, str, int]) -> None:
     )
     cols[1].slider("Number of clusters k", 1, 10, k, disabled=True, key="steps_k_fixed")
     cols[3].number_input("Seed", 0, 10_000, seed, disabled=True, key="steps_seed_fixed")
+    st.caption(
+        f"The unlucky start fixes the data set ({dataset}), k = {k} and seed {seed}: "
+        "choose another initialisation to set them yourself."
+    )
 
 
 def url_position(last: int) -> int:
@@ -120,13 +126,30 @@ def url_position(last: int) -> int:
     return min(max(step, 0), last)
 
 
-def current_position(run: str, last: int) -> int:
-    """The half-step to show for ``run``: the link's on opening, 0 after a scenario change."""
+def current_position(run: str, last: int, from_link: bool) -> int:
+    """The half-step to show for ``run``: the link's on opening, 0 after a scenario change.
+
+    ``from_link`` says the browser moved the link's half-step (Back or Forward):
+    the link's position is then the one to show.
+    """
     if st.session_state.get(RUN_KEY) != run:
         opening = RUN_KEY not in st.session_state
         st.session_state[RUN_KEY] = run
-        st.session_state[POSITION_KEY] = url_position(last) if opening else 0
+        st.session_state[POSITION_KEY] = url_position(last) if opening or from_link else 0
     return min(max(st.session_state[POSITION_KEY], 0), last)
+
+
+def browsed() -> bool:
+    """Whether the link's half-step differs from the one this page last put there.
+
+    Every position the page writes to the link makes a browser-history entry
+    (Streamlit pushes query changes made in Python); Back and Forward then
+    bring an earlier position back, which the page must follow, not overwrite.
+    A link without a half-step (the page opened again from the menu) keeps
+    the position the session had.
+    """
+    written, in_link = st.session_state.get(WRITTEN_KEY), st.query_params.get(URL_POSITION)
+    return None not in (written, in_link) and in_link != written
 
 
 def remember_position() -> None:
@@ -143,10 +166,14 @@ def player(dataset: str, k: int, method: str, seed: int) -> None:
 
     A fragment: when the player reports a position only this part reruns.
     """
-    run = f"{dataset} · k={k} · {method} · seed {seed}"
     data = player_data(dataset, k, method, seed)
-    position = current_position(run, last=len(data["steps"]) - 1)
-    st.query_params[URL_POSITION] = str(position)
+    from_link = browsed()
+    # The player keeps its own position while the run's name stays the same: a visit
+    # number makes it open at the link's position after Back or Forward.
+    visits = st.session_state[VISITS_KEY] = st.session_state.get(VISITS_KEY, 0) + int(from_link)
+    run = f"{dataset} · k={k} · {method} · seed {seed} · visit {visits}"
+    position = current_position(run, len(data["steps"]) - 1, from_link)
+    st.session_state[WRITTEN_KEY] = st.query_params[URL_POSITION] = str(position)
     step_player(
         data,
         run=run,

@@ -16,6 +16,7 @@ from figures.kmeans import (
     voronoi_figure,
 )
 from figures.palette import match_colors
+from layout import FIGURE_AND_SIDE, fit_screen
 from limits import FAILURE_VIEWS, FIGURES, K_CURVES, VORONOI_FITS
 from state import scenario
 from your_data import (
@@ -41,6 +42,12 @@ CHAPTER_SETTINGS = ("five blobs", 5, "random", 10, 42)
 # The chapter's four new instances, placed on the map and passed to predict/transform.
 CHAPTER_X_NEW = pd.DataFrame({"x1": [0.0, 3.0, -3.0, -3.0], "x2": [2.0, 2.0, 3.0, 2.5]})
 CHAPTER_PREDICTION = [1, 1, 2, 2]  # what the chapter's predict prints for its X_new
+INTRODUCTION = (
+    "k-means places **k centroids** and gives every instance to the nearest one. "
+    "Each centroid therefore owns a region of the plane, the set of places closer to "
+    "it than to any other centroid: together these regions form a **Voronoi "
+    "tessellation**. Move k and watch the regions split and merge."
+)
 NEW_POINTS_KEY = "vor_new_points_saved"
 # New points far outside the data would shrink the map to a dot: keep them near it.
 COORDINATE_RANGE = {"min_value": -20.0, "max_value": 20.0}
@@ -115,7 +122,7 @@ def map_view(
     centers = model.cluster_centers_
     box = padded_box(X, centers, new_points)
     grid, regions = voronoi_regions(dataset, k, init, n_init, seed, box)
-    return voronoi_figure(
+    figure = voronoi_figure(
         X,
         model.labels_,
         centers,
@@ -126,6 +133,7 @@ def map_view(
         title=f"k-means with k = {k} on the {dataset}",
         max_clusters=K_RANGE[-1],
     )
+    return fit_screen(figure)
 
 
 @st.cache_resource(max_entries=FIGURES, show_spinner=False)
@@ -238,13 +246,19 @@ def map_and_new_points(model: KMeans, settings: tuple) -> None:
     not the k curves and diagrams below it.
     """
     dataset, k = settings[:2]
-    left, right = st.columns([2.2, 1])
+    left, right = st.columns(FIGURE_AND_SIDE)
     with right:
         st.metric("Inertia", f"{model.inertia_:.2f}")
         st.markdown(
             "**Inertia** is the sum of squared distances from each instance to its "
             "centroid: the quantity k-means makes as small as it can."
         )
+        st.subheader("New instances")
+        st.caption("The chapter's X_new; edit a cell or add a row to place your own points.")
+        new_points = new_points_editor()
+    with left:
+        live_chart(map_view(*settings, new_points), key="vor_map", revision=dataset)
+        st.markdown(INTRODUCTION)
         if settings == CHAPTER_SETTINGS:
             st.caption(chapter_caption(model))
         if dataset == "five blobs" and k == 5:
@@ -254,11 +268,6 @@ def map_and_new_points(model: KMeans, settings: tuple) -> None:
                 "distances to centroids and ignores that one blob is much wider than "
                 "the other."
             )
-        st.subheader("New instances")
-        st.caption("The chapter's X_new; edit a cell or add a row to place your own points.")
-        new_points = new_points_editor()
-    with left:
-        live_chart(map_view(*settings, new_points), key="vor_map", revision=dataset)
     if len(new_points):
         st.markdown(
             "`predict` gives each new instance the cluster of its nearest centroid; "
@@ -269,12 +278,6 @@ def map_and_new_points(model: KMeans, settings: tuple) -> None:
 
 
 st.title("k-means & Voronoi")
-st.markdown(
-    "k-means places **k centroids** and gives every instance to the nearest one. "
-    "Each centroid therefore owns a region of the plane, the set of places closer to "
-    "it than to any other centroid: together these regions form a **Voronoi "
-    "tessellation**. Move k and watch the regions split and merge."
-)
 dataset, k, init, n_init, seed = scenario_controls()
 dataset = source(dataset, "vor")
 enough_points(dataset, K_RANGE[-1])

@@ -14,6 +14,7 @@ from figures.mixture import (
     parameter_rows,
 )
 from jobs import LatestJobs, rerun_when_done, shared_pool
+from layout import FIGURE_AND_SIDE, fit_screen
 from limits import DENSITY_GRIDS, FIGURES, K_CURVES, MIXTURE_FITS
 from mixture_fits import K_RANGE, criteria, fit_quietly
 from plotly.graph_objects import Figure
@@ -87,7 +88,7 @@ def density_view(scenario_args: tuple, percent: float, n_new: int, _model, _X) -
     so the same inputs always give the same figure.
     """
     is_anomaly, _ = density_anomalies(_model, _X, percent)
-    return density_figure(
+    figure = density_figure(
         _X,
         _model.predict_proba(_X),
         _model.means_,
@@ -97,6 +98,7 @@ def density_view(scenario_args: tuple, percent: float, n_new: int, _model, _X) -
         samples=_model.sample(n_new) if n_new else None,
         max_components=K_RANGE[-1],
     )
+    return fit_screen(figure)
 
 
 def show_criteria(future, curve_settings: tuple) -> None:
@@ -129,7 +131,7 @@ def density_panel(model, X: np.ndarray, scenario_args: tuple) -> None:
     A fragment: moving the percentile or the number of samples reruns this
     panel alone, not the parameter table or the BIC/AIC curve below.
     """
-    figure_column, side_column = st.columns([2, 1])
+    figure_column, side_column = st.columns(FIGURE_AND_SIDE)
     with side_column:
         percent = st.slider(
             "Anomalies: lowest-density percentile",
@@ -212,14 +214,6 @@ def show_previous_criteria_while_computing(covariance_type: str, n_init: int) ->
 
 
 st.title("Gaussian mixtures")
-st.markdown(
-    "A Gaussian mixture imagines that each point was made by picking one of k Gaussians "
-    "(component j with probability equal to its *weight*) and drawing the point from it. "
-    "EM recovers the weights, means and covariances: the E-step gives every point its "
-    "*responsibilities* (the probability that each component made it), the M-step refits "
-    "each Gaussian to all points weighted by those responsibilities, until the "
-    "log-likelihood stops rising."
-)
 
 controls = st.columns([1.6, 2.2, 1.2, 1.2, 0.8])
 data_name = controls[0].selectbox(
@@ -255,6 +249,14 @@ except ValueError as error:
 
 density_panel(model, X, scenario_args)
 report(data_name, model.predict(X), model.predict_proba(X), prefix="gm")
+st.markdown(
+    "A Gaussian mixture imagines that each point was made by picking one of k Gaussians "
+    "(component j with probability equal to its *weight*) and drawing the point from it. "
+    "EM recovers the weights, means and covariances: the E-step gives every point its "
+    "*responsibilities* (the probability that each component made it), the M-step refits "
+    "each Gaussian to all points weighted by those responsibilities, until the "
+    "log-likelihood stops rising."
+)
 
 table_column, criteria_column = st.columns(2)
 with table_column:

@@ -70,6 +70,11 @@ def segmented(picture_id: str, k: int, n_init: int, seed: int, _table):
     return result, png_bytes(result.image)
 
 
+def colour_name(index: int | None) -> str:
+    """How the highlight choice names colour ``index`` (counted from 1), also in a link."""
+    return "no colour" if index is None else f"colour {index + 1}"
+
+
 @st.fragment
 def palette_and_highlight(
     result, result_png: bytes, pixels: np.ndarray, k: int, picture_name: str
@@ -84,8 +89,9 @@ def palette_and_highlight(
         highlight = st.selectbox(
             "Show where one colour is",
             [None, *range(k)],
-            format_func=lambda index: "no colour" if index is None else f"colour {index + 1}",
-            key="seg_highlight",
+            format_func=colour_name,
+            # Any colour some k can have: one beyond this k is dropped by Streamlit, quietly.
+            **scenario("seg_highlight", among=map(colour_name, range(K_RANGE[-1]))),
         )
         st.download_button(
             "Download the segmented PNG",
@@ -125,18 +131,13 @@ def palette_and_highlight(
 # -- the page --------------------------------------------------------------------------
 
 st.title("Image segmentation")
-st.markdown(
-    "Every pixel is a point in RGB space. k-means groups those colours into *k* "
-    "clusters and each pixel is repainted with its cluster's mean colour: this is "
-    "**colour segmentation**, the simplest kind of image segmentation."
-)
 
-controls = st.columns([3, 3, 1, 1])
+controls = st.columns([4, 3, 1, 1])
 choice = controls[0].radio(
     "Picture",
     list(PICTURES),
     format_func=lambda name: PICTURES[name][0],
-    captions=[caption for _, caption in PICTURES.values()],
+    horizontal=True,
     **scenario("seg_picture"),
 )
 k = controls[1].slider("Number of colours k", 1, 16, 8, **scenario("seg_k"))
@@ -183,10 +184,15 @@ result, result_png = segmented(picture_id, k, n_init, seed, table)
 
 left, right = st.columns(2)
 # PNG bytes go to the browser as they are: no re-encoding on each rerun, no JPEG blur.
-left.image(picture_png(picture_id, pixels), caption="Original", **AS_PNG)
+left.image(picture_png(picture_id, pixels), caption=f"Original: {PICTURES[choice][1]}", **AS_PNG)
 right.image(result_png, caption=f"Segmented into {k} colours", **AS_PNG)
 
 palette_and_highlight(result, result_png, pixels, k, choice)
+st.markdown(
+    "Every pixel is a point in RGB space. k-means groups those colours into *k* "
+    "clusters and each pixel is repainted with its cluster's mean colour: this is "
+    "**colour segmentation**, the simplest kind of image segmentation."
+)
 
 if choice == "ladybug":
     st.markdown(
@@ -206,7 +212,8 @@ else:
 
 st.subheader("Inertia against k")
 if st.toggle(
-    "Compute the inertia for every k from 1 to 16", key="seg_curve", persist_state="session"
+    "Compute the inertia for every k from 1 to 16",
+    **scenario("seg_curve", among=("true", "false")),
 ):
     ks = [value for value in K_RANGE if value <= table.n_colours]
     progress = st.progress(0.0, text="Clustering the picture for every k...")
