@@ -359,6 +359,11 @@ def is_yours(name: str) -> bool:
     return name.startswith(YOURS)
 
 
+def shown_name(name: str) -> str:
+    """How a title names a data set: "your data" for the user's, "the moons" for a chapter set."""
+    return YOURS if is_yours(name) else f"the {name}"
+
+
 def load_points(name: str) -> tuple[np.ndarray, np.ndarray | None]:
     """The points ``X`` and true groups ``y`` of a chapter data set or of prepared user data."""
     if not is_yours(name):

@@ -67,14 +67,13 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 import streamlit as st
-from figures.palette import OKABE_ITO
+from figures.palette import SELECTED_COLOR
 from labelling import LabelBoard
 
 from components import load
 
 BOARDS = "label_grid_boards"  # session state: grid id -> LabelBoard
 STATE = "board"  # the component's state value: the browser's whole label vector
-SELECTED_COLOR = OKABE_ITO[4]  # blue: the selected tile and the grid that takes the keys
 
 
 def label_board(key: str, grid_id: str, make: Callable[[], LabelBoard]) -> LabelBoard:

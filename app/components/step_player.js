@@ -19,7 +19,6 @@ const MIN_TOOLBAR_WIDTH = 480; // room for five buttons side by side
 const REGION_BLOCK = 3; // CSS pixels per square when shading the Voronoi regions
 const FONT_PX = 14;
 const AXIS = { left: 46, right: 10, top: 8, bottom: 26 }; // room for tick labels
-const INERTIA_COLOR = "#0072B2";
 
 // Where the keyboard belongs to someone else: typing, sliders, menus.
 const OWN_KEYS_ROLES = new Set([
@@ -506,8 +505,8 @@ class StepPlayer {
     }
 
     const shown = values.map((v, i) => [i, v]).filter(([i, v]) => v !== null && i <= this.position);
-    context.strokeStyle = INERTIA_COLOR;
-    context.fillStyle = INERTIA_COLOR;
+    context.strokeStyle = this.data.curve;
+    context.fillStyle = this.data.curve;
     context.lineWidth = 2;
     context.beginPath();
     shown.forEach(([i, v], k) => (k ? context.lineTo(px(i), py(v)) : context.moveTo(px(i), py(v))));

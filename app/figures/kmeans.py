@@ -477,7 +477,7 @@ def step_player_data(X: np.ndarray, states: Sequence[Any], colors: Sequence[str]
         ``points`` (``[x, y]`` per sample); ``box`` (the x and y ranges that
         hold the points and every centroid position, with a margin);
         ``colors``, ``regions`` (the same colours, light), ``unassigned``,
-        ``centroid`` (colours from the palette); ``steps`` (per half-step: its
+        ``centroid``, ``curve`` (colours from the palette); ``steps`` (per half-step: its
         ``phase``, ``iteration``, ``action`` in words, ``centers``,
         ``inertia`` and ``inertia_text``, the index of its ``labeling``, and
         the indices of the points that ``changed`` cluster in it);
@@ -493,6 +493,7 @@ def step_player_data(X: np.ndarray, states: Sequence[Any], colors: Sequence[str]
         "regions": [with_alpha(color, REGION_ALPHA) for color in colors],
         "unassigned": NOISE_GREY,
         "centroid": CENTROID_COLOR,
+        "curve": CURVE_COLOR,
         "steps": steps,
         "labelings": labelings,
         "converged": converged_message(states[-1]),

@@ -26,6 +26,7 @@ from your_data import (
     kmeans_start,
     load_points,
     report,
+    shown_name,
     source,
     unclicked,
     with_clicks,
@@ -130,7 +131,7 @@ def map_view(
         regions,
         cluster_colors(dataset, centers),
         new_points,
-        title=f"k-means with k = {k} on the {dataset}",
+        title=f"k-means with k = {k} on {shown_name(dataset)}",
         max_clusters=K_RANGE[-1],
     )
     return fit_screen(figure)
