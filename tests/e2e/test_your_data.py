@@ -45,7 +45,7 @@ def downloaded_table(app) -> pd.DataFrame:
 
 
 def test_three_drawn_clouds_are_three_clusters_and_the_link_reopens_them(app, browser):
-    app.open("dbscan", "db_data=Your+data&db_eps=0.3")
+    app.open("dbscan", "db_data=your+data&db_eps=0.3")
     app.page.get_by_text("drawing", exact=True).click()
     app.wait_idle()
     set_slider(app, "Spread of a click", "Home")  # the tightest clouds
@@ -76,7 +76,7 @@ def test_three_drawn_clouds_are_three_clusters_and_the_link_reopens_them(app, br
 
 
 def test_a_click_on_a_point_removes_it(app):
-    app.open("dbscan", "db_data=Your+data")
+    app.open("dbscan", "db_data=your+data")
     app.page.get_by_text("drawing", exact=True).click()
     app.wait_idle()
     set_slider(app, "Points a click drops", "Home")  # one point a click
