@@ -352,7 +352,7 @@ CONTROLS: tuple[Control, ...] = (
     Control("kmeans_steps", "init", selectbox("Initialisation", "random", "k-means++")),
     Control("kmeans_steps", "seed", number_input("Seed")),
     Control("kmeans_steps", "n_init runs", slider("Number of runs (n_init)")),
-    Control("dbscan", "data set", selectbox("Data set", "Moons (the chapter's)", "Five blobs")),
+    Control("dbscan", "data set", selectbox("Data set", "moons", "five blobs")),
     Control("dbscan", "points", slider("Points")),
     Control("dbscan", "noise", slider("Noise")),
     Control("dbscan", "seed", number_input("Seed")),
