@@ -89,14 +89,17 @@ RECORDER = f"""
   window.__bench = {{
     log,
     // Resolves with the time the page became fresh (idle, table shown, not updating, the
-    // given percentile) once it has stayed so for settleMs; null after timeoutMs.
-    waitFresh(percentile, settleMs, timeoutMs) {{
+    // given percentile, at least minLabels labels in the URL) once it has stayed so for
+    // settleMs; null after timeoutMs.
+    waitFresh(percentile, settleMs, timeoutMs, minLabels) {{
       const start = Date.now();
       let since = null, labels = null;
       return new Promise((resolve) => {{
         const check = () => {{
           const s = state();
-          const good = s.percentile === percentile && s.idle && !s.updating && s.table;
+          const held = s.labels ? s.labels.replace(/[.]/g, '').length : 0;
+          const good = s.percentile === percentile && s.idle && !s.updating && s.table
+            && held >= minLabels;
           if (!good) since = null;
           else if (since === null || s.labels !== labels) since = Date.now();
           labels = s.labels;
@@ -192,14 +195,22 @@ async def move_slider(page, session: Session, percentile: str) -> None:
 async def record_table_wait(page, session: Session, percentile: str) -> None:
     """Wait for the accuracy table to be fresh; note how long it took and the labels held."""
     start = session.actions[-1].at
-    fresh = await wait_fresh(page, percentile, TIMEOUT)
+    typed = sum(action.kind == "key" for action in session.actions)
+    fresh = await wait_fresh(page, percentile, TIMEOUT, typed)
     session.table_waits.append(None if fresh is None else (fresh[0] - start) / 1000)
     session.labels = await page.evaluate("new URLSearchParams(location.search).get('semi_labels')")
 
 
-async def wait_fresh(page, percentile: str, seconds: float) -> list | None:
+async def wait_fresh(page, percentile: str, seconds: float, labels: int = 0) -> list | None:
+    """Wait until the table is fresh for ``percentile`` and the server holds ``labels`` labels.
+
+    Without the label count, a page whose keys had not yet reached the server
+    would count as fresh (for the labels it last had), and a session could end
+    before its last keys arrived.
+    """
     return await page.evaluate(
-        "([p, s, t]) => window.__bench.waitFresh(p, s, t)", [percentile, 600, seconds * 1000]
+        "([p, s, t, n]) => window.__bench.waitFresh(p, s, t, n)",
+        [percentile, 600, seconds * 1000, labels],
     )
 
 
