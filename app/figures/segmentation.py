@@ -46,7 +46,8 @@ def palette_figure(palette: np.ndarray, counts: np.ndarray, highlight: int | Non
     figure.update_layout(
         height=60 + 28 * len(palette),
         margin={"l": 10, "r": 10, "t": 10, "b": 40},
-        xaxis={"title": "share of pixels (%)", "range": [0, max(shares.max() * 1.35, 1)]},
+        # Room after the longest bar for its label ("#rrggbb  28.4%") at the theme's size.
+        xaxis={"title": "share of pixels (%)", "range": [0, max(shares.max() * 1.7, 1)]},
         yaxis={"title": "colour", "autorange": "reversed", "type": "category"},
         showlegend=False,
     )
