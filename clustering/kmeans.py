@@ -107,11 +107,8 @@ def init_centroids(
 
     ``method`` is "k-means++" (spread out, see :func:`kmeans_plusplus`) or
     "random" (``n_clusters`` distinct points, chance proportional to weight).
-    The other parameters are as in :class:`KMeans` and its ``fit``.
-
-    Returns
-    -------
-    centers : ndarray of shape (n_clusters, n_features)
+    The other parameters are as in :class:`KMeans` and its ``fit``. Returns
+    the centres, an array of shape (n_clusters, n_features).
     """
     X, weights = check_kmeans_data(X, n_clusters, sample_weight, "init_centroids")
     check_one_of(method, "method", INIT_METHODS, owner="init_centroids")
@@ -311,14 +308,8 @@ def best_of_runs(X, n_clusters: int, *, init="k-means++", n_init: int = 1, rando
     partition differs: two runs that end in the same clusters, numbered
     differently, differ in inertia only by rounding (as in scikit-learn).
     The parameters are as in :class:`KMeans` and its ``fit`` (``n_init`` a
-    number).
-
-    Returns
-    -------
-    runs : list of LloydState
-        The last state of every run, in order.
-    best : int
-        The index of the run kept (what :class:`KMeans` reports).
+    number). Returns the last :class:`LloydState` of every run, in order, and
+    the index of the run kept (what :class:`KMeans` reports).
     """
     X, weights = check_kmeans_data(X, n_clusters, sample_weight, "best_of_runs")
     init = check_init(init, X, n_clusters, "best_of_runs")
@@ -420,18 +411,10 @@ class KMeans(ClassNamePrefixFeaturesOutMixin, TransformerMixin, ClusterMixin, Ba
         self.random_state = random_state
 
     def fit(self, X, y=None, sample_weight=None):
-        """Cluster ``X``: run Lloyd's algorithm ``n_init`` times, keep the best run.
-
-        Parameters
-        ----------
-        X : array-like of shape (n_samples, n_features)
-        y : ignored
-        sample_weight : array-like of shape (n_samples,), default=None
-            How much each point counts in the means and in the inertia.
-
-        Returns
-        -------
-        self : KMeans
+        """Cluster ``X`` of shape (n_samples, n_features): run Lloyd's algorithm
+        ``n_init`` times and keep the best run. ``sample_weight``, of shape
+        (n_samples,), says how much each point counts in the means and the
+        inertia (default: 1 each); ``y`` is ignored. Returns the fitted estimator.
         """
         check_kmeans_params(self)
         X = check_data(self, X)
