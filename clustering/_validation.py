@@ -9,7 +9,12 @@ are ours.
 
 Every message starts with scikit-learn's key phrase for the same problem (so
 that code and searches written for scikit-learn still match) and then says
-what to do. The second half of the module serves :mod:`clustering.kmeans`:
+what to do. A bad parameter raises :class:`InvalidParameterError`, a
+``ValueError``; for the parameters of KMeans, DBSCAN, GaussianMixture and the
+k-means functions (``owner`` below) it opens with scikit-learn's own sentence,
+"The 'n_clusters' parameter of KMeans must be an int in the range [1, inf).
+Got 0 instead." (``tests/test_library_messages.py`` compares them with the
+installed scikit-learn's). The second half of the module serves :mod:`clustering.kmeans`:
 the checks of its functions' inputs, :class:`~clustering.kmeans.KMeans`'
 parameters, scikit-learn's rules for ``n_init``, and its warnings.
 """
