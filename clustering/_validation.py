@@ -9,7 +9,12 @@ are ours.
 
 Every message starts with scikit-learn's key phrase for the same problem (so
 that code and searches written for scikit-learn still match) and then says
-what to do. The second half of the module serves :mod:`clustering.kmeans`:
+what to do. A bad parameter raises :class:`InvalidParameterError`, a
+``ValueError``; for the parameters of KMeans, DBSCAN, GaussianMixture and the
+k-means functions (``owner`` below) it opens with scikit-learn's own sentence,
+"The 'n_clusters' parameter of KMeans must be an int in the range [1, inf).
+Got 0 instead." (``tests/test_library_messages.py`` compares them with the
+installed scikit-learn's). The second half of the module serves :mod:`clustering.kmeans`:
 the checks of its functions' inputs, :class:`~clustering.kmeans.KMeans`'
 parameters, scikit-learn's rules for ``n_init``, and its warnings.
 """
@@ -27,6 +32,7 @@ from sklearn.utils.validation import validate_data
 
 __all__ = [
     "INIT_METHODS",
+    "InvalidParameterError",
     "check_centers",
     "check_cluster_count",
     "check_data",
@@ -40,6 +46,7 @@ __all__ = [
     "check_points",
     "check_random_state",
     "check_sample_weight",
+    "parameter_error",
     "resolve_n_init",
     "warn_if_fewer_clusters",
 ]
@@ -136,6 +143,25 @@ def check_sample_weight(sample_weight, X: np.ndarray) -> np.ndarray:
     return weights
 
 
+class InvalidParameterError(ValueError, TypeError):
+    """A parameter of the wrong type or outside its range.
+
+    Both a ``ValueError`` and a ``TypeError``, as scikit-learn's error of the
+    same name, so that code catching either keeps working.
+    """
+
+
+def parameter_error(name: str, owner: str, constraint: str, value, hint: str):
+    """The error for a bad parameter: scikit-learn's sentence, then what to do.
+
+    scikit-learn says "The 'n_clusters' parameter of KMeans must be an int in
+    the range [1, inf). Got 0 instead."; we say the same, then ``hint``.
+    """
+    return InvalidParameterError(
+        f"The {name!r} parameter of {owner} must be {constraint}. Got {value!r} instead. {hint}"
+    )
+
+
 def check_in_range(
     value,
     name: str,
@@ -144,8 +170,9 @@ def check_in_range(
     high: float | None = None,
     integer: bool = False,
     low_inclusive: bool = True,
+    owner: str | None = None,
 ) -> None:
-    """Raise a ValueError unless ``value`` is a finite number in ``[low, high]``.
+    """Raise an :class:`InvalidParameterError` unless ``value`` is a finite number in range.
 
     NaN and infinity are refused whatever the bounds: every comparison with
     NaN is False, so a NaN would otherwise slip through the range test, and no
@@ -163,26 +190,58 @@ def check_in_range(
         Require a whole number (bools are refused either way).
     low_inclusive : bool, default=True
         Whether ``value == low`` is allowed (False for "strictly positive").
+    owner : str or None, default=None
+        The estimator or function the parameter belongs to. Given, the
+        message is scikit-learn's for the same parameter (see
+        :func:`parameter_error`); None, for parameters scikit-learn does not
+        have, a shorter "name must be in [low, high]".
     """
     kind = Integral if integer else Real
     if isinstance(value, bool) or not isinstance(value, kind):
-        wanted = "an integer" if integer else "a number"
-        raise ValueError(f"{name} must be {wanted}, got {value!r}.")
-    if not isinstance(value, Integral) and not math.isfinite(value):
-        raise ValueError(f"{name} must be a finite number, got {value!r}.")
-    too_low = low is not None and (value < low if low_inclusive else value <= low)
-    too_high = high is not None and value > high
-    if too_low or too_high:
+        problem = f"{name} must be {'an integer' if integer else 'a number'}, got {value!r}."
+    elif not isinstance(value, Integral) and not math.isfinite(value):
+        problem = f"{name} must be a finite number, got {value!r}."
+    elif (low is not None and (value < low if low_inclusive else value <= low)) or (
+        high is not None and value > high
+    ):
         left = "[" if low_inclusive else "("
         bounds = f"{left}{'-inf' if low is None else low}, {'inf' if high is None else high}]"
-        raise ValueError(f"{name} must be in {bounds}, got {value!r}.")
+        problem = f"{name} must be in {bounds}, got {value!r}."
+    else:
+        return
+    if owner is None:
+        raise InvalidParameterError(problem)
+    raise _range_error(value, name, owner, low, high, integer, low_inclusive)
 
 
-def check_one_of(value, name: str, options) -> None:
-    """Raise a ValueError unless ``value`` is one of ``options``."""
-    if not isinstance(value, str) or value not in options:
-        choices = ", ".join(repr(option) for option in options)
-        raise ValueError(f"{name} must be one of {choices}; got {value!r}.")
+def _range_error(value, name, owner, low, high, integer, low_inclusive):
+    """:func:`check_in_range`'s error in scikit-learn's words, then a hint."""
+    as_text = int if integer else float
+    left = ("[" if low_inclusive else "(") + ("-inf" if low is None else str(as_text(low)))
+    right = "inf)" if high is None else f"{as_text(high)}]"
+    constraint = f"{'an int' if integer else 'a float'} in the range {left}, {right}"
+    if low is None:
+        span = "" if high is None else f" of at most {high}"
+    elif high is not None:
+        span = f" from {low} to {high}"
+    else:
+        span = f" of at least {low}" if low_inclusive else f" greater than {low}"
+    hint = f"Set {name} to a {'whole' if integer else 'finite'} number{span}."
+    return parameter_error(name, owner, constraint, value, hint)
+
+
+def check_one_of(value, name: str, options, *, owner: str | None = None) -> None:
+    """Raise an :class:`InvalidParameterError` unless ``value`` is one of ``options``.
+
+    With ``owner``, the message is scikit-learn's (see :func:`parameter_error`).
+    """
+    if isinstance(value, str) and value in options:
+        return
+    choices = ", ".join(repr(option) for option in options)
+    if owner is None:
+        raise InvalidParameterError(f"{name} must be one of {choices}; got {value!r}.")
+    hint = f"Choose one of {choices}."
+    raise parameter_error(name, owner, f"a str among {{{choices}}}", value, hint)
 
 
 # ---------------------------------------------------------------------------
@@ -200,20 +259,23 @@ def check_points(X) -> np.ndarray:
         raise ValueError(with_advice(str(error))) from None
 
 
-def check_cluster_count(n_clusters, n_samples: int) -> None:
+def check_cluster_count(n_clusters, n_samples: int, owner: str) -> None:
     """n_clusters must be a whole number from 1 to the number of samples."""
-    check_in_range(n_clusters, "n_clusters", low=1, integer=True)
+    check_in_range(n_clusters, "n_clusters", low=1, integer=True, owner=owner)
     if n_clusters > n_samples:
         raise ValueError(
-            f"n_samples={n_samples} should be >= n_clusters={n_clusters}: "
-            f"ask for at most {n_samples} clusters, or pass more data."
+            f"n_samples={n_samples} should be >= n_clusters={n_clusters}. "
+            f"Ask for at most {n_samples} clusters, or pass more data."
         )
 
 
-def check_kmeans_data(X, n_clusters, sample_weight) -> tuple[np.ndarray, np.ndarray]:
-    """The checked points and weights of a k-means function, ``n_clusters`` checked against them."""
+def check_kmeans_data(X, n_clusters, sample_weight, owner: str) -> tuple[np.ndarray, np.ndarray]:
+    """The checked points and weights of a k-means function, ``n_clusters`` checked against them.
+
+    ``owner`` is the function's name, which messages about its parameters give.
+    """
     X = check_points(X)
-    check_cluster_count(n_clusters, X.shape[0])
+    check_cluster_count(n_clusters, X.shape[0], owner)
     return X, check_sample_weight(sample_weight, X)
 
 
@@ -226,40 +288,44 @@ def check_centers(centers, X: np.ndarray, n_clusters: int) -> np.ndarray:
         if centers.ndim != 2 or centers.shape[axis] != expected:
             raise ValueError(
                 f"The shape of the initial centers {centers.shape} does not match the {what} "
-                f"{expected}: give one starting centre per cluster, one value per feature, "
+                f"{expected}. Give one starting centre per cluster, one value per feature: "
                 f"shape {(n_clusters, X.shape[1])}."
             )
     return check_array(centers, dtype=X.dtype, order="C", copy=True, input_name="init")
 
 
-def check_init(init, X: np.ndarray, n_clusters: int):
+def check_init(init, X: np.ndarray, n_clusters: int, owner: str):
     """An init method's name, checked; or starting centres, checked (see :func:`check_centers`)."""
     if isinstance(init, str):
-        check_one_of(init, "init", INIT_METHODS)
+        check_one_of(init, "init", INIT_METHODS, owner=owner)
         return init
     return check_centers(init, X, n_clusters)
 
 
-def check_lloyd_params(max_iter, tol, n_init=1) -> None:
+def check_lloyd_params(max_iter, tol, owner: str, n_init=1) -> None:
     """The run parameters of Lloyd's algorithm: whole numbers of runs and iterations, tol >= 0."""
-    check_in_range(n_init, "n_init", low=1, integer=True)
-    check_in_range(max_iter, "max_iter", low=1, integer=True)
-    check_in_range(tol, "tol", low=0)
+    check_in_range(n_init, "n_init", low=1, integer=True, owner=owner)
+    check_in_range(max_iter, "max_iter", low=1, integer=True, owner=owner)
+    check_in_range(tol, "tol", low=0, owner=owner)
 
 
-def check_kmeans_params(n_clusters, init, n_init) -> None:
-    """KMeans' own parameters, before any data is looked at.
-
-    The run parameters are checked with the data, by :func:`check_lloyd_params`.
-    """
-    check_in_range(n_clusters, "n_clusters", low=1, integer=True)
+def check_kmeans_params(kmeans) -> None:
+    """A :class:`~clustering.kmeans.KMeans`' parameters, before any data is looked at."""
+    check_in_range(kmeans.n_clusters, "n_clusters", low=1, integer=True, owner="KMeans")
+    init = kmeans.init
     if callable(init) or (isinstance(init, str) and init not in INIT_METHODS):
-        raise ValueError(
-            f"init must be 'k-means++', 'random' or an array of starting centres of shape "
-            f"(n_clusters, n_features); got {init!r}."
-        )
+        constraint = "a str among {'k-means++', 'random'} or an array-like"
+        hint = "Pass 'k-means++', 'random' or starting centres of shape (n_clusters, n_features)."
+        raise parameter_error("init", "KMeans", constraint, init, hint)
+    n_init = kmeans.n_init
     if n_init != "auto":
-        check_in_range(n_init, "n_init", low=1, integer=True)
+        try:
+            check_in_range(n_init, "n_init", low=1, integer=True, owner="KMeans")
+        except InvalidParameterError:
+            constraint = "a str among {'auto'} or an int in the range [1, inf)"
+            hint = "Leave n_init at 'auto' or set it to a whole number of runs, at least 1."
+            raise parameter_error("n_init", "KMeans", constraint, n_init, hint) from None
+    check_lloyd_params(kmeans.max_iter, kmeans.tol, "KMeans")
 
 
 def resolve_n_init(init, n_init) -> int:
@@ -274,7 +340,7 @@ def resolve_n_init(init, n_init) -> int:
             warnings.warn(
                 f"Explicit initial center position passed: performing only one init in "
                 f"KMeans instead of n_init={n_init}. An array is a single start: "
-                "leave n_init at 'auto' or 1.",
+                "leave n_init at 'auto' or set it to 1.",
                 RuntimeWarning,
                 stacklevel=3,
             )
@@ -299,7 +365,7 @@ def warn_if_fewer_clusters(labels: np.ndarray, n_clusters: int) -> None:
     if found < n_clusters:
         warnings.warn(
             f"Number of distinct clusters ({found}) found smaller than n_clusters "
-            f"({n_clusters}). Possibly due to duplicate points in X: ask for at "
+            f"({n_clusters}). Possibly due to duplicate points in X. Ask for at "
             f"most {found} clusters.",
             ConvergenceWarning,
             stacklevel=3,

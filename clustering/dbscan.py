@@ -127,8 +127,8 @@ class DBSCAN(ClusterMixin, BaseEstimator):
         self : DBSCAN
             The fitted estimator.
         """
-        check_in_range(self.eps, "eps", low=0, low_inclusive=False)
-        check_in_range(self.min_samples, "min_samples", low=1, integer=True)
+        check_in_range(self.eps, "eps", low=0, low_inclusive=False, owner="DBSCAN")
+        check_in_range(self.min_samples, "min_samples", low=1, integer=True, owner="DBSCAN")
         X = check_data(self, X, dtype=np.float64)
         X_safe, eps = in_safe_units(X, float(self.eps))
         grid = Grid.build(X_safe, eps)

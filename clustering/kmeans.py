@@ -1,35 +1,27 @@
 """k-means clustering: Lloyd's algorithm with k-means++ or random starts.
 
-k-means looks for ``k`` centres (centroids) such that the *inertia*, the sum
-of squared distances from each point to its closest centre, is as small as
-possible. Lloyd's algorithm alternates two half-steps, each of which can only
-lower the inertia:
+k-means looks for ``k`` centres such that the *inertia*, the sum of squared
+distances from each point to its closest centre, is as small as possible.
+Lloyd's algorithm alternates two half-steps, each of which can only lower it:
 
 1. **assign**: give every point the label of its nearest centre;
-2. **update**: move every centre to the (weighted) mean of its points.
+2. **update**: move every centre to the (weighted) mean of its points;
 
-It stops when the labels no longer change, or when the centres barely move.
-Where it ends depends on where it starts, so ``KMeans`` runs it ``n_init``
-times from different starting centres and keeps the run of lowest inertia.
+until the labels no longer change or the centres barely move. Where it ends
+depends on where it starts, so :class:`KMeans` runs it ``n_init`` times from
+different starts and keeps the run of lowest inertia.
 
-This file reads top to bottom:
+The file reads top to bottom: (1) starting centres; (2) the half-steps,
+:func:`assign` (a plain ``argmin``) and :func:`move_to_means` (with the rule
+for an empty cluster); (3) Lloyd's loop, ``_lloyd``, and :func:`lloyd_steps`,
+which yields every half-step for the app's step-by-step page; (4) restarts,
+:func:`best_of_runs`, the ``n_init`` loop of both :meth:`KMeans.fit` and the
+app; (5) :class:`KMeans`, which describes the parameters all of them share.
 
-1. starting centres: :func:`init_centroids` ('k-means++' or 'random'; an
-   array of centres given by the caller is a start as it is);
-2. the two half-steps: :func:`assign` (a plain ``argmin``) and
-   :func:`move_to_means` (means, and the rule for an empty cluster);
-3. Lloyd's loop: ``_lloyd``, and :func:`lloyd_steps`, which yields the state
-   after every half-step (what the app's step-by-step page shows);
-4. restarts: :func:`best_of_runs`, the ``n_init`` loop, which both
-   :meth:`KMeans.fit` and the app's restarts panels call;
-5. :class:`KMeans`, the scikit-learn style estimator.
-
-What is not the textbook lives beside it. :mod:`clustering._kmeans_speed`
-holds the fast kernel that Lloyd's loop picks at one place, and the *working
-coordinates* every run uses (data scaled by a power of two when huge or tiny,
-centred, repeated rows collapsed); :mod:`clustering._validation` the input
-checks and scikit-learn's rules for ``n_init``; :mod:`clustering._threads`
-the thread policy.
+Beside the textbook: :mod:`clustering._kmeans_speed`, the fast kernel that
+``_lloyd`` picks at one place and the *working coordinates* of every run
+(data scaled by a power of two when huge or tiny, centred, repeated rows
+collapsed); :mod:`clustering._validation`, the input checks and messages.
 """
 
 from __future__ import annotations
@@ -109,33 +101,17 @@ def _init_centroids(X, n_clusters, method, weights, rng) -> np.ndarray:
 
 
 def init_centroids(
-    X,
-    n_clusters: int,
-    *,
-    method: str = "k-means++",
-    random_state=None,
-    sample_weight=None,
+    X, n_clusters: int, *, method: str = "k-means++", random_state=None, sample_weight=None
 ) -> np.ndarray:
     """Pick ``n_clusters`` starting centres among the rows of ``X``.
 
-    Parameters
-    ----------
-    X : array-like of shape (n_samples, n_features)
-    n_clusters : int
-        How many centres, between 1 and n_samples.
-    method : {"k-means++", "random"}, default="k-means++"
-        "random" takes ``n_clusters`` distinct points at random (chance
-        proportional to weight); "k-means++" spreads them out (see
-        :func:`kmeans_plusplus`).
-    random_state : int, RandomState or None, default=None
-    sample_weight : array-like of shape (n_samples,), default=None
-
-    Returns
-    -------
-    centers : ndarray of shape (n_clusters, n_features)
+    ``method`` is "k-means++" (spread out, see :func:`kmeans_plusplus`) or
+    "random" (``n_clusters`` distinct points, chance proportional to weight).
+    The other parameters are as in :class:`KMeans` and its ``fit``. Returns
+    the centres, an array of shape (n_clusters, n_features).
     """
-    X, weights = check_kmeans_data(X, n_clusters, sample_weight)
-    check_one_of(method, "method", INIT_METHODS)
+    X, weights = check_kmeans_data(X, n_clusters, sample_weight, "init_centroids")
+    check_one_of(method, "method", INIT_METHODS, owner="init_centroids")
     scale = speed.working_scale(X)  # 1 but for huge or tiny data: see _kmeans_speed
     rng = check_random_state(random_state)
     return _init_centroids(speed.scaled(X, scale), n_clusters, method, weights, rng) / scale
@@ -177,25 +153,11 @@ def cluster_totals(labels: np.ndarray, sums: np.ndarray, n_clusters: int) -> np.
 def move_to_means(X, labels, sums, totals, centers) -> tuple[np.ndarray, np.ndarray]:
     """The update half-step: each centre moves to the weighted mean of its points.
 
-    A cluster left without points (zero weight) has no mean. It is re-seeded
-    on a point far from its own centre (see :func:`reseed_empty_clusters`);
-    a cluster still empty after that sits on the centre of the heaviest
-    cluster, as in scikit-learn.
-
-    Parameters
-    ----------
-    X, labels, sums :
-        The points, their labels and :func:`point_sums`.
-    totals : ndarray of shape (n_clusters, 1 + n_features)
-        :func:`cluster_totals` of ``labels``.
-    centers : ndarray of shape (n_clusters, n_features)
-        The centres the labels were assigned to.
-
-    Returns
-    -------
-    new_centers, labels
-        The moved centres, and the labels after re-seeding (the input itself
-        when no point was moved).
+    ``totals`` are the :func:`cluster_totals` of ``labels`` over the
+    :func:`point_sums`. A cluster left without points has no mean: it is
+    re-seeded on a point far from its centre (:func:`reseed_empty_clusters`);
+    one still empty after that sits on the centre of the heaviest cluster, as
+    in scikit-learn. Returns the new centres and the labels after re-seeding.
     """
     weight = totals[:, 0]
     if weight.all():  # the common case: no cluster is empty
@@ -232,8 +194,8 @@ def reseed_empty_clusters(X, labels, sums, totals, centers) -> tuple[np.ndarray,
 
 
 class TextbookKernel:
-    """Lloyd's two costly operations as the textbook states them: the reference
-    that :class:`clustering._kmeans_speed.FastKernel` is tested against."""
+    """Lloyd's two costly operations as the textbook states them (the reference
+    for ``_kmeans_speed.FastKernel``)."""
 
     def __init__(self, X: np.ndarray, sums: np.ndarray):
         self.X, self.sums = X, sums
@@ -249,31 +211,17 @@ class TextbookKernel:
 
 
 class LloydState(NamedTuple):
-    """Where Lloyd's algorithm stands after one half-step (a named tuple: a fit
-    makes a few of them per iteration, so they must be cheap to make).
+    """Where Lloyd's algorithm stands after one half-step (a named tuple: cheap to make).
 
-    Attributes
-    ----------
-    iteration : int
-        0 for the starting centres, then the number of the assign/update pair.
-        A final assign that only brings the labels in line with the last
-        centres (after convergence by ``tol`` or at ``max_iter``) keeps the
-        number of the update before it, so the last state's ``iteration`` is
-        always the number of iterations run, as scikit-learn's ``n_iter_``.
-    phase : {"init", "assign", "update"}
-        The half-step just taken.
-    centers : ndarray of shape (n_clusters, n_features)
-    labels : ndarray of shape (n_samples,) or None
-        The cluster of every point (None before the first assign).
-    inertia : float
-        Sum of weighted squared distances from each point to the centre of
-        its label (NaN before the first assign, and inside ``_lloyd``).
-    converged : bool
-        True on the last state when the run stopped because the labels no
-        longer changed or the centres moved less than the tolerance.
-    center_shift : float
-        On an update, the sum over centres of the squared distance each moved
-        (NaN otherwise): what the tolerance is compared with.
+    ``phase`` is the half-step just taken: "init" (the starting centres,
+    ``iteration`` 0, ``labels`` None), "assign" or "update". ``iteration``
+    counts assign/update pairs; the final assign that aligns the labels with
+    the last centres keeps the number of the update before it, so the last
+    state's ``iteration`` is scikit-learn's ``n_iter_``. ``inertia`` is the
+    weighted sum of squared distances (NaN before an assign and inside
+    ``_lloyd``); ``converged``, on the last state, says the labels stopped
+    changing or the centres moved less than the tolerance; ``center_shift``,
+    on an update, is the sum of the centres' squared moves.
     """
 
     iteration: int
@@ -288,10 +236,11 @@ class LloydState(NamedTuple):
 def _lloyd(X, centers, sums, *, max_iter: int, abs_tol: float, fast=True) -> Iterator[LloydState]:
     """Lloyd's algorithm from ``centers``: every half-step, as it happens.
 
-    The stopping rules are those of :func:`lloyd_steps` (as scikit-learn's),
-    with ``abs_tol`` the tolerance as a squared distance. Works in working
-    coordinates (``_kmeans_speed.WorkingData``) and leaves the inertia to the
-    caller: a run's only inertia that matters is its last.
+    It stops when an assign changes no label, when an update moves the centres
+    by at most ``abs_tol`` (a squared distance), or after ``max_iter``
+    iterations; in the last two cases a final assign aligns the labels with
+    the final centres (scikit-learn's rules). Works in working coordinates
+    (``_kmeans_speed.WorkingData``) and leaves the inertia to the caller.
     """
     n_clusters = centers.shape[0]
     # The one place where the fast path meets the textbook: same labels and
@@ -317,42 +266,20 @@ def _lloyd(X, centers, sums, *, max_iter: int, abs_tol: float, fast=True) -> Ite
 
 
 def lloyd_steps(
-    X,
-    centers,
-    *,
-    sample_weight=None,
-    max_iter: int = 300,
-    tol: float = 1e-4,
+    X, centers, *, sample_weight=None, max_iter: int = 300, tol: float = 1e-4
 ) -> Iterator[LloydState]:
     """Run Lloyd's algorithm from ``centers``, yielding the state after each half-step.
 
-    The first state is the starting centres ("init"); then come "assign"
-    and "update" in turn, until an assign changes no label, an update moves
-    the centres by less than the tolerance, or ``max_iter`` iterations; in the
-    last two cases a final assign makes the labels match the final centres.
-    :meth:`KMeans.fit` runs the same loop, so its result equals the last state.
-
-    Parameters
-    ----------
-    X : array-like of shape (n_samples, n_features)
-    centers : array-like of shape (n_clusters, n_features)
-        The starting centres, for instance from :func:`init_centroids`; at
-        most as many as there are samples.
-    sample_weight : array-like of shape (n_samples,), default=None
-        How much each point counts in the means and in the inertia.
-    max_iter : int, default=300
-        The most assign/update iterations to run.
-    tol : float, default=1e-4
-        Stop when the total squared centre shift is at most ``tol`` times the
-        mean variance of the features.
-
-    Yields
-    ------
-    LloydState
+    First the starting centres ("init"), then "assign" and "update" in turn,
+    with the stopping rules of ``_lloyd``. :meth:`KMeans.fit` runs the same
+    loop, so its result equals the last state. ``centers`` (for instance from
+    :func:`init_centroids`) has shape (n_clusters, n_features); the other
+    parameters are as in :class:`KMeans` and its ``fit``.
     """
-    X, weights = check_kmeans_data(X, np.shape(centers)[0], sample_weight)
-    centers = check_init(centers, X, np.shape(centers)[0])
-    check_lloyd_params(max_iter, tol)
+    n_clusters = np.shape(centers)[0]
+    X, weights = check_kmeans_data(X, n_clusters, sample_weight, "lloyd_steps")
+    centers = check_init(centers, X, n_clusters, "lloyd_steps")
+    check_lloyd_params(max_iter, tol, "lloyd_steps")
     work = speed.WorkingData.of(X, weights, tol)
     sums = point_sums(work.X, work.weights)
     for step in _lloyd(work.X, work.inward(centers), sums, max_iter=max_iter, abs_tol=work.abs_tol):
@@ -371,53 +298,29 @@ def same_partition(labels: np.ndarray, other: np.ndarray, n_clusters: int) -> bo
     return bool(np.array_equal(mapping[labels], other))
 
 
-def best_of_runs(
-    X,
-    n_clusters: int,
-    *,
-    init="k-means++",
-    n_init: int = 1,
-    random_state=None,
-    sample_weight=None,
-    max_iter: int = 300,
-    tol: float = 1e-4,
-) -> tuple[list[LloydState], int]:
+def best_of_runs(X, n_clusters: int, *, init="k-means++", n_init: int = 1, random_state=None,
+                 sample_weight=None, max_iter: int = 300, tol: float = 1e-4,
+                 ) -> tuple[list[LloydState], int]:
     """Run Lloyd's algorithm ``n_init`` times from different starts; say which run to keep.
 
     The starts are drawn one after the other from one random generator. A
     later run replaces the best so far only if its inertia is lower *and* its
     partition differs: two runs that end in the same clusters, numbered
     differently, differ in inertia only by rounding (as in scikit-learn).
-
-    Parameters
-    ----------
-    X : array-like of shape (n_samples, n_features)
-    n_clusters : int
-    init : {"k-means++", "random"} or array of shape (n_clusters, n_features)
-    n_init : int, default=1
-        How many runs (an array ``init`` gives the same run each time).
-    random_state : int, RandomState or None, default=None
-    sample_weight : array-like of shape (n_samples,), default=None
-    max_iter : int, default=300
-    tol : float, default=1e-4
-
-    Returns
-    -------
-    runs : list of LloydState
-        The last state of every run, in order.
-    best : int
-        The index of the run kept (what :class:`KMeans` reports).
+    The parameters are as in :class:`KMeans` and its ``fit`` (``n_init`` a
+    number). Returns the last :class:`LloydState` of every run, in order, and
+    the index of the run kept (what :class:`KMeans` reports).
     """
-    X, weights = check_kmeans_data(X, n_clusters, sample_weight)
-    init = check_init(init, X, n_clusters)
-    check_lloyd_params(max_iter, tol, n_init)
+    X, weights = check_kmeans_data(X, n_clusters, sample_weight, "best_of_runs")
+    init = check_init(init, X, n_clusters, "best_of_runs")
+    check_lloyd_params(max_iter, tol, "best_of_runs", n_init)
     work = speed.WorkingData.of(X, weights, tol, collapse=True)
     with blas_threads_for(work.X.shape, n_clusters):
         return _runs(work, n_clusters, init, n_init, check_random_state(random_state), max_iter)
 
 
 def _runs(work, n_clusters, init, n_init, rng, max_iter) -> tuple[list[LloydState], int]:
-    """:func:`best_of_runs` on checked input, in working coordinates."""
+    """:func:`best_of_runs` on checked input, in working coordinates (``work``)."""
     sums = point_sums(work.X, work.weights)
     finals, inertias, best = [], [], 0
     for run in range(n_init):
@@ -445,18 +348,18 @@ class KMeans(ClassNamePrefixFeaturesOutMixin, TransformerMixin, ClusterMixin, Ba
     Parameters
     ----------
     n_clusters : int, default=8
-        The number of clusters ``k``.
+        The number of clusters ``k``, at most the number of samples.
     init : {"k-means++", "random"} or array of shape (n_clusters, n_features)
         How to pick starting centres (see :func:`init_centroids`), or the
         starting centres themselves.
     n_init : "auto" or int, default="auto"
-        How many runs from different starts (see :func:`best_of_runs`).
-        "auto" means 1 for "k-means++" or an array, 10 for "random". With an
-        array there is only one possible start, so only one run.
+        How many runs from different starts (see :func:`best_of_runs`):
+        "auto" is 1 for "k-means++", 10 for "random"; an array is one start,
+        so one run.
     max_iter : int, default=300
-        The most iterations in one run.
+        The most assign/update iterations in one run.
     tol : float, default=1e-4
-        A run stops when the centres move (sum of squared shifts) less than
+        A run stops when the centres move (sum of squared shifts) by at most
         ``tol`` times the mean variance of the features.
     random_state : int, RandomState or None, default=None
         Seed for the starting centres.
@@ -477,44 +380,29 @@ class KMeans(ClassNamePrefixFeaturesOutMixin, TransformerMixin, ClusterMixin, Ba
     -----
     The same ``random_state`` draws the same starts as scikit-learn, runs the
     same steps and keeps the same run, so ``labels_``, ``n_iter_`` and
-    ``inertia_`` equal scikit-learn's (the inertia up to rounding): on the
-    chapter's five blobs, moons and ellipsoids for every k from 1 to 10 and
-    seeds 0 to 4, with either init (``tests/test_kmeans_parity.py``). They
-    can differ only where:
+    ``inertia_`` (up to rounding) equal scikit-learn's: on the chapter's five
+    blobs, moons and ellipsoids, k from 1 to 10, seeds 0 to 4, either init
+    (``tests/test_kmeans_parity.py``). They can differ only where:
 
-    - ``X`` has at least 20,000 rows and at most 80% of them distinct (a
-      photo's pixels): ``fit`` clusters the distinct rows weighted by their
-      counts; the objective is the same, but the random starts are drawn among
-      distinct rows, so a seed picks other (equally likely) starts;
-    - ``X`` is float32: our sums are taken in float64, scikit-learn's in
-      float32, and the rounding can tip a point lying on a tie;
-    - a cluster stays empty because every point sits on its centre: ours goes
-      to the mean of the heaviest cluster, scikit-learn's to that cluster's
-      weighted *sum* when the heaviest cluster comes later in the numbering;
+    - ``X`` has 20,000 rows or more, at most 80% distinct (a photo's pixels):
+      ``fit`` clusters the distinct rows weighted by their counts (the same
+      objective), so a seed draws its starts among other rows;
+    - ``X`` is float32: we sum in float64, scikit-learn in float32, and the
+      rounding can tip a point lying on a tie;
+    - a cluster stays empty because every point sits on its centre: ours sits
+      on the heaviest cluster's mean, scikit-learn's on its weighted *sum*
+      when the heaviest cluster comes later in the numbering;
     - a point is equidistant from two centres up to the last bit: the matrix
       products round in another order than scikit-learn's kernel.
 
-    A run that stops at ``max_iter`` before converging gives no warning, as in
-    scikit-learn's KMeans: its "Best performing initialization did not
-    converge" belongs to GaussianMixture (ours gives it too). Compare
-    ``n_iter_`` with ``max_iter`` to tell.
-
-    Data of magnitude beyond 2**50 (or below 2**-50) is scaled by a power of
-    two before computing (exact, see ``_kmeans_speed.working_scale``), so
-    squared distances never overflow; if the inertia itself exceeds the
-    largest float64, ``fit`` raises a ``ValueError``.
+    As scikit-learn's KMeans, a run stopped by ``max_iter`` gives no warning:
+    compare ``n_iter_`` with ``max_iter``. Data beyond 2**50 in magnitude (or
+    below 2**-50) is scaled by a power of two first (exact), so squares never
+    overflow; an inertia beyond the largest float64 raises a ``ValueError``.
     """
 
-    def __init__(
-        self,
-        n_clusters=8,
-        *,
-        init="k-means++",
-        n_init="auto",
-        max_iter=300,
-        tol=1e-4,
-        random_state=None,
-    ):
+    def __init__(self, n_clusters=8, *, init="k-means++", n_init="auto", max_iter=300,
+                 tol=1e-4, random_state=None):
         self.n_clusters = n_clusters
         self.init = init
         self.n_init = n_init
@@ -523,32 +411,17 @@ class KMeans(ClassNamePrefixFeaturesOutMixin, TransformerMixin, ClusterMixin, Ba
         self.random_state = random_state
 
     def fit(self, X, y=None, sample_weight=None):
-        """Cluster ``X``: run Lloyd's algorithm ``n_init`` times, keep the best run.
-
-        Parameters
-        ----------
-        X : array-like of shape (n_samples, n_features)
-        y : ignored
-        sample_weight : array-like of shape (n_samples,), default=None
-            How much each point counts.
-
-        Returns
-        -------
-        self
+        """Cluster ``X`` of shape (n_samples, n_features): run Lloyd's algorithm
+        ``n_init`` times and keep the best run. ``sample_weight``, of shape
+        (n_samples,), says how much each point counts in the means and the
+        inertia (default: 1 each); ``y`` is ignored. Returns the fitted estimator.
         """
+        check_kmeans_params(self)
         X = check_data(self, X)
-        check_kmeans_params(self.n_clusters, self.init, self.n_init)
         self._n_init = resolve_n_init(self.init, self.n_init)  # as scikit-learn records it
-        runs, best = best_of_runs(
-            X,
-            self.n_clusters,
-            init=self.init,
-            n_init=self._n_init,
-            random_state=self.random_state,
-            sample_weight=sample_weight,
-            max_iter=self.max_iter,
-            tol=self.tol,
-        )
+        runs, best = best_of_runs(X, self.n_clusters, init=self.init, n_init=self._n_init,
+                                  random_state=self.random_state, sample_weight=sample_weight,
+                                  max_iter=self.max_iter, tol=self.tol)
         kept = runs[best]
         check_finite_inertia(kept.inertia)
         self.labels_, self.cluster_centers_ = kept.labels, kept.centers

@@ -401,13 +401,14 @@ class GaussianMixture(DensityMixin, BaseEstimator):
     # ---- fitting -------------------------------------------------------
 
     def _check_parameters(self) -> None:
-        check_in_range(self.n_components, "n_components", low=1, integer=True)
-        check_one_of(self.covariance_type, "covariance_type", COVARIANCE_TYPES)
-        check_in_range(self.tol, "tol", low=0)
-        check_in_range(self.reg_covar, "reg_covar", low=0)
-        check_in_range(self.max_iter, "max_iter", low=0, integer=True)
-        check_in_range(self.n_init, "n_init", low=1, integer=True)
-        check_one_of(self.init_params, "init_params", INIT_PARAMS)
+        owner = "GaussianMixture"
+        check_in_range(self.n_components, "n_components", low=1, integer=True, owner=owner)
+        check_one_of(self.covariance_type, "covariance_type", COVARIANCE_TYPES, owner=owner)
+        check_in_range(self.tol, "tol", low=0, owner=owner)
+        check_in_range(self.reg_covar, "reg_covar", low=0, owner=owner)
+        check_in_range(self.max_iter, "max_iter", low=0, integer=True, owner=owner)
+        check_in_range(self.n_init, "n_init", low=1, integer=True, owner=owner)
+        check_one_of(self.init_params, "init_params", INIT_PARAMS, owner=owner)
 
     def _initial_parameters(self, X, random_state) -> MixtureParameters:
         resp = initial_responsibilities(X, self.n_components, self.init_params, random_state)
@@ -451,8 +452,9 @@ class GaussianMixture(DensityMixin, BaseEstimator):
         X = check_data(self, X, min_samples=2)
         if X.shape[0] < self.n_components:
             raise ValueError(
-                f"n_components={self.n_components} is more than the {X.shape[0]} samples: "
-                "a mixture needs at least one sample per component. Use fewer components."
+                f"Expected n_samples >= n_components but got n_components = "
+                f"{self.n_components}, n_samples = {X.shape[0]}. A mixture needs at least "
+                "one sample per component: use fewer components."
             )
         random_state = check_random_state(self.random_state)
         best = None

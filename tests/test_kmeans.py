@@ -189,7 +189,7 @@ def test_float32_stays_float32_and_integers_become_float64(blobs):
 def test_fewer_distinct_points_than_clusters_warns():
     X = np.repeat([[0.0, 0.0], [1.0, 1.0]], 5, axis=0)
     sklearn_phrase = r"Number of distinct clusters \(2\) found smaller than n_clusters \(3\)"
-    with pytest.warns(ConvergenceWarning, match=sklearn_phrase + r".*ask for at most 2 clusters"):
+    with pytest.warns(ConvergenceWarning, match=sklearn_phrase + r".*Ask for at most 2 clusters"):
         model = KMeans(3, random_state=0).fit(X)
     assert np.isfinite(model.cluster_centers_).all()
     with pytest.warns(ConvergenceWarning, match=sklearn_phrase):

@@ -97,10 +97,10 @@ def test_bad_data_is_refused(X, message):
 @pytest.mark.parametrize(
     ("params", "message"),
     [
-        ({"n_clusters": 0}, r"n_clusters must be in \[1, inf\], got 0"),
-        ({"n_clusters": 2.5}, "n_clusters must be an integer"),
-        ({"n_clusters": 21}, "n_samples=20 should be >= n_clusters=21: ask for at most 20"),
-        ({"init": "kmeans"}, "init must be 'k-means\\+\\+', 'random' or an array"),
+        ({"n_clusters": 0}, r"int in the range \[1, inf\)\. Got 0 instead\. Set n_clusters to"),
+        ({"n_clusters": 2.5}, r"'n_clusters' parameter of KMeans must be an int .* Got 2\.5"),
+        ({"n_clusters": 21}, "n_samples=20 should be >= n_clusters=21. Ask for at most 20"),
+        ({"init": "kmeans"}, r"'init' parameter of KMeans must be a str among .*Pass 'k-"),
         (
             {"n_clusters": 3, "init": np.zeros((2, 2))},
             r"initial centers \(2, 2\) does not match the number of clusters 3.*shape \(3, 2\)",
@@ -110,10 +110,10 @@ def test_bad_data_is_refused(X, message):
             r"initial centers \(2, 3\) does not match the number of features of the data 2",
         ),
         ({"n_clusters": 1, "init": [[np.nan, 0.0]]}, "init contains NaN"),
-        ({"n_init": 0}, r"n_init must be in \[1, inf\]"),
-        ({"n_init": "many"}, "n_init must be an integer"),
-        ({"max_iter": 0}, r"max_iter must be in \[1, inf\]"),
-        ({"tol": -1.0}, r"tol must be in \[0, inf\]"),
+        ({"n_init": 0}, r"'n_init' .* \{'auto'\} or an int in the range \[1, inf\)\. Got 0"),
+        ({"n_init": "many"}, "Got 'many' instead. Leave n_init at 'auto'"),
+        ({"max_iter": 0}, r"'max_iter' parameter of KMeans must be an int in the range \[1, inf\)"),
+        ({"tol": -1.0}, r"'tol' .* KMeans must be a float in the range \[0\.0, inf\)\. Got -1\.0"),
     ],
 )
 def test_bad_parameters_say_what_to_change(params, message):
@@ -136,13 +136,15 @@ def test_bad_sample_weight_is_refused(weights, message):
 
 
 def test_functions_check_their_own_parameters():
-    with pytest.raises(ValueError, match="method must be one of"):
+    with pytest.raises(
+        ValueError, match="'method' parameter of init_centroids must be a str among"
+    ):
         init_centroids(X_OK, 2, method="kmeans")
     with pytest.raises(ValueError, match="n_samples=20 should be >= n_clusters=30"):
         init_centroids(X_OK, 30)
     with pytest.raises(ValueError, match=r"initial centers \(3,\) does not match"):
         next(lloyd_steps(X_OK, np.zeros(3)))
-    with pytest.raises(ValueError, match=r"max_iter must be in \[1, inf\]"):
+    with pytest.raises(ValueError, match=r"'max_iter' parameter of lloyd_steps must be an int"):
         next(lloyd_steps(X_OK, X_OK[:2], max_iter=0))
 
 
