@@ -7,6 +7,7 @@ import time
 import numpy as np
 import pytest
 import semi_fits
+from chart_specs import live_chart
 from figures.palette import PALETTE
 from labelling import to_url
 from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
@@ -421,8 +422,7 @@ ROWS_COMPARED = ("propagated to their clusters", "partially propagated")
 
 def test_the_accuracy_chart_uses_no_cluster_colour_and_readable_text(app_at, truth):
     app = open_page(app_at, {"semi_labels": to_url(truth[3])})
-    [chart] = [c for c in app.get("plotly_chart") if "semi_accuracy_chart" in c.proto.id]
-    spec = json.loads(chart.proto.spec)
+    spec = live_chart(app, "semi_accuracy_chart")
     colors = {trace["marker"]["color"].upper() for trace in spec["data"]}
     assert len(colors) == 2 and not colors & {c.upper() for c in PALETTE}
     layout = spec["layout"]

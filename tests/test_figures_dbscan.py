@@ -2,7 +2,7 @@
 
 import numpy as np
 import pytest
-from figures.dbscan import clusters_figure, k_distance_figure, new_points_table
+from figures.dbscan import CURVE_POINTS, clusters_figure, k_distance_figure, new_points_table
 from figures.grid import grid_over, padded_box
 from figures.palette import ANOMALY, PALETTE, palette_colors
 from sklearn.cluster import DBSCAN as SklearnDBSCAN
@@ -116,8 +116,19 @@ def test_k_distance_figure_marks_the_core_points(moons):
     distances = k_distances(moons, 5)
     figure = k_distance_figure(distances, 0.05, 5)
     n_core = len(DBSCAN(eps=0.05).fit(moons).core_sample_indices_)
-    np.testing.assert_array_equal(figure.data[0].y, distances)
+    ranks = np.asarray(figure.data[0].x)
+    assert ranks[-1] == len(distances)  # the curve ends at the farthest point
+    np.testing.assert_allclose(figure.data[0].y, distances[ranks - 1], rtol=1e-6)
     assert f"{n_core} core points" in figure.layout.annotations[0].text
+
+
+def test_a_long_k_distance_curve_is_drawn_through_evenly_spread_ranks(moons):
+    distances = np.sort(np.random.default_rng(0).random(5000))
+    curve = k_distance_figure(distances, 0.5, 5).data[0]
+    ranks = np.asarray(curve.x)
+    assert len(ranks) == CURVE_POINTS and (ranks[0], ranks[-1]) == (1, 5000)
+    assert np.diff(ranks).max() - np.diff(ranks).min() <= 1
+    np.testing.assert_allclose(curve.y, distances[ranks - 1], rtol=1e-6)
 
 
 def test_new_points_table_shows_the_votes_it_is_given():

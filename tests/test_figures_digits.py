@@ -50,3 +50,5 @@ def test_accuracy_figure_borrows_no_cluster_colour():
     chapter, ours = accuracy_figure({"a": 0.81}, {"a": 0.75}).data
     assert chapter.marker.color != ours.marker.color
     assert not {chapter.marker.color, ours.marker.color} & set(PALETTE)
+    # Each bar's numbers contrast with it: dark on the chapter's light hatching, light on ours.
+    assert chapter.insidetextfont.color == "#000000" and ours.insidetextfont.color == "#FFFFFF"

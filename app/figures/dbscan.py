@@ -26,6 +26,7 @@ from figures.palette import (
 )
 from figures.theme import POINT_SIZE, SMALL_POINT_SIZE, themed
 
+CURVE_POINTS = 600  # points a k-distance curve is drawn through: about one a pixel
 REGION_RESOLUTION = 100  # a k-nearest-neighbour vote per grid point: the page's main cost
 PLURALS = {"core": "core points", "border": "border points", "anomaly": "anomalies"}
 KIND_LEGEND_COLOR = "#555555"  # legend markers show a kind's shape and size, not a cluster
@@ -49,13 +50,15 @@ def points_trace(X: np.ndarray, labels: np.ndarray, kind: str, marker: dict) -> 
     The legend shows the kinds from :func:`kind_legend`, not from these traces,
     whose colours vary point by point.
     """
+    # Single precision and small integers: half the bytes for the browser to decode,
+    # and hover shows three decimals.
     return go.Scatter(
-        x=X[:, 0],
-        y=X[:, 1],
+        x=X[:, 0].astype(np.float32),
+        y=X[:, 1].astype(np.float32),
         mode="markers",
         name=PLURALS[kind],
         marker=marker,
-        customdata=labels,
+        customdata=labels.astype(np.int16),
         showlegend=False,
         hovertemplate=f"{kind}, cluster %{{customdata}}<br>(%{{x:.3f}}, %{{y:.3f}})<extra></extra>",
     )
@@ -117,7 +120,7 @@ def clusters_figure(
     styles = {"core": {**CORE, **marker_colors}, "border": {**BORDER, **marker_colors}}
     for kind, style in styles.items():
         chosen = kinds == kind
-        marker = {**style, "color": labels[chosen]}
+        marker = {**style, "color": labels[chosen].astype(np.int16)}
         traces.append(points_trace(X[chosen], labels[chosen], kind, marker))
     anomalies = kinds == "anomaly"
     traces.append(points_trace(X[anomalies], labels[anomalies], "anomaly", ANOMALY))
@@ -155,9 +158,10 @@ def k_distance_figure(distances: np.ndarray, eps: float, k: int) -> go.Figure:
     (themselves included) within ``eps``: they are the core points.
     """
     n_core = int(np.sum(distances <= eps))
+    ranks = curve_ranks(len(distances))
     curve = go.Scatter(
-        x=np.arange(1, len(distances) + 1),
-        y=distances,
+        x=ranks,
+        y=distances[ranks - 1].astype(np.float32),
         mode="lines",
         line={"color": CURVE_COLOR, "width": 2},
         hovertemplate="%{x} points have a k-distance ≤ %{y:.3f}<extra></extra>",
@@ -178,6 +182,16 @@ def k_distance_figure(distances: np.ndarray, eps: float, k: int) -> go.Figure:
         "showlegend": False,
     }
     return themed(go.Figure(data=[curve], layout=layout))
+
+
+def curve_ranks(n: int, most: int = CURVE_POINTS) -> np.ndarray:
+    """The ranks (1 … n) a sorted curve of ``n`` values is drawn through: all, or ``most``
+    evenly spread ones with the first and the last.
+
+    A curve a few hundred pixels wide shows no more; thousands of points would
+    only be sent and drawn again on every change of the page.
+    """
+    return np.unique(np.linspace(1, n, min(n, most)).round().astype(np.int32))
 
 
 def new_points_table(

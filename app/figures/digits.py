@@ -17,7 +17,13 @@ import numpy as np
 import plotly.graph_objects as go
 from PIL import Image
 
-from figures.palette import AGREE_COLOR, CURVE_COLOR, MISTAKE_COLOR, SECOND_CURVE_COLOR
+from figures.palette import (
+    AGREE_COLOR,
+    CENTROID_COLOR,
+    CURVE_COLOR,
+    MISTAKE_COLOR,
+    SECOND_CURVE_COLOR,
+)
 from figures.theme import TICK_SIZE, themed
 
 DIGIT_SIDE = 8
@@ -27,6 +33,8 @@ MAX_INK = 16.0  # pixel values of the digits data set run from 0 (paper) to 16 (
 # by lightness and a hatch.
 OURS_COLOR = CURVE_COLOR
 CHAPTER_COLOR = SECOND_CURVE_COLOR
+CHAPTER_TEXT_COLOR = CENTROID_COLOR  # black on the hatched mid grey
+OURS_TEXT_COLOR = "#FFFFFF"  # white on the dark grey
 
 
 def digit_png(pixels: np.ndarray, scale: int = 12) -> bytes:
@@ -116,10 +124,13 @@ def accuracy_figure(ours: Mapping[str, float], chapter: Mapping[str, float]) -> 
     """Horizontal bars: test accuracy of each training set, ours beside the chapter's."""
     names = list(ours)
     figure = go.Figure()
-    for source, values, color, hatch in (
-        ("the chapter", [chapter.get(name, np.nan) for name in names], CHAPTER_COLOR, "/"),
-        ("this page", [ours[name] for name in names], OURS_COLOR, ""),
-    ):
+    # Text colours chosen here, not by Plotly: on the chapter's hatched mid grey it
+    # picked white, which the hatching made unreadable.
+    for source, values, color, hatch, text_color in (
+        ("the chapter", [chapter.get(name, np.nan) for name in names], CHAPTER_COLOR, "/",
+         CHAPTER_TEXT_COLOR),
+        ("this page", [ours[name] for name in names], OURS_COLOR, "", OURS_TEXT_COLOR),
+    ):  # fmt: skip
         figure.add_trace(
             go.Bar(
                 y=names,
@@ -131,6 +142,7 @@ def accuracy_figure(ours: Mapping[str, float], chapter: Mapping[str, float]) -> 
                 # Inside the bar's end: a narrow column has no room beside the bars.
                 textposition="inside",
                 insidetextanchor="end",
+                insidetextfont={"color": text_color},
             )
         )
     figure.update_layout(

@@ -16,6 +16,7 @@ import plotly.graph_objects as go
 
 from clustering import CriterionCurve, GaussianMixture
 from clustering.mixture import as_matrix_stack
+from figures.contours import region_borders
 from figures.grid import Grid
 from figures.palette import (
     ANOMALY,
@@ -33,9 +34,13 @@ from figures.theme import POINT_SIZE, themed
 # The chapter shades -log density between 1 and 100 on a log scale.
 NEG_LOG_DENSITY_RANGE = (1.0, 100.0)
 NEG_LOG_DENSITY_TICKS = (1, 2, 5, 10, 20, 50, 100)
-# 150 x 150 cells of 3-4 px on the page draw smooth contours; 200 x 200 sent and
-# contoured almost twice the data for no visible gain.
+# 150 x 150 cells of 3-4 px on the page shade smoothly; 200 x 200 sent and
+# painted almost twice the data for no visible gain.
 GRID_RESOLUTION = 150
+N_BANDS = 11  # grey bands of the shading between NEG_LOG_DENSITY_RANGE's ends
+# The browser blends the colours of neighbouring grid points when it scales the
+# shading up, which softens each band's staircase edge into a smooth one.
+SHADING_SMOOTHING = "fast"
 # Share of the data's extent shaded around it: far enough that the shading has mostly
 # faded to white at its edge, so where the page's column is narrower than PLOT_WIDTH and
 # equal scales show more than the grid, the white beyond it looks the same.
@@ -86,18 +91,40 @@ def parameter_rows(model: GaussianMixture) -> list[dict[str, float | int]]:
     return rows
 
 
-def _density_contours(density: DensityGrid) -> go.Contour:
-    """Filled contours of -log density on a log scale, dense grey to sparse white."""
+def density_bands() -> list[list[float | str]]:
+    """The shading's colorscale: :data:`N_BANDS` flat greys, dense dark to sparse white.
+
+    Each band takes :data:`DENSITY_SCALE`'s grey at its middle, so a heatmap
+    drawn with it looks like filled contours at the band edges.
+    """
+    stops = np.array([stop for stop, _ in DENSITY_SCALE])
+    greys = np.array([int(color[1:3], 16) for _, color in DENSITY_SCALE], dtype=float)
+    middles = (np.arange(N_BANDS) + 0.5) / N_BANDS
+    return stepped_colorscale(
+        [
+            f"#{value:02X}{value:02X}{value:02X}"
+            for value in np.interp(middles, stops, greys).round().astype(int)
+        ]
+    )
+
+
+def _density_shading(density: DensityGrid) -> go.Heatmap:
+    """−log density on a log scale in flat bands of grey, dense dark to sparse white.
+
+    A heatmap whose colours the browser smooths between grid points: the band
+    edges come out as smooth as filled contours, at a fraction of the drawing cost.
+    """
     low, high = NEG_LOG_DENSITY_RANGE
     z = np.log10(np.clip(density.neg_log_density, low, high)).astype(np.float32)
     ticks = np.array(NEG_LOG_DENSITY_TICKS, dtype=float)
-    return go.Contour(
-        x=density.grid.xs,
-        y=density.grid.ys,
+    return go.Heatmap(
+        x=density.grid.xs.astype(np.float32),
+        y=density.grid.ys.astype(np.float32),
         z=z,
-        colorscale=DENSITY_SCALE,
-        contours=dict(start=np.log10(low), end=np.log10(high), size=np.log10(high / low) / 11),
-        line=dict(width=0.5, color="rgba(0,0,0,0.15)"),
+        zmin=np.log10(low),
+        zmax=np.log10(high),
+        zsmooth=SHADING_SMOOTHING,
+        colorscale=density_bands(),
         colorbar=dict(
             title=dict(text="−log density", side="right"),
             thickness=14,
@@ -114,33 +141,21 @@ def _density_contours(density: DensityGrid) -> go.Contour:
     )
 
 
-def _boundaries(density: DensityGrid, n_traces: int) -> list[go.Contour]:
-    """Dashed black lines where the most likely component changes: one outline per region.
+def _boundaries(density: DensityGrid, n_components: int) -> go.Scatter:
+    """Dashed black lines where the most likely component changes, each drawn once.
 
-    Padded to ``n_traces`` outlines (those of absent components draw nothing),
-    so figures for different k have the same traces. Their legend entry is
-    :func:`_boundary_legend`, since a contour's own entry shows no line.
+    One trace of lines computed here (:func:`figures.contours.region_borders`),
+    whatever k: the browser only draws them. It is also the legend's entry.
     """
-    return [
-        go.Contour(
-            x=density.grid.xs,
-            y=density.grid.ys,
-            z=(density.labels == component).astype(np.int8),
-            contours=dict(start=0.5, end=0.5, size=1, coloring="none"),
-            line=BOUNDARY_LINE,
-            showscale=False,
-            showlegend=False,
-            hoverinfo="skip",
-            name="decision boundary",
-        )
-        for component in range(n_traces)
-    ]
-
-
-def _boundary_legend() -> go.Scatter:
-    """The legend entry of the decision boundaries: the same dashed line."""
-    return go.Scatter(x=[None], y=[None], mode="lines", line=BOUNDARY_LINE,
-                      name="decision boundary", hoverinfo="skip")  # fmt: skip
+    x, y = region_borders(density.labels, density.grid, n_components)
+    return go.Scatter(
+        x=x.astype(np.float32),
+        y=y.astype(np.float32),
+        mode="lines",
+        line=BOUNDARY_LINE,
+        hoverinfo="skip",
+        name="decision boundary",
+    )
 
 
 def _points(
@@ -165,7 +180,7 @@ def _points(
                 size=POINT_SIZE,
                 line=POINT_RIM,
             ),
-            customdata=proba[labels == component],
+            customdata=proba[labels == component].astype(np.float32),  # hover shows 3 decimals
             hovertemplate=f"x₁ = %{{x:.2f}}, x₂ = %{{y:.2f}}<br>{lines}<extra></extra>",
             name=f"component {component}",
             showlegend=component < n_components,
@@ -275,7 +290,7 @@ def density_figure(
         anomalies = np.zeros(len(X), dtype=bool)
     if samples is None:
         samples = (np.empty((0, 2)), np.empty(0, dtype=int))
-    traces = [_density_contours(density), *_boundaries(density, n_traces), _boundary_legend()]
+    traces = [_density_shading(density), _boundaries(density, len(means))]
     traces += _points(X, proba, colors, n_traces)
     traces += [_samples(*samples, colors), _samples_legend(len(samples[0]))]
     traces += [_anomalies(X[anomalies]), _means(means)]

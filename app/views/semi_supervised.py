@@ -7,6 +7,7 @@ import base64
 import numpy as np
 import streamlit as st
 from components.label_grid import label_board, show_label_grid
+from components.live_chart import live_chart
 from figures.digits import accuracy_figure, digit_png, label_check_figure
 from jobs import DEBOUNCE_SECONDS, LatestJobs, newest_result, shared_pool
 from labelling import (
@@ -239,11 +240,12 @@ def show_results(k: int, seed: int, board: LabelBoard, percentile: int) -> None:
     )
     if not fresh:
         left.caption("Retraining on your latest labels...")
-    left.plotly_chart(
-        accuracy_figure({name: ours[name] for name in names}, CHAPTER),
-        key="semi_accuracy_chart",
-        config={"displayModeBar": False},
-    )
+    with left:
+        live_chart(
+            accuracy_figure({name: ours[name] for name in names}, CHAPTER),
+            key="semi_accuracy_chart",
+            config={"displayModeBar": False},
+        )
     with right.container(border=True, key="semi_partial_note"):
         explain_partial(seed, percentile, ours)
         explain_seed_means(k, percentile, means)
