@@ -2,12 +2,13 @@
 
 A generated table (three features on very different scales and a label
 column) is uploaded on each page; the agreement table and the adjusted Rand
-index the page shows must be those of our library's clustering of the
-standardised features (projected on two principal components), scored by
-scikit-learn. Each bad input must give its message and keep the data the
-user had.
+index the page shows must be those of our library's clustering of all three
+standardised features, scored by scikit-learn, and the figures must draw
+them on two principal components, with the model evaluated on that plane.
+Each bad input must give its message and keep the data the user had.
 """
 
+import base64
 import json
 import re
 
@@ -17,6 +18,7 @@ import pytest
 import sklearn.decomposition
 import sklearn.metrics
 import sklearn.preprocessing
+from chart_specs import live_chart
 from limits import YOUR_DATA_MAX_BYTES
 from mixture_fits import fit_quietly
 from streamlit.testing.v1 import AppTest
@@ -64,19 +66,38 @@ def good_csv(table) -> bytes:
 
 @pytest.fixture(scope="module")
 def expected_X(table) -> np.ndarray:
-    """The standardised features on two principal components, by our library.
+    """All three standardised features, by our library, which the pages must fit.
 
-    They equal scikit-learn's (up to each axis' sign, and rounding); our own
-    are used because a mixture's component numbers can change with the last
-    bit of its input.
+    They equal scikit-learn's (up to rounding); our own are used because a
+    mixture's component numbers can change with the last bit of its input.
     """
-    scaled = StandardScaler().fit_transform(table.iloc[:, :3])
-    ours = PCA(2).fit_transform(scaled)
-    sklearns = sklearn.decomposition.PCA(2).fit_transform(
-        sklearn.preprocessing.StandardScaler().fit_transform(table.iloc[:, :3])
-    )
-    np.testing.assert_allclose(np.abs(ours), np.abs(sklearns), atol=1e-10)
+    ours = StandardScaler().fit_transform(table.iloc[:, :3])
+    sklearns = sklearn.preprocessing.StandardScaler().fit_transform(table.iloc[:, :3])
+    np.testing.assert_allclose(ours, sklearns, atol=1e-12)
     return ours
+
+
+@pytest.fixture(scope="module")
+def feature_plane(expected_X) -> PCA:
+    """The plane the figures draw: the first two principal components of the features."""
+    ours = PCA(2).fit(expected_X)
+    sklearns = sklearn.decomposition.PCA(2).fit(expected_X)
+    np.testing.assert_allclose(
+        np.abs(ours.transform(expected_X)), np.abs(sklearns.transform(expected_X)), atol=1e-10
+    )
+    return ours
+
+
+def array(values) -> np.ndarray:
+    """A figure's array, which plotly sends as a list or as base64 ``{"dtype", "bdata"}``."""
+    if isinstance(values, dict):
+        flat = np.frombuffer(base64.b64decode(values["bdata"]), dtype=values["dtype"])
+        return flat.reshape([int(n) for n in str(values.get("shape", len(flat))).split(",")])
+    return np.asarray(values, dtype=float)
+
+
+def trace(figure: dict, name: str) -> dict:
+    return next(t for t in figure["data"] if t.get("name") == name)
 
 
 def upload(app: AppTest, data: bytes, name: str) -> AppTest:
@@ -123,35 +144,80 @@ def with_label(app: AppTest, label: str = "kind") -> AppTest:
     return widget(app, "selectbox", "_label").set_value(label).run()
 
 
-def test_voronoi_page_clusters_the_standardised_features(app_at, good_csv, table, expected_X):
+def player_data(app: AppTest) -> dict:
+    """The run the page hands the step player."""
+    (player,) = [e for e in app.get("bidi_component") if e.proto.component_name == "ce_step_player"]
+    return json.loads(player.proto.json)
+
+
+def assert_says_it_is_a_slice(app: AppTest) -> None:
+    """The caption under the figure: what it draws of three features, and what it shades."""
+    assert any("keep" in c.value and "principal components" in c.value for c in app.caption)
+    assert any("a slice through the 3-dimensional space" in c.value for c in app.caption)
+
+
+def test_voronoi_page_clusters_all_the_standardised_features(
+    app_at, good_csv, table, expected_X, feature_plane
+):
     app = with_label(opened_with_data(app_at, VORONOI, good_csv))
     app.slider(key="vor_k").set_value(3).run()
-    labels = KMeans(3, init="random", n_init=10, random_state=42).fit(expected_X).labels_
-    assert_shows_clustering(app, table["kind"].to_numpy(), labels)
-    assert any("keep" in c.value and "principal components" in c.value for c in app.caption)
+    model = KMeans(3, init="random", n_init=10, random_state=42).fit(expected_X)
+    assert_shows_clustering(app, table["kind"].to_numpy(), model.labels_)
+    # The inertia of a fit on all three features, not on the picture's two.
+    assert next(m.value for m in app.metric if m.label == "Inertia") == f"{model.inertia_:.2f}"
+    figure = live_chart(app, "vor_map")
+    centroids = trace(figure, "centroids")
+    drawn = np.column_stack([array(centroids["x"]), array(centroids["y"])])
+    np.testing.assert_allclose(drawn, feature_plane.transform(model.cluster_centers_), atol=1e-6)
+    # The regions are the model's clusters of the plane's points in feature space.
+    regions = next(t for t in figure["data"] if t["type"] == "heatmap")
+    xs, ys = array(regions["x"]), array(regions["y"])
+    grid = np.column_stack([np.tile(xs, len(ys)), np.repeat(ys, len(xs))])
+    expected = model.predict(feature_plane.inverse_transform(grid)).reshape(len(ys), len(xs))
+    shown = array(regions["z"]).reshape(len(ys), len(xs))
+    np.testing.assert_array_equal(shown, expected)
+    assert_says_it_is_a_slice(app)
 
 
-def test_step_page_clusters_the_standardised_features(app_at, good_csv, table, expected_X):
+def test_step_page_clusters_all_the_standardised_features(
+    app_at, good_csv, table, expected_X, feature_plane
+):
     app = with_label(opened_with_data(app_at, STEPS, good_csv))
     app.slider(key="steps_k").set_value(3).run()
     start = init_centroids(expected_X, 3, method="random", random_state=42)
-    labels = list(lloyd_steps(expected_X, start))[-1].labels
-    assert_shows_clustering(app, table["kind"].to_numpy(), labels)
+    last = list(lloyd_steps(expected_X, start))[-1]
+    assert_shows_clustering(app, table["kind"].to_numpy(), last.labels)
+    data = player_data(app)
+    assert data["steps"][-1]["inertia"] == pytest.approx(last.inertia, rel=1e-6)
+    np.testing.assert_allclose(
+        data["steps"][-1]["centers"], feature_plane.transform(last.centers), atol=1e-3
+    )
+    # No flat Voronoi diagram of the drawn centroids shows regions in three dimensions.
+    assert set(data["regions"]) == {"rgba(0, 0, 0, 0)"}
+    assert any("regions are not shaded" in c.value for c in app.caption)
 
 
-def test_dbscan_page_clusters_the_standardised_features(app_at, good_csv, table, expected_X):
+def test_dbscan_page_clusters_all_the_standardised_features(app_at, good_csv, table, expected_X):
     app = with_label(opened_with_data(app_at, DBSCAN_PAGE, good_csv))
-    app.slider(key="db_eps").set_value(0.4).run()
-    labels = DBSCAN(eps=0.4, min_samples=5).fit(expected_X).labels_
+    app.slider(key="db_eps").set_value(0.5).run()
+    labels = DBSCAN(eps=0.5, min_samples=5).fit(expected_X).labels_
     assert_shows_clustering(app, table["kind"].to_numpy(), labels)
-    assert app.metric[0].value == str(labels.max() + 1)  # the page's cluster count
+    assert app.metric[0].value == str(labels.max() + 1) == "4"  # the page's cluster count
+    assert_says_it_is_a_slice(app)
 
 
-def test_mixtures_page_clusters_the_standardised_features(app_at, good_csv, table, expected_X):
+def test_mixtures_page_clusters_all_the_standardised_features(
+    app_at, good_csv, table, expected_X, feature_plane
+):
     app = with_label(opened_with_data(app_at, MIXTURES, good_csv))
-    labels = fit_quietly(expected_X, "full", 3, 10, 42).predict(expected_X)
-    assert_shows_clustering(app, table["kind"].to_numpy(), labels)
-    assert sklearn.metrics.adjusted_rand_score(table["kind"], labels) > 0.9
+    model = fit_quietly(expected_X, "full", 3, 10, 42)
+    assert_shows_clustering(app, table["kind"].to_numpy(), model.predict(expected_X))
+    assert sklearn.metrics.adjusted_rand_score(table["kind"], model.predict(expected_X)) > 0.9
+    assert any(f"{model.lower_bound_:.4f}" in m.value for m in app.markdown)
+    means = trace(live_chart(app, "gm_density"), "component means")
+    drawn = np.column_stack([array(means["x"]), array(means["y"])])
+    np.testing.assert_allclose(drawn, feature_plane.transform(model.means_), atol=1e-6)
+    assert_says_it_is_a_slice(app)
 
 
 def test_the_data_follow_the_user_to_another_page(app_at, good_csv):
@@ -169,7 +235,7 @@ def test_without_standardising_the_largest_scale_dominates(app_at, good_csv, tab
     app.slider(key="vor_k").set_value(3).run()
     standardised = agreement(app)[0]
     widget(app, "toggle", "_scale").set_value(False).run()
-    raw = sklearn.decomposition.PCA(2).fit_transform(table.iloc[:, :3])
+    raw = table.iloc[:, :3].to_numpy()
     labels = KMeans(3, init="random", n_init=10, random_state=42).fit(raw).labels_
     assert_shows_clustering(app, table["kind"].to_numpy(), labels)
     assert float(agreement(app)[0]) < float(standardised)
@@ -205,10 +271,17 @@ BAD_FILES = {
 }
 
 
+def scored_dbscan(app_at, data: bytes) -> AppTest:
+    """The DBSCAN page on ``data`` with its label, at an eps that finds its groups in 3-D."""
+    app = with_label(opened_with_data(app_at, DBSCAN_PAGE, data))
+    app.slider(key="db_eps").set_value(0.5).run()
+    return app
+
+
 @pytest.fixture
 def scored_app(app_at, good_csv):
     """The DBSCAN page on the good table with its label: what bad input must not lose."""
-    app = with_label(opened_with_data(app_at, DBSCAN_PAGE, good_csv))
+    app = scored_dbscan(app_at, good_csv)
     assert agreement(app)[0]
     return app
 
@@ -252,7 +325,7 @@ def test_a_page_that_fits_k_up_to_10_asks_for_10_rows(app_at):
 
 def test_choosing_a_constant_column_is_refused_and_the_last_choice_kept(app_at, table):
     with_constant = table.assign(batch=7).to_csv(index=False).encode()
-    app = with_label(opened_with_data(app_at, DBSCAN_PAGE, with_constant))
+    app = scored_dbscan(app_at, with_constant)
     features = widget(app, "multiselect", "_features")
     assert "batch" not in features.value  # left out at first: it never varies
     before = agreement(app)
@@ -272,7 +345,7 @@ def test_a_single_feature_is_refused_and_the_last_choice_kept(scored_app):
 
 def test_a_label_column_with_hundreds_of_classes_is_refused(app_at, table):
     with_ids = table.assign(serial=np.arange(len(table))).to_csv(index=False).encode()
-    app = with_label(opened_with_data(app_at, DBSCAN_PAGE, with_ids))
+    app = scored_dbscan(app_at, with_ids)
     before = agreement(app)
     with_label(app, "serial")
     assert not app.exception
@@ -389,8 +462,7 @@ def test_lloyds_algorithm_starts_from_the_clicked_centroids(app_at):
     }
     app.run()
     assert not app.exception and not app.info
-    (player,) = [e for e in app.get("bidi_component") if e.proto.component_name == "ce_step_player"]
-    steps = json.loads(player.proto.json)["steps"]
+    steps = player_data(app)["steps"]
     X = make_five_blobs()[0]
     expected = list(lloyd_steps(X, np.array(clicks)))
     np.testing.assert_allclose(steps[0]["centers"], clicks)
@@ -418,6 +490,7 @@ def test_moving_a_slider_does_not_prepare_the_table_again(app_at, good_csv, monk
 
     calls = []
     original = your_data.prepare
+
     def counted(*args, **kwargs):
         calls.append(args)
         return original(*args, **kwargs)
