@@ -9,6 +9,7 @@ Each bad input must give its message and keep the data the user had.
 """
 
 import base64
+import io
 import json
 import re
 
@@ -502,3 +503,116 @@ def test_moving_a_slider_does_not_prepare_the_table_again(app_at, good_csv, monk
         app.slider(key="db_eps").set_value(eps).run()
     assert not app.exception
     assert len(calls) == prepared == 2
+
+
+# -- a table larger than the rows a page draws -------------------------------------------------
+
+
+@pytest.fixture
+def downloads(monkeypatch) -> list[pd.DataFrame]:
+    """Pages draw 100 rows of a larger table; every download the pages offer, read back."""
+    import your_data
+
+    monkeypatch.setattr(your_data, "YOUR_DATA_WORKING_ROWS", 100)
+    offered = []
+    original = your_data.clustered_csv
+
+    def recorded(*args, **kwargs) -> bytes:
+        data = original(*args, **kwargs)
+        offered.append(pd.read_csv(io.BytesIO(data)))
+        return data
+
+    monkeypatch.setattr(your_data, "clustered_csv", recorded)
+    return offered
+
+
+@pytest.fixture(scope="module")
+def large_table() -> pd.DataFrame:
+    """150 rows (another seed than the other tests', so no cached figure of them is reused)."""
+    return generated_table(seed=7)
+
+
+def drawn_sample(X: np.ndarray) -> np.ndarray:
+    """The rows a page draws: the app's fixed random sample of 100 of them."""
+    import your_data
+
+    return your_data.sample_rows(len(X))
+
+
+def test_a_large_table_is_fitted_whole_and_drawn_through_a_sample(app_at, large_table, downloads):
+    X = StandardScaler().fit_transform(large_table.iloc[:, :3])
+    app = opened_with_data(app_at, VORONOI, large_table.to_csv(index=False).encode())
+    app.slider(key="vor_k").set_value(3).run()
+    model = KMeans(3, init="random", n_init=10, random_state=42).fit(X)
+    assert next(m.value for m in app.metric if m.label == "Inertia") == f"{model.inertia_:.2f}"
+    figure = live_chart(app, "vor_map")
+    drawn = sum(len(array(t["x"])) for t in figure["data"] if t["name"].startswith("cluster"))
+    assert drawn == 100
+    assert any("150 complete rows" in c.value and "sample of 100" in c.value for c in app.caption)
+    back = downloads[-1]
+    assert len(back) == 150
+    np.testing.assert_array_equal(back["cluster"], model.labels_)
+    np.testing.assert_allclose(back[["length", "weight", "ratio"]], large_table.iloc[:, :3])
+
+
+def test_dbscan_on_a_large_table_clusters_the_sample_and_labels_every_row(
+    app_at, large_table, downloads
+):
+    X = StandardScaler().fit_transform(large_table.iloc[:, :3])
+    app = opened_with_data(app_at, DBSCAN_PAGE, large_table.to_csv(index=False).encode())
+    app.slider(key="db_eps").set_value(0.5).run()
+    shown = drawn_sample(X)
+    dbscan = DBSCAN(eps=0.5, min_samples=5).fit(X[shown])
+    assert app.metric[0].value == str(dbscan.labels_.max() + 1)
+    labels = downloads[-1]["cluster"].to_numpy()
+    assert len(labels) == 150
+    np.testing.assert_array_equal(labels[shown], dbscan.labels_)
+    # Every other row: its nearest core point's cluster within eps, else noise.
+    cores = X[shown][dbscan.core_sample_indices_]
+    others = np.setdiff1d(np.arange(150), shown)
+    distances = np.linalg.norm(X[others, None] - cores[None], axis=2)
+    nearest = dbscan.labels_[dbscan.core_sample_indices_][distances.argmin(axis=1)]
+    expected = np.where(distances.min(axis=1) <= 0.5, nearest, -1)
+    np.testing.assert_array_equal(labels[others], expected)
+    rule = "other 50 rows takes the cluster of its nearest core point"
+    assert any(rule in c.value for c in app.caption)
+
+
+def test_steps_on_a_large_table_run_on_the_sample_and_every_row_is_downloaded(
+    app_at, large_table, downloads
+):
+    X = StandardScaler().fit_transform(large_table.iloc[:, :3])
+    app = opened_with_data(app_at, STEPS, large_table.to_csv(index=False).encode())
+    app.slider(key="steps_k").set_value(3).run()
+    shown = drawn_sample(X)
+    start = init_centroids(X[shown], 3, method="random", random_state=42)
+    last = list(lloyd_steps(X[shown], start))[-1]
+    assert len(player_data(app)["points"]) == 100
+    labels = downloads[-1]["cluster"].to_numpy()
+    assert len(labels) == 150
+    np.testing.assert_array_equal(labels[shown], last.labels)
+    nearest = np.linalg.norm(X[:, None] - last.centers[None], axis=2).argmin(axis=1)
+    others = np.setdiff1d(np.arange(150), shown)
+    np.testing.assert_array_equal(labels[others], nearest[others])
+
+
+def test_the_code_under_clicked_centroids_runs_and_gives_the_players_result(
+    app_at, good_csv, expected_X, feature_plane
+):
+    app = opened_with_data(app_at, STEPS, good_csv)
+    app.slider(key="steps_k").set_value(3).run()
+    app.selectbox(key="steps_init").set_value("my clicks").run()
+    clicks = [[-1.5, 1.0], [0.25, -1.25], [2.0, 0.5]]
+    app.session_state["yd_centroids_steps"] = {
+        "points": {"plane": plane(app)["plane"], "revision": 0, "points": clicks}
+    }
+    app.run()
+    assert not app.exception
+    (code,) = [c.value for c in app.code]
+    assert "[-1.5, 1.0], [0.25, -1.25], [2.0, 0.5]" in code and len(code.splitlines()) == 3
+    assert not any("my clicks" in m.value for m in app.markdown)  # the method's inner name
+    names = {"np": np, "KMeans": KMeans, "PCA": PCA, "X": expected_X}
+    exec(code, names)  # it runs as printed; its last line is the estimator
+    model = eval(code.splitlines()[-1], names).fit(expected_X)
+    last = player_data(app)["steps"][-1]["centers"]
+    np.testing.assert_allclose(feature_plane.transform(model.cluster_centers_), last, atol=1e-3)
