@@ -87,6 +87,10 @@ SIGNATURES = {
 }
 UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
 DELIMITERS = (",", "\t", ";")
+WHERE_THE_PANEL_IS = (
+    "Bring your data in the sidebar, under the pages: upload a table or draw points. "
+    "On a phone, open the sidebar with the arrow at the top left."
+)
 WHY_STANDARDISE = (
     "k-means, DBSCAN and the mixtures compare distances, so a feature measured in "
     "thousands would outvote one measured in fractions; standardising puts every "
@@ -499,25 +503,22 @@ def record() -> dict:
 def source(choice: str, prefix: str) -> str:
     """The data-set name for ``choice``; for "your data", the panel that provides it.
 
-    With no usable data yet the page stops under the panel, which says what
-    to do.
+    The panel (a file and its columns, or the plane to draw on) sits in the
+    sidebar, so the page's main figure keeps its place on the first screen
+    beside it. With no usable data yet the page stops with a pointer to it.
     """
     if choice != YOURS:
         return choice
     mine = record()
-    with st.container(border=True):
-        mode_column, input_column = st.columns([1, 3])
-        with mode_column:
-            draw = drawing(prefix)
-        if draw:
-            with input_column:
-                brush = drawing_controls(prefix)
-            prepared, table = draw_points(prefix, *brush), drawn_table()
+    with st.sidebar:
+        st.subheader("Your data")
+        if drawing(prefix):
+            prepared, table = draw_points(prefix), drawn_table()
         else:
-            with input_column:
-                upload_table(prefix)
+            upload_table(prefix)
             prepared, table = choose_columns_of_upload(prefix), mine.get("table")
     if prepared is None:
+        st.info(WHERE_THE_PANEL_IS)
         st.stop()
     keep(prepared)
     mine.update(active=prepared, shown_table=table)
@@ -622,22 +623,15 @@ def choose_columns(prefix: str) -> Prepared | None:
     for suffix, value in (("features", mine["features"]), ("label", mine["label"] or NO_LABEL),
                           ("scale", mine["standardise"])):  # fmt: skip
         st.session_state.setdefault(f"{tag}_{suffix}", value)
-    features_column, label_column, scale_column = st.columns(
-        [2.6, 2, 1.8], vertical_alignment="center"
-    )
-    features = features_column.multiselect(
-        "Feature columns (numeric)", numeric, key=f"{tag}_features"
-    )
-    label = label_column.selectbox(
+    features = st.multiselect("Feature columns (numeric)", numeric, key=f"{tag}_features")
+    label = st.selectbox(
         "Label column (true groups, optional)",
         [NO_LABEL, *table.columns],
         key=f"{tag}_label",
         help="A column that says which group each row belongs to: the page then scores "
         "the clustering against it.",
     )
-    standardise = scale_column.toggle(
-        "Standardise features", key=f"{tag}_scale", help=WHY_STANDARDISE
-    )
+    standardise = st.toggle("Standardise features", key=f"{tag}_scale", help=WHY_STANDARDISE)
     label = None if label == NO_LABEL else label
     try:
         prepared = prepared_once(table, features, label, standardise)
@@ -729,6 +723,7 @@ def report(
     prepared = stored(name)
     labels = every_row(prepared, np.asarray(labels), extension)
     st.subheader("Your data and this clustering")
+    st.caption("The file, its columns or the drawing can be changed in the sidebar.")
     if len(labels) > len(prepared.picture.points) and extension is not None:
         st.caption(
             f"This clustering is of the {len(prepared.picture.points):,} sampled rows; "
@@ -881,27 +876,20 @@ def take_report(prefix: str) -> None:
         drawn["points"] = points
 
 
-def drawing_controls(prefix: str) -> tuple[int, float]:
-    """Where a drawing starts, and the brush: how many points a click drops, how spread."""
+def draw_points(prefix: str) -> Prepared | None:
+    """The plane to draw on, then its brush; the drawn points, once there are at least two.
+
+    The brush's sliders sit under the plane but set how it draws, so their
+    values are read from the session first; "Start over" acts in its callback.
+    """
     mine = record()
     if "drawn" not in mine:
         drawing_from_link()
     take_report(prefix)
-    start, again = st.columns([2, 1], vertical_alignment="bottom")
-    chosen = start.selectbox("Start from", [EMPTY_START, *DATASETS], key=f"{prefix}_yd_start")
-    if again.button("Start over", key=f"{prefix}_yd_restart"):
-        replace_drawing(starting_points(chosen))
-    brush, spread = st.columns(2)
-    size = brush.slider("Points a click drops", 1, 30, 10, key=f"{prefix}_yd_brush")
-    width = spread.slider(
-        "Spread of a click", 0.02, 1.0, 0.15, step=0.01, key=f"{prefix}_yd_spread"
-    )
-    return size, width
-
-
-def draw_points(prefix: str, size: int, width: float) -> Prepared | None:
-    """The plane to draw on; the drawn points, once there are at least two."""
-    drawn = record()["drawn"]
+    brush = {f"{prefix}_yd_brush": 10, f"{prefix}_yd_spread": 0.15}
+    for key, default in brush.items():
+        st.session_state.setdefault(key, default)
+    drawn = mine["drawn"]
     click_plane(
         drawn["points"],
         plane=PLANE_KEY,
@@ -911,14 +899,15 @@ def draw_points(prefix: str, size: int, width: float) -> Prepared | None:
         key=f"{PLANE_KEY}_{prefix}",
         on_change=lambda: take_report(prefix),
         label="A plane to draw points on",
-        brush=size,
-        spread=width,
+        brush=st.session_state[f"{prefix}_yd_brush"],
+        spread=st.session_state[f"{prefix}_yd_spread"],
     )
     st.caption(
         "Click on empty space to drop a small cloud of points, click a point to remove it. "
         "Drawn points are clustered as they are (not standardised), and they travel in "
         "the page's link."
     )
+    drawing_controls(prefix)
     points = drawn["points"]
     if len(points):
         st.query_params[LINK_KEY] = encode_points(points)
@@ -929,6 +918,19 @@ def draw_points(prefix: str, size: int, width: float) -> Prepared | None:
         return None
     rows = np.arange(len(points))
     return Prepared(digest_name(points, None), points, None, rows, Picture(points))
+
+
+def drawing_controls(prefix: str) -> None:
+    """The brush (points a click drops, their spread) and where a drawing starts over from."""
+    st.slider("Points a click drops", 1, 30, key=f"{prefix}_yd_brush")
+    st.slider("Spread of a click", 0.02, 1.0, step=0.01, key=f"{prefix}_yd_spread")
+    start_key = f"{prefix}_yd_start"
+    st.selectbox("Start from", [EMPTY_START, *DATASETS], key=start_key)
+    st.button(
+        "Start over",
+        key=f"{prefix}_yd_restart",
+        on_click=lambda: replace_drawing(starting_points(st.session_state[start_key])),
+    )
 
 
 def starting_points(name: str) -> np.ndarray:
@@ -1085,25 +1087,35 @@ def unclicked(method: str) -> str:
 
 
 def picture_note(name: str, shading: str | None) -> None:
-    """Under a figure of user data with more than two features: what it shows of them.
+    """Under a figure of user data: what it draws of a large table or of many features.
 
-    ``shading`` names what the figure colours by the model, as the sentence's
-    subject ("The coloured regions"); None for a figure that leaves the
-    regions out because it cannot draw them truly.
+    ``shading`` names what the figure colours by the model, as the subject of
+    a sentence ("The coloured regions"); None for a figure that leaves the
+    regions out because it cannot draw them truly in more than two dimensions.
     """
-    if not is_yours(name) or picture(name).pca is None:
+    if not is_yours(name):
         return
-    n_features = stored(name).X.shape[1]
-    drawn = "The figure draws the data on the plane of their first two principal components."
-    if shading is None:
-        st.caption(
-            f"{drawn} The centroids' regions are not shaded: in {n_features} dimensions the "
-            "points nearest each centroid do not form the flat Voronoi diagram of the drawn "
-            f"centroids. The points' colours are their clusters in all {n_features} features."
+    prepared = stored(name)
+    drawn, n_features = prepared.picture, prepared.X.shape[1]
+    sentences = []
+    if drawn.shown is not None:
+        sentences.append(
+            f"The figure draws a random {len(drawn.points):,} of the {len(prepared.X):,} rows."
         )
-        return
-    st.caption(
-        f"{drawn} {shading} show the model on that plane only, a slice through the "
-        f"{n_features}-dimensional space, so a point lying off the plane may sit in a "
-        "region of another colour than its own."
-    )
+    if drawn.pca is not None:
+        kept = drawn.pca.explained_variance_ratio_.sum()
+        sentences.append(
+            f"It draws the {n_features} features on their first two principal components, "
+            f"which keep {kept:.0%} of the variance."
+        )
+        sentences.append(
+            f"The centroids' regions are not shaded: in {n_features} dimensions the points "
+            "nearest each centroid do not form the flat Voronoi diagram of the drawn "
+            f"centroids. The points' colours are their clusters in all {n_features} features."
+            if shading is None
+            else f"{shading} show the model on that plane only, a slice through the "
+            f"{n_features}-dimensional space, so a point lying off the plane may sit in a "
+            "region of another colour than its own."
+        )
+    if sentences:
+        st.caption(" ".join(sentences))
