@@ -732,9 +732,10 @@ def report(
         )
     if prepared.y is not None:
         show_agreement(prepared.y, labels)
+    table = record()["shown_table"]
     st.download_button(
         "Download the data with the clusters (CSV)",
-        clustered_csv(record()["shown_table"], prepared, labels, proba),
+        lambda: clustered_csv(table, prepared, labels, proba),  # made when it is clicked
         file_name="clustered.csv",
         mime="text/csv",
         key=f"{prefix}_yd_download",

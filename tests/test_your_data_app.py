@@ -510,19 +510,24 @@ def test_moving_a_slider_does_not_prepare_the_table_again(app_at, good_csv, monk
 
 @pytest.fixture
 def downloads(monkeypatch) -> list[pd.DataFrame]:
-    """Pages draw 100 rows of a larger table; every download the pages offer, read back."""
+    """Pages draw 100 rows of a larger table; every download the pages offer, read back.
+
+    The page hands the button a function that makes the CSV when clicked;
+    here it is made at once and kept.
+    """
+    import streamlit
     import your_data
 
     monkeypatch.setattr(your_data, "YOUR_DATA_WORKING_ROWS", 100)
     offered = []
-    original = your_data.clustered_csv
+    button = streamlit.download_button
 
-    def recorded(*args, **kwargs) -> bytes:
-        data = original(*args, **kwargs)
-        offered.append(pd.read_csv(io.BytesIO(data)))
-        return data
+    def recorded(label, data, *args, **kwargs):
+        made = data() if callable(data) else data
+        offered.append(pd.read_csv(io.BytesIO(made)))
+        return button(label, made, *args, **kwargs)
 
-    monkeypatch.setattr(your_data, "clustered_csv", recorded)
+    monkeypatch.setattr(streamlit, "download_button", recorded)
     return offered
 
 
