@@ -1063,8 +1063,8 @@ def kmeans_code(method: str, dataset: str, k: int, n_init: int, seed: int) -> st
     lines = [f"init = {clicked}  # your clicks"]
     if picture(dataset).pca is not None:
         lines = [
-            "pca = PCA(n_components=2).fit(X)  # the plane the figures show",
-            f"init = pca.inverse_transform({clicked})  # your clicks, on that plane",
+            "pca = PCA(n_components=2).fit(X)  # X: the features as the page clusters them",
+            f"init = pca.inverse_transform({clicked})  # your clicks",
         ]
     return "\n".join([*lines, f"KMeans(n_clusters={k}, init=init, n_init=1)"])
 

@@ -12,6 +12,7 @@ import base64
 import io
 import json
 import re
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -20,7 +21,6 @@ import sklearn.decomposition
 import sklearn.metrics
 import sklearn.preprocessing
 from chart_specs import live_chart
-from conftest import APP
 from limits import YOUR_DATA_MAX_BYTES
 from mixture_fits import fit_quietly
 from streamlit.testing.v1 import AppTest
@@ -43,6 +43,7 @@ PAGES = {  # page: (data-set select box, prefix of the your-data widgets)
     MIXTURES: ("gm_data", "gm"),
 }
 GOOD_NAME = "blobs.csv"
+APP = Path(__file__).resolve().parent.parent / "app" / "streamlit_app.py"
 
 
 def generated_table(seed: int = 0) -> pd.DataFrame:
