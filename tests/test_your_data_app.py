@@ -555,17 +555,20 @@ def large_table() -> pd.DataFrame:
     return generated_table(seed=7)
 
 
-def drawn_sample(X: np.ndarray) -> np.ndarray:
-    """The rows a page draws: the app's fixed random sample of 100 of them."""
+def opened_large(app_at, table, page: str, query: dict) -> tuple[AppTest, np.ndarray, np.ndarray]:
+    """``page`` on the large ``table``; its standardised features, and the rows the page draws.
+
+    The drawn rows are the app's fixed random sample of 100 of them.
+    """
     import your_data
 
-    return your_data.sample_rows(len(X))
+    X = StandardScaler().fit_transform(table.iloc[:, :3])
+    app = opened_with_data(app_at, page, table.to_csv(index=False).encode(), query=query)
+    return app, X, your_data.sample_rows(len(X))
 
 
 def test_a_large_table_is_fitted_whole_and_drawn_through_a_sample(app_at, large_table, downloads):
-    X = StandardScaler().fit_transform(large_table.iloc[:, :3])
-    app = opened_with_data(app_at, VORONOI, large_table.to_csv(index=False).encode())
-    app.slider(key="vor_k").set_value(3).run()
+    app, X, _ = opened_large(app_at, large_table, VORONOI, {"vor_k": "3"})
     model = KMeans(3, init="random", n_init=10, random_state=42).fit(X)
     assert next(m.value for m in app.metric if m.label == "Inertia") == f"{model.inertia_:.2f}"
     figure = live_chart(app, "vor_map")
@@ -581,10 +584,7 @@ def test_a_large_table_is_fitted_whole_and_drawn_through_a_sample(app_at, large_
 def test_dbscan_on_a_large_table_clusters_the_sample_and_labels_every_row(
     app_at, large_table, downloads
 ):
-    X = StandardScaler().fit_transform(large_table.iloc[:, :3])
-    app = opened_with_data(app_at, DBSCAN_PAGE, large_table.to_csv(index=False).encode())
-    app.slider(key="db_eps").set_value(0.5).run()
-    shown = drawn_sample(X)
+    app, X, shown = opened_large(app_at, large_table, DBSCAN_PAGE, {"db_eps": "0.5"})
     dbscan = DBSCAN(eps=0.5, min_samples=5).fit(X[shown])
     assert app.metric[0].value == str(dbscan.labels_.max() + 1)
     labels = downloads[-1]["cluster"].to_numpy()
@@ -604,10 +604,7 @@ def test_dbscan_on_a_large_table_clusters_the_sample_and_labels_every_row(
 def test_steps_on_a_large_table_run_on_the_sample_and_every_row_is_downloaded(
     app_at, large_table, downloads
 ):
-    X = StandardScaler().fit_transform(large_table.iloc[:, :3])
-    app = opened_with_data(app_at, STEPS, large_table.to_csv(index=False).encode())
-    app.slider(key="steps_k").set_value(3).run()
-    shown = drawn_sample(X)
+    app, X, shown = opened_large(app_at, large_table, STEPS, {"steps_k": "3"})
     start = init_centroids(X[shown], 3, method="random", random_state=42)
     last = list(lloyd_steps(X[shown], start))[-1]
     assert len(player_data(app)["points"]) == 100
