@@ -26,7 +26,7 @@ from mixture_fits import fit_quietly
 from streamlit.testing.v1 import AppTest
 from test_hostile_links import assert_no_live_markup
 
-from clustering import DBSCAN, KMeans, make_five_blobs
+from clustering import DBSCAN, KMeans, classifier_from_dbscan, make_five_blobs
 from clustering.kmeans import init_centroids, lloyd_steps
 from clustering.preprocessing import PCA, StandardScaler
 
@@ -204,13 +204,24 @@ def test_step_page_clusters_all_the_standardised_features(
     assert any("regions are not shaded" in c.value for c in app.caption)
 
 
-def test_dbscan_page_clusters_all_the_standardised_features(app_at, good_csv, table, expected_X):
+def test_dbscan_page_clusters_all_the_standardised_features(
+    app_at, good_csv, table, expected_X, feature_plane
+):
     app = with_label(opened_with_data(app_at, DBSCAN_PAGE, good_csv))
     app.slider(key="db_eps").set_value(0.5).run()
     labels = DBSCAN(eps=0.5, min_samples=5).fit(expected_X).labels_
     assert_shows_clustering(app, table["kind"].to_numpy(), labels)
     assert app.metric[0].value == str(labels.max() + 1) == "4"  # the page's cluster count
     assert_says_it_is_a_slice(app)
+    # The chapter's new points are places on the drawn plane: the core points vote on them there.
+    X_new = np.array([[-0.5, 0.0], [0.0, 0.5], [1.0, -0.1], [2.0, 1.0]])
+    classifier = classifier_from_dbscan(DBSCAN(eps=0.5).fit(expected_X), 50, None)
+    votes = next(d.value for d in app.dataframe if "nearest core sample" in d.value.columns)
+    lifted = feature_plane.inverse_transform(X_new)
+    np.testing.assert_array_equal(votes["cluster"], classifier.predict(lifted))
+    np.testing.assert_allclose(
+        votes["nearest core sample"], classifier.kneighbors(lifted, 1)[0][:, 0]
+    )
 
 
 def test_mixtures_page_clusters_all_the_standardised_features(
