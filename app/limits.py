@@ -25,7 +25,7 @@ Memory budget of the caches, all users together (entries × size of one)::
     mixtures page          MIXTURE_FITS × a few KB      =   ~2 MB
                            DENSITY_GRIDS × ~0.5 MB      =  ~32 MB  (a 150 x 150 grid)
     built figures          FIGURES × ~0.3 MB per kind   =  ~80 MB  (four kinds)
-    your data (all pages)  YOUR_DATA_SETS × ~0.5 MB     =  ~32 MB  (<= 5,000 points, labels)
+    your data (all pages)  YOUR_DATA_STORE_BYTES        = 128 MB  (every row, all features)
 
 which, with Python, NumPy, scikit-learn and plotly loaded (~300 MB) and one
 image being decoded (at most ``MAX_DECODE_BYTES``), stays well under 1 GB.
@@ -73,6 +73,7 @@ __all__ = [
     "YOUR_DATA_MAX_CLASSES",
     "YOUR_DATA_MAX_ROWS",
     "YOUR_DATA_SETS",
+    "YOUR_DATA_STORE_BYTES",
     "YOUR_DATA_WORKING_ROWS",
 ]
 
@@ -99,9 +100,11 @@ YOUR_DATA_MAX_BYTES = SERVER_MAX_UPLOAD_MB * 2**20
 #: Rows a table may have, counted as lines before anything parses it: a file of
 #: ten million short rows is refused at once instead of filling memory.
 YOUR_DATA_MAX_ROWS = 1_000_000
-#: Rows a page works on; larger tables are sampled, with a notice. The pages'
-#: slowest parts grow as the square of the points (the silhouette for k = 2..10,
-#: DBSCAN's neighbourhoods at a large eps), and the chapter's own sets stop at
+#: Rows a page draws and its slow parts work on; k-means and the mixtures fit
+#: every row of a larger table, the rest uses a random sample, with a notice.
+#: The slowest parts grow as the square of the points (the silhouette for
+#: k = 2..10, DBSCAN's neighbourhoods at a large eps), the step player sends
+#: every half-step's labels to the browser, and the chapter's own sets stop at
 #: 5,000 points on the DBSCAN page for the same reason.
 YOUR_DATA_WORKING_ROWS = 5_000
 #: Distinct values a label column may have: it names groups to compare the
@@ -180,9 +183,11 @@ DENSITY_GRIDS = 64
 #: it (the Voronoi map and k-curves, the DBSCAN clusters, the mixture density):
 #: ~0.1-0.5 MB each.
 FIGURES = 64
-#: Users' prepared points (at most YOUR_DATA_WORKING_ROWS each), shared by the
-#: pages' caches; a session whose points left re-adds them on its next run.
+#: Users' prepared points, shared by the pages' caches; a session whose points
+#: left re-adds them on its next run. At most this many tables, and at most
+#: YOUR_DATA_STORE_BYTES of points (a million rows of 16 features take 128 MB).
 YOUR_DATA_SETS = 64
+YOUR_DATA_STORE_BYTES = 128 * 2**20
 
 # -- the server's worker pool (app/jobs.py) ----------------------------------------------
 

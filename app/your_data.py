@@ -39,7 +39,9 @@ import math
 import re
 import threading
 from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -57,11 +59,13 @@ from limits import (
     YOUR_DATA_MAX_CLASSES,
     YOUR_DATA_MAX_ROWS,
     YOUR_DATA_SETS,
+    YOUR_DATA_STORE_BYTES,
     YOUR_DATA_WORKING_ROWS,
 )
 from safe_text import escape_markdown, shorten
 
-from clustering.kmeans import init_centroids
+from clustering import DBSCAN, classifier_from_dbscan
+from clustering.kmeans import assign, init_centroids
 from clustering.metrics import adjusted_rand_score, contingency_matrix
 from clustering.preprocessing import PCA, StandardScaler
 
@@ -71,6 +75,7 @@ RECORD = "your_data"  # session state: the accepted table, the choices, the prep
 NO_LABEL = "(none)"
 SHOWN_NAME_CHARS = 40
 SAMPLE_SEED = 0
+SAMPLE_SUFFIX = " sample"  # ends the name of a large table's sample (see sampled)
 # The first bytes of files people rename to .csv by mistake, and what they are.
 SIGNATURES = {
     b"PK\x03\x04": "an Excel workbook (.xlsx) or another zip archive",
@@ -82,6 +87,10 @@ SIGNATURES = {
 }
 UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
 DELIMITERS = (",", "\t", ";")
+WHERE_THE_PANEL_IS = (
+    "Bring your data in the sidebar, under the pages: upload a table or draw points. "
+    "On a phone, open the sidebar with the arrow at the top left."
+)
 WHY_STANDARDISE = (
     "k-means, DBSCAN and the mixtures compare distances, so a feature measured in "
     "thousands would outvote one measured in fractions; standardising puts every "
@@ -94,6 +103,45 @@ class DataProblem(ValueError):
 
 
 @dataclass(frozen=True)
+class Picture:
+    """How points with any number of features are drawn in the plane of a figure.
+
+    Two features are the plane itself. More are drawn on the plane through
+    their mean spanned by their first two principal components: a point of
+    feature space is drawn at its coordinates along them (:meth:`project`),
+    and a place on the figure stands for the point of that plane
+    (:meth:`lift`), where a page evaluates its model to shade regions or
+    densities. Only the rows in ``shown`` are drawn when a table is large.
+
+    Attributes
+    ----------
+    points : ndarray of shape (n_shown, 2)
+        The drawn rows, in the figure's coordinates.
+    shown : ndarray of shape (n_shown,) or None
+        Which rows of the clustered points are drawn; None for all of them.
+    pca : PCA or None
+        The projection, for more than two features; None when the features
+        are the plane's coordinates.
+    """
+
+    points: np.ndarray
+    shown: np.ndarray | None = None
+    pca: PCA | None = None
+
+    def project(self, X: np.ndarray) -> np.ndarray:
+        """Points of feature space (centroids, means, samples) in the figure's coordinates."""
+        return np.asarray(X) if self.pca is None else self.pca.transform(X)
+
+    def lift(self, grid: np.ndarray) -> np.ndarray:
+        """Places on the figure as points of feature space: ``mean + grid @ components``."""
+        return np.asarray(grid) if self.pca is None else self.pca.inverse_transform(grid)
+
+    def take(self, values: np.ndarray) -> np.ndarray:
+        """The entries of a per-row array (labels, kinds, probabilities) for the drawn rows."""
+        return np.asarray(values) if self.shown is None else np.asarray(values)[self.shown]
+
+
+@dataclass(frozen=True)
 class Prepared:
     """The points a page clusters, made from the table and the user's choices.
 
@@ -101,23 +149,30 @@ class Prepared:
     ----------
     name : str
         ``"your data"`` and a digest of the points: the data-set name pages use.
-    X : ndarray of shape (n, 2)
-        The features (standardised if asked), projected on two principal
-        components when there are more than two.
+    X : ndarray of shape (n, n_features)
+        Every chosen feature of every complete row, standardised if asked:
+        what the pages fit.
     y : ndarray of shape (n,) or None
         The label column as text, when one was chosen.
     rows : ndarray of shape (n,)
-        Which rows of the table the points are (after dropping incomplete
-        rows and, for large tables, sampling).
+        Which rows of the table the points are (after dropping incomplete rows).
+    picture : Picture
+        How the points are drawn: projected on two principal components
+        beyond two features, and sampled beyond ``YOUR_DATA_WORKING_ROWS``.
     notes : tuple of str
         What was done to the table, in words, for the page to show.
+    sample : Prepared or None
+        For a large table, the drawn rows as a data set of their own, which
+        the pages' slow parts work on (see :func:`sampled`).
     """
 
     name: str
     X: np.ndarray
     y: np.ndarray | None
     rows: np.ndarray
+    picture: Picture
     notes: tuple[str, ...] = field(default=())
+    sample: Prepared | None = None
 
 
 # -- reading a file ---------------------------------------------------------------------
@@ -246,13 +301,14 @@ def numeric_columns(table: pd.DataFrame) -> list[str]:
 def prepare(
     table: pd.DataFrame, features: list[str], label: str | None, standardise: bool
 ) -> Prepared:
-    """The points to cluster from ``table``: complete rows, scaled, in two dimensions.
+    """The points to cluster from ``table``: complete rows, scaled, every chosen feature.
 
-    Rows missing a feature or the label are dropped and counted. Tables larger
-    than ``YOUR_DATA_WORKING_ROWS`` are sampled (every page's slowest part, the
-    silhouette or DBSCAN's neighbourhoods, grows faster than the number of
-    points). More than two features are projected on their first two
-    principal components, and the share of the variance kept is stated.
+    Rows missing a feature or the label are dropped and counted. The pages fit
+    every feature of every remaining row; what they draw is the picture
+    (:func:`picture_of`): more than two features projected on their first
+    two principal components, with the share of the variance kept stated,
+    and a table larger than ``YOUR_DATA_WORKING_ROWS`` drawn through a fixed
+    random sample, which the pages' slow parts also use.
     """
     if len(features) < 2:
         raise DataProblem("Choose at least two feature columns.")
@@ -265,24 +321,50 @@ def prepare(
         raise DataProblem(
             f"Only {len(complete)} complete row(s) remain; clustering needs at least 2."
         )
-    values = complete[features].to_numpy(dtype=np.float64)
+    X = complete[features].to_numpy(dtype=np.float64)
     if standardise:
-        check_not_constant(values, features)
-        values = StandardScaler().fit_transform(values)
+        check_not_constant(X, features)
+        X = StandardScaler().fit_transform(X)
     y = label_values(complete[label]) if label else None
+    picture, picture_notes = picture_of(X)
+    name = digest_name(X, y)
     rows = complete.index.to_numpy()
-    chosen = sample(len(rows))
-    if chosen is not None:
-        values, rows = values[chosen], rows[chosen]
-        y = None if y is None else y[chosen]
-        notes.append(
-            f"The table has {len(complete):,} complete rows; the page works on a random "
-            f"sample of {YOUR_DATA_WORKING_ROWS:,} of them, so it stays quick."
+    sample = None
+    if picture.shown is not None:
+        chosen = picture.shown
+        sample = Prepared(
+            name + SAMPLE_SUFFIX,
+            X[chosen],
+            None if y is None else y[chosen],
+            rows[chosen],
+            Picture(picture.points, None, picture.pca),
         )
-    X, projection_note = two_dimensions(values)
-    if projection_note:
-        notes.append(projection_note)
-    return Prepared(digest_name(X, y), X, y, rows, tuple(notes))
+    return Prepared(name, X, y, rows, picture, (*notes, *picture_notes), sample)
+
+
+def picture_of(X: np.ndarray) -> tuple[Picture, list[str]]:
+    """How to draw ``X`` in the plane, and notes saying what was projected or sampled."""
+    notes = []
+    pca = None
+    if X.shape[1] > 2:
+        pca = PCA(2).fit(X)
+        notes.append(
+            f"All {X.shape[1]} features are clustered; the figures draw them on their first "
+            f"two principal components (PCA), which keep "
+            f"{pca.explained_variance_ratio_.sum():.0%} of the variance."
+        )
+    shown = sample_rows(len(X))
+    if shown is not None:
+        notes.append(
+            f"The table has {len(X):,} complete rows. k-means and the mixtures are fitted on "
+            f"all of them; the figures draw a random sample of {YOUR_DATA_WORKING_ROWS:,}, "
+            "and the slow parts (the silhouette, the curves over k, the step player, "
+            "DBSCAN) work on that sample, so the pages stay quick. The download gives "
+            "every row its cluster."
+        )
+    drawn = X if shown is None else X[shown]
+    points = drawn if pca is None else pca.transform(drawn)
+    return Picture(points, shown, pca), notes
 
 
 def check_not_constant(values: np.ndarray, features: list[str]) -> None:
@@ -311,24 +393,12 @@ def label_values(column: pd.Series) -> np.ndarray:
     return labels
 
 
-def sample(n_rows: int) -> np.ndarray | None:
+def sample_rows(n_rows: int) -> np.ndarray | None:
     """Sorted row positions of a fixed random sample when there are too many rows, else None."""
     if n_rows <= YOUR_DATA_WORKING_ROWS:
         return None
     generator = np.random.default_rng(SAMPLE_SEED)
     return np.sort(generator.choice(n_rows, YOUR_DATA_WORKING_ROWS, replace=False))
-
-
-def two_dimensions(values: np.ndarray) -> tuple[np.ndarray, str | None]:
-    """The points in the plane, and a note when PCA had to project them."""
-    if values.shape[1] == 2:
-        return values, None
-    pca = PCA(2).fit(values)
-    kept = pca.explained_variance_ratio_.sum()
-    return pca.transform(values), (
-        f"The {values.shape[1]} features are shown and clustered on their first two "
-        f"principal components (PCA), which keep {kept:.0%} of the variance."
-    )
 
 
 def digest_name(X: np.ndarray, y: np.ndarray | None) -> str:
@@ -346,12 +416,57 @@ _store_lock = threading.Lock()
 
 
 def keep(prepared: Prepared) -> None:
-    """Put prepared points where :func:`load_points` finds them (the oldest leave first)."""
+    """Put prepared points where :func:`stored` finds them (the oldest leave first).
+
+    At most ``YOUR_DATA_SETS`` of them, and at most ``YOUR_DATA_STORE_BYTES``
+    of points: a large table's points take megabytes.
+    """
     with _store_lock:
         _store[prepared.name] = prepared
         _store.move_to_end(prepared.name)
-        while len(_store) > YOUR_DATA_SETS:
+        while len(_store) > 1 and (
+            len(_store) > YOUR_DATA_SETS
+            or sum(kept.X.nbytes for kept in _store.values()) > YOUR_DATA_STORE_BYTES
+        ):
             _store.popitem(last=False)
+
+
+def stored(name: str) -> Prepared:
+    """The prepared user data called ``name``: a table's points, or their sample (:func:`sampled`).
+
+    Points that left the store are taken back from this session's record.
+    """
+    whole = name.removesuffix(SAMPLE_SUFFIX)
+    with _store_lock:
+        prepared = _store.get(whole)
+    if prepared is None:
+        current = st.session_state.get(RECORD, {}).get("active")
+        if current is None or current.name != whole:
+            raise DataProblem("These data are no longer in memory: upload the file again.")
+        keep(current)
+        prepared = current
+    if name != whole:
+        if prepared.sample is None:
+            raise DataProblem(f"{whole} has no sample: it is small enough to use whole.")
+        return prepared.sample
+    return prepared
+
+
+def sampled(name: str) -> str:
+    """The data a page's slow parts work on: a large table's drawn sample, else ``name``."""
+    if is_yours(name) and stored(name).sample is not None:
+        return name + SAMPLE_SUFFIX
+    return name
+
+
+def picture(name: str, X: np.ndarray | None = None) -> Picture:
+    """How the points of data set ``name`` (``X``, if the page loaded them itself) are drawn.
+
+    A chapter data set is drawn as it is; user data through :class:`Picture`.
+    """
+    if is_yours(name):
+        return stored(name).picture
+    return Picture(load_chapter_points(name)[0] if X is None else X)
 
 
 def is_yours(name: str) -> bool:
@@ -368,14 +483,7 @@ def load_points(name: str) -> tuple[np.ndarray, np.ndarray | None]:
     """The points ``X`` and true groups ``y`` of a chapter data set or of prepared user data."""
     if not is_yours(name):
         return load_chapter_points(name)
-    with _store_lock:
-        prepared = _store.get(name)
-    if prepared is None:
-        current = st.session_state.get(RECORD, {}).get("active")
-        if current is None or current.name != name:
-            raise DataProblem("These data are no longer in memory: upload the file again.")
-        keep(current)
-        prepared = current
+    prepared = stored(name)
     return prepared.X, prepared.y
 
 
@@ -395,25 +503,22 @@ def record() -> dict:
 def source(choice: str, prefix: str) -> str:
     """The data-set name for ``choice``; for "your data", the panel that provides it.
 
-    With no usable data yet the page stops under the panel, which says what
-    to do.
+    The panel (a file and its columns, or the plane to draw on) sits in the
+    sidebar, so the page's main figure keeps its place on the first screen
+    beside it. With no usable data yet the page stops with a pointer to it.
     """
     if choice != YOURS:
         return choice
     mine = record()
-    with st.container(border=True):
-        mode_column, input_column = st.columns([1, 3])
-        with mode_column:
-            draw = drawing(prefix)
-        if draw:
-            with input_column:
-                brush = drawing_controls(prefix)
-            prepared, table = draw_points(prefix, *brush), drawn_table()
+    with st.sidebar:
+        st.subheader("Your data")
+        if drawing(prefix):
+            prepared, table = draw_points(prefix), drawn_table()
         else:
-            with input_column:
-                upload_table(prefix)
+            upload_table(prefix)
             prepared, table = choose_columns_of_upload(prefix), mine.get("table")
     if prepared is None:
+        st.info(WHERE_THE_PANEL_IS)
         st.stop()
     keep(prepared)
     mine.update(active=prepared, shown_table=table)
@@ -518,22 +623,15 @@ def choose_columns(prefix: str) -> Prepared | None:
     for suffix, value in (("features", mine["features"]), ("label", mine["label"] or NO_LABEL),
                           ("scale", mine["standardise"])):  # fmt: skip
         st.session_state.setdefault(f"{tag}_{suffix}", value)
-    features_column, label_column, scale_column = st.columns(
-        [2.6, 2, 1.8], vertical_alignment="center"
-    )
-    features = features_column.multiselect(
-        "Feature columns (numeric)", numeric, key=f"{tag}_features"
-    )
-    label = label_column.selectbox(
+    features = st.multiselect("Feature columns (numeric)", numeric, key=f"{tag}_features")
+    label = st.selectbox(
         "Label column (true groups, optional)",
         [NO_LABEL, *table.columns],
         key=f"{tag}_label",
         help="A column that says which group each row belongs to: the page then scores "
         "the clustering against it.",
     )
-    standardise = scale_column.toggle(
-        "Standardise features", key=f"{tag}_scale", help=WHY_STANDARDISE
-    )
+    standardise = st.toggle("Standardise features", key=f"{tag}_scale", help=WHY_STANDARDISE)
     label = None if label == NO_LABEL else label
     try:
         prepared = prepared_once(table, features, label, standardise)
@@ -580,22 +678,78 @@ def enough_points(name: str, k: int) -> None:
         st.stop()
 
 
-def report(name: str, labels: np.ndarray, proba: np.ndarray | None = None, *, prefix: str) -> None:
-    """Under a clustering of user data: agreement with the label column, and the download."""
+class Extension(NamedTuple):
+    """How a clustering of a large table's sample labels the rows outside it, and in words."""
+
+    label: Callable[[np.ndarray], np.ndarray]
+    rule: str
+
+
+def by_nearest_centre(centers: np.ndarray) -> Extension:
+    """Rows outside the sample join their nearest centroid (what ``predict`` does)."""
+    return Extension(lambda X: assign(X, centers), "joins its nearest final centroid")
+
+
+def by_nearest_core(dbscan: DBSCAN) -> Extension:
+    """Rows outside the sample follow DBSCAN's border rule: the cluster of a core point within eps.
+
+    The nearest core point decides; a row with none within ``eps`` is noise (-1).
+    """
+
+    def label(X: np.ndarray) -> np.ndarray:
+        if not len(dbscan.core_sample_indices_):
+            return np.full(len(X), -1)
+        return classifier_from_dbscan(dbscan, 1, dbscan.eps).predict(X)
+
+    return Extension(label, "takes the cluster of its nearest core point within eps, or noise")
+
+
+def report(
+    name: str,
+    labels: np.ndarray,
+    proba: np.ndarray | None = None,
+    *,
+    prefix: str,
+    extension: Extension | None = None,
+) -> None:
+    """Under a clustering of user data: agreement with the label column, and the download.
+
+    ``labels`` (and ``proba``) are for every row of ``name``; or, on a page
+    that clustered the sample of a large table (:func:`sampled`), for the
+    sample's rows, and ``extension`` labels the other rows.
+    """
     if not is_yours(name):
         return
-    prepared = record()["active"]
+    prepared = stored(name)
+    labels = every_row(prepared, np.asarray(labels), extension)
     st.subheader("Your data and this clustering")
+    st.caption("The file, its columns or the drawing can be changed in the sidebar.")
+    if len(labels) > len(prepared.picture.points) and extension is not None:
+        st.caption(
+            f"This clustering is of the {len(prepared.picture.points):,} sampled rows; "
+            f"each of the other {len(labels) - len(prepared.picture.points):,} rows "
+            f"{extension.rule}, in the score and the download."
+        )
     if prepared.y is not None:
-        show_agreement(prepared.y, np.asarray(labels))
+        show_agreement(prepared.y, labels)
+    table = record()["shown_table"]
     st.download_button(
         "Download the data with the clusters (CSV)",
-        clustered_csv(record()["shown_table"], prepared, labels, proba),
+        lambda: clustered_csv(table, prepared, labels, proba),  # made when it is clicked
         file_name="clustered.csv",
         mime="text/csv",
         key=f"{prefix}_yd_download",
         on_click="ignore",
     )
+
+
+def every_row(prepared: Prepared, labels: np.ndarray, extension: Extension | None) -> np.ndarray:
+    """Labels for every row: ``labels`` if they are, else the sample's and the extension's."""
+    if len(labels) == len(prepared.X) or extension is None:
+        return labels
+    everyone = np.asarray(extension.label(prepared.X)).copy()
+    everyone[prepared.picture.shown] = labels
+    return everyone
 
 
 def show_agreement(truth: np.ndarray, labels: np.ndarray) -> None:
@@ -723,27 +877,20 @@ def take_report(prefix: str) -> None:
         drawn["points"] = points
 
 
-def drawing_controls(prefix: str) -> tuple[int, float]:
-    """Where a drawing starts, and the brush: how many points a click drops, how spread."""
+def draw_points(prefix: str) -> Prepared | None:
+    """The plane to draw on, then its brush; the drawn points, once there are at least two.
+
+    The brush's sliders sit under the plane but set how it draws, so their
+    values are read from the session first; "Start over" acts in its callback.
+    """
     mine = record()
     if "drawn" not in mine:
         drawing_from_link()
     take_report(prefix)
-    start, again = st.columns([2, 1], vertical_alignment="bottom")
-    chosen = start.selectbox("Start from", [EMPTY_START, *DATASETS], key=f"{prefix}_yd_start")
-    if again.button("Start over", key=f"{prefix}_yd_restart"):
-        replace_drawing(starting_points(chosen))
-    brush, spread = st.columns(2)
-    size = brush.slider("Points a click drops", 1, 30, 10, key=f"{prefix}_yd_brush")
-    width = spread.slider(
-        "Spread of a click", 0.02, 1.0, 0.15, step=0.01, key=f"{prefix}_yd_spread"
-    )
-    return size, width
-
-
-def draw_points(prefix: str, size: int, width: float) -> Prepared | None:
-    """The plane to draw on; the drawn points, once there are at least two."""
-    drawn = record()["drawn"]
+    brush = {f"{prefix}_yd_brush": 10, f"{prefix}_yd_spread": 0.15}
+    for key, default in brush.items():
+        st.session_state.setdefault(key, default)
+    drawn = mine["drawn"]
     click_plane(
         drawn["points"],
         plane=PLANE_KEY,
@@ -753,14 +900,15 @@ def draw_points(prefix: str, size: int, width: float) -> Prepared | None:
         key=f"{PLANE_KEY}_{prefix}",
         on_change=lambda: take_report(prefix),
         label="A plane to draw points on",
-        brush=size,
-        spread=width,
+        brush=st.session_state[f"{prefix}_yd_brush"],
+        spread=st.session_state[f"{prefix}_yd_spread"],
     )
     st.caption(
         "Click on empty space to drop a small cloud of points, click a point to remove it. "
         "Drawn points are clustered as they are (not standardised), and they travel in "
         "the page's link."
     )
+    drawing_controls(prefix)
     points = drawn["points"]
     if len(points):
         st.query_params[LINK_KEY] = encode_points(points)
@@ -769,7 +917,21 @@ def draw_points(prefix: str, size: int, width: float) -> Prepared | None:
     if len(points) < 2:
         st.info("Click on the plane to draw at least two points.")
         return None
-    return Prepared(digest_name(points, None), points, None, np.arange(len(points)))
+    rows = np.arange(len(points))
+    return Prepared(digest_name(points, None), points, None, rows, Picture(points))
+
+
+def drawing_controls(prefix: str) -> None:
+    """The brush (points a click drops, their spread) and where a drawing starts over from."""
+    st.slider("Points a click drops", 1, 30, key=f"{prefix}_yd_brush")
+    st.slider("Spread of a click", 0.02, 1.0, step=0.01, key=f"{prefix}_yd_spread")
+    start_key = f"{prefix}_yd_start"
+    st.selectbox("Start from", [EMPTY_START, *DATASETS], key=start_key)
+    st.button(
+        "Start over",
+        key=f"{prefix}_yd_restart",
+        on_click=lambda: replace_drawing(starting_points(st.session_state[start_key])),
+    )
 
 
 def starting_points(name: str) -> np.ndarray:
@@ -809,7 +971,7 @@ def clicked_start(method: str, dataset: str, k: int, prefix: str) -> str:
     """
     if method != MY_CLICKS:
         return method
-    X, _ = load_points(dataset)
+    X = picture(dataset).points
     plane = f"{CENTROIDS_KEY} {dataset}"
     centres = record().setdefault(CENTROIDS_KEY, {})
     placed = centres.get(prefix)
@@ -855,29 +1017,106 @@ def data_box(X: np.ndarray) -> tuple[float, float, float, float]:
     return (x_min / 100, x_max / 100, y_min / 100, y_max / 100)
 
 
-def initial(method: str) -> str | np.ndarray:
-    """What to start Lloyd's algorithm with: the clicked centres as an array, else ``method``."""
-    if not method.startswith(MY_CLICKS):
-        return method
+def clicks(method: str) -> np.ndarray:
+    """The clicked centres a "my clicks" method carries, as points of the figure's plane."""
     return np.array([float(n) for n in NUMBER.findall(method)]).reshape(-1, 2)
 
 
-def start_centres(X: np.ndarray, k: int, method: str, seed: int) -> np.ndarray:
+def initial(method: str, dataset: str) -> str | np.ndarray:
+    """What to start Lloyd's algorithm with: the clicked centres, else ``method``.
+
+    Clicks are places on the figure; with more than two features they stand
+    for the points of the picture's plane there (:meth:`Picture.lift`).
+    """
+    if not method.startswith(MY_CLICKS):
+        return method
+    return picture(dataset).lift(clicks(method))
+
+
+def start_centres(X: np.ndarray, k: int, method: str, seed: int, dataset: str) -> np.ndarray:
     """The starting centres: the clicked ones, or drawn by ``init_centroids``."""
-    start = initial(method)
+    start = initial(method, dataset)
     if isinstance(start, np.ndarray):
         return start
     return init_centroids(X, k, method=start, random_state=seed)
 
 
-def kmeans_start(method: str, n_init: str | int) -> dict:
+def kmeans_start(method: str, n_init: str | int, dataset: str) -> dict:
     """``KMeans`` keyword arguments for a start: clicked centres are one start (n_init = 1)."""
-    start = initial(method)
+    start = initial(method, dataset)
     if isinstance(start, np.ndarray):
         return {"init": start, "n_init": 1}
     return {"init": start, "n_init": n_init}
 
 
+def kmeans_code(method: str, dataset: str, k: int, n_init: int, seed: int) -> str:
+    """The scikit-learn-style call that makes the page's runs, as code that runs on ``X``.
+
+    Clicked centres are printed as an array of rounded numbers on the line
+    above the call (every run starts from them, so one run is enough); with
+    more than two features, lifted from the picture's plane by its PCA.
+    """
+    if not method.startswith(MY_CLICKS):
+        return f"KMeans(n_clusters={k}, init={method!r}, n_init={n_init}, random_state={seed})"
+    rows = ", ".join(f"[{x!r}, {y!r}]" for x, y in clicks(method).round(2).tolist())
+    clicked = f"np.array([{rows}])"
+    lines = [f"init = {clicked}  # your clicks"]
+    if picture(dataset).pca is not None:
+        lines = [
+            "pca = PCA(n_components=2).fit(X)  # X: the features as the page clusters them",
+            f"init = pca.inverse_transform({clicked})  # your clicks",
+        ]
+    return "\n".join([*lines, f"KMeans(n_clusters={k}, init=init, n_init=1)"])
+
+
+def starts_in_words(method: str, seed: int, n_runs: int) -> str:
+    """Where the restarts of the step page start, and what the code under them runs."""
+    if method.startswith(MY_CLICKS):
+        return (
+            f"Every panel starts from your clicked centroids, so all {n_runs} runs end alike, "
+            "and the code below runs one."
+        )
+    return (
+        f"Each panel starts from a different {method} initialisation drawn from seed {seed}; "
+        f"the code below runs these {n_runs} starts."
+    )
+
+
 def unclicked(method: str) -> str:
     """The method for fits at other k than the clicked centres': k-means++ instead of clicks."""
     return "k-means++" if method.startswith(MY_CLICKS) else method
+
+
+def picture_note(name: str, shading: str | None) -> None:
+    """Under a figure of user data: what it draws of a large table or of many features.
+
+    ``shading`` names what the figure colours by the model, as the subject of
+    a sentence ("The coloured regions"); None for a figure that leaves the
+    regions out because it cannot draw them truly in more than two dimensions.
+    """
+    if not is_yours(name):
+        return
+    prepared = stored(name)
+    drawn, n_features = prepared.picture, prepared.X.shape[1]
+    sentences = []
+    if drawn.shown is not None:
+        sentences.append(
+            f"The figure draws a random {len(drawn.points):,} of the {len(prepared.X):,} rows."
+        )
+    if drawn.pca is not None:
+        kept = drawn.pca.explained_variance_ratio_.sum()
+        sentences.append(
+            f"It draws the {n_features} features on their first two principal components, "
+            f"which keep {kept:.0%} of the variance."
+        )
+        sentences.append(
+            f"The centroids' regions are not shaded: in {n_features} dimensions the points "
+            "nearest each centroid do not form the flat Voronoi diagram of the drawn "
+            f"centroids. The points' colours are their clusters in all {n_features} features."
+            if shading is None
+            else f"{shading} show the model on that plane only, a slice through the "
+            f"{n_features}-dimensional space, so a point lying off the plane may sit in a "
+            "region of another colour than its own."
+        )
+    if sentences:
+        st.caption(" ".join(sentences))

@@ -112,3 +112,13 @@ class PCA(TransformerMixin, BaseEstimator):
         """The coordinates of ``X`` along the kept directions."""
         X = check_array(X, dtype=np.float64)
         return (X - self.mean_) @ self.components_.T
+
+    def inverse_transform(self, X) -> np.ndarray:
+        """The points of feature space at coordinates ``X`` on the kept directions.
+
+        They lie on the flat through ``mean_`` spanned by ``components_``; a
+        point's :meth:`transform` followed by this is its nearest point on that
+        flat (itself when nothing was dropped).
+        """
+        X = check_array(X, dtype=np.float64)
+        return self.mean_ + X @ self.components_

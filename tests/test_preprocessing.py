@@ -48,6 +48,16 @@ def test_pca_equals_sklearns(table, n_components):
     assert np.all(ours.components_[np.arange(n_components), largest] > 0)
 
 
+def test_pca_inverse_transform_lifts_the_picture_back_onto_its_plane(table):
+    ours = PCA(2).fit(table)
+    theirs = sklearn.decomposition.PCA(2, svd_solver="full").fit(table)
+    Z = np.random.default_rng(1).normal(size=(20, 2)) * 30
+    signs = np.sign(np.sum(ours.components_ * theirs.components_, axis=1))
+    lifted = ours.inverse_transform(Z)
+    np.testing.assert_allclose(lifted, theirs.inverse_transform(Z * signs), atol=1e-8)
+    np.testing.assert_allclose(ours.transform(lifted), Z, atol=1e-8)  # it stays on the plane
+
+
 def test_pca_refuses_more_components_than_features(table):
     with pytest.raises(ValueError, match="n_components"):
         PCA(5).fit(table)

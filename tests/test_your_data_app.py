@@ -2,14 +2,17 @@
 
 A generated table (three features on very different scales and a label
 column) is uploaded on each page; the agreement table and the adjusted Rand
-index the page shows must be those of our library's clustering of the
-standardised features (projected on two principal components), scored by
-scikit-learn. Each bad input must give its message and keep the data the
-user had.
+index the page shows must be those of our library's clustering of all three
+standardised features, scored by scikit-learn, and the figures must draw
+them on two principal components, with the model evaluated on that plane.
+Each bad input must give its message and keep the data the user had.
 """
 
+import base64
+import io
 import json
 import re
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -17,12 +20,13 @@ import pytest
 import sklearn.decomposition
 import sklearn.metrics
 import sklearn.preprocessing
+from chart_specs import live_chart
 from limits import YOUR_DATA_MAX_BYTES
 from mixture_fits import fit_quietly
 from streamlit.testing.v1 import AppTest
 from test_hostile_links import assert_no_live_markup
 
-from clustering import DBSCAN, KMeans, make_five_blobs
+from clustering import DBSCAN, KMeans, classifier_from_dbscan, make_five_blobs
 from clustering.kmeans import init_centroids, lloyd_steps
 from clustering.preprocessing import PCA, StandardScaler
 
@@ -39,6 +43,7 @@ PAGES = {  # page: (data-set select box, prefix of the your-data widgets)
     MIXTURES: ("gm_data", "gm"),
 }
 GOOD_NAME = "blobs.csv"
+APP = Path(__file__).resolve().parent.parent / "app" / "streamlit_app.py"
 
 
 def generated_table(seed: int = 0) -> pd.DataFrame:
@@ -64,19 +69,38 @@ def good_csv(table) -> bytes:
 
 @pytest.fixture(scope="module")
 def expected_X(table) -> np.ndarray:
-    """The standardised features on two principal components, by our library.
+    """All three standardised features, by our library, which the pages must fit.
 
-    They equal scikit-learn's (up to each axis' sign, and rounding); our own
-    are used because a mixture's component numbers can change with the last
-    bit of its input.
+    They equal scikit-learn's (up to rounding); our own are used because a
+    mixture's component numbers can change with the last bit of its input.
     """
-    scaled = StandardScaler().fit_transform(table.iloc[:, :3])
-    ours = PCA(2).fit_transform(scaled)
-    sklearns = sklearn.decomposition.PCA(2).fit_transform(
-        sklearn.preprocessing.StandardScaler().fit_transform(table.iloc[:, :3])
-    )
-    np.testing.assert_allclose(np.abs(ours), np.abs(sklearns), atol=1e-10)
+    ours = StandardScaler().fit_transform(table.iloc[:, :3])
+    sklearns = sklearn.preprocessing.StandardScaler().fit_transform(table.iloc[:, :3])
+    np.testing.assert_allclose(ours, sklearns, atol=1e-12)
     return ours
+
+
+@pytest.fixture(scope="module")
+def feature_plane(expected_X) -> PCA:
+    """The plane the figures draw: the first two principal components of the features."""
+    ours = PCA(2).fit(expected_X)
+    sklearns = sklearn.decomposition.PCA(2).fit(expected_X)
+    np.testing.assert_allclose(
+        np.abs(ours.transform(expected_X)), np.abs(sklearns.transform(expected_X)), atol=1e-10
+    )
+    return ours
+
+
+def array(values) -> np.ndarray:
+    """A figure's array, which plotly sends as a list or as base64 ``{"dtype", "bdata"}``."""
+    if isinstance(values, dict):
+        flat = np.frombuffer(base64.b64decode(values["bdata"]), dtype=values["dtype"])
+        return flat.reshape([int(n) for n in str(values.get("shape", len(flat))).split(",")])
+    return np.asarray(values, dtype=float)
+
+
+def trace(figure: dict, name: str) -> dict:
+    return next(t for t in figure["data"] if t.get("name") == name)
 
 
 def upload(app: AppTest, data: bytes, name: str) -> AppTest:
@@ -93,10 +117,14 @@ def widget(app: AppTest, kind: str, suffix: str):
     return next(w for w in getattr(app, kind) if w.key and w.key.endswith(suffix))
 
 
-def opened_with_data(app_at, page: str, data: bytes, name: str = GOOD_NAME) -> AppTest:
-    app = app_at(page).run()
+def opened_with_data(
+    app_at, page: str, data: bytes, name: str = GOOD_NAME, query: dict | None = None
+) -> AppTest:
+    """``page`` opened by a link choosing "your data" (and ``query``), then ``data`` uploaded."""
+    app = app_at(page)
     app._your_page = page
-    app.selectbox(key=PAGES[page][0]).set_value("your data").run()
+    app.query_params = {PAGES[page][0]: "your data", **(query or {})}
+    app.run()
     assert not app.exception
     return upload(app, data, name)
 
@@ -123,35 +151,91 @@ def with_label(app: AppTest, label: str = "kind") -> AppTest:
     return widget(app, "selectbox", "_label").set_value(label).run()
 
 
-def test_voronoi_page_clusters_the_standardised_features(app_at, good_csv, table, expected_X):
+def player_data(app: AppTest) -> dict:
+    """The run the page hands the step player."""
+    (player,) = [e for e in app.get("bidi_component") if e.proto.component_name == "ce_step_player"]
+    return json.loads(player.proto.json)
+
+
+def assert_says_it_is_a_slice(app: AppTest) -> None:
+    """The caption under the figure: what it draws of three features, and what it shades."""
+    assert any("keep" in c.value and "principal components" in c.value for c in app.caption)
+    assert any("a slice through the 3-dimensional space" in c.value for c in app.caption)
+
+
+def test_voronoi_page_clusters_all_the_standardised_features(
+    app_at, good_csv, table, expected_X, feature_plane
+):
     app = with_label(opened_with_data(app_at, VORONOI, good_csv))
     app.slider(key="vor_k").set_value(3).run()
-    labels = KMeans(3, init="random", n_init=10, random_state=42).fit(expected_X).labels_
-    assert_shows_clustering(app, table["kind"].to_numpy(), labels)
-    assert any("keep" in c.value and "principal components" in c.value for c in app.caption)
+    model = KMeans(3, init="random", n_init=10, random_state=42).fit(expected_X)
+    assert_shows_clustering(app, table["kind"].to_numpy(), model.labels_)
+    # The inertia of a fit on all three features, not on the picture's two.
+    assert next(m.value for m in app.metric if m.label == "Inertia") == f"{model.inertia_:.2f}"
+    figure = live_chart(app, "vor_map")
+    centroids = trace(figure, "centroids")
+    drawn = np.column_stack([array(centroids["x"]), array(centroids["y"])])
+    np.testing.assert_allclose(drawn, feature_plane.transform(model.cluster_centers_), atol=1e-6)
+    # The regions are the model's clusters of the plane's points in feature space.
+    regions = next(t for t in figure["data"] if t["type"] == "heatmap")
+    xs, ys = array(regions["x"]), array(regions["y"])
+    grid = np.column_stack([np.tile(xs, len(ys)), np.repeat(ys, len(xs))])
+    expected = model.predict(feature_plane.inverse_transform(grid)).reshape(len(ys), len(xs))
+    shown = array(regions["z"]).reshape(len(ys), len(xs))
+    np.testing.assert_array_equal(shown, expected)
+    assert_says_it_is_a_slice(app)
 
 
-def test_step_page_clusters_the_standardised_features(app_at, good_csv, table, expected_X):
+def test_step_page_clusters_all_the_standardised_features(
+    app_at, good_csv, table, expected_X, feature_plane
+):
     app = with_label(opened_with_data(app_at, STEPS, good_csv))
     app.slider(key="steps_k").set_value(3).run()
     start = init_centroids(expected_X, 3, method="random", random_state=42)
-    labels = list(lloyd_steps(expected_X, start))[-1].labels
-    assert_shows_clustering(app, table["kind"].to_numpy(), labels)
+    last = list(lloyd_steps(expected_X, start))[-1]
+    assert_shows_clustering(app, table["kind"].to_numpy(), last.labels)
+    data = player_data(app)
+    assert data["steps"][-1]["inertia"] == pytest.approx(last.inertia, rel=1e-6)
+    np.testing.assert_allclose(
+        data["steps"][-1]["centers"], feature_plane.transform(last.centers), atol=1e-3
+    )
+    # No flat Voronoi diagram of the drawn centroids shows regions in three dimensions.
+    assert set(data["regions"]) == {"rgba(0, 0, 0, 0)"}
+    assert any("regions are not shaded" in c.value for c in app.caption)
 
 
-def test_dbscan_page_clusters_the_standardised_features(app_at, good_csv, table, expected_X):
+def test_dbscan_page_clusters_all_the_standardised_features(
+    app_at, good_csv, table, expected_X, feature_plane
+):
     app = with_label(opened_with_data(app_at, DBSCAN_PAGE, good_csv))
-    app.slider(key="db_eps").set_value(0.4).run()
-    labels = DBSCAN(eps=0.4, min_samples=5).fit(expected_X).labels_
+    app.slider(key="db_eps").set_value(0.5).run()
+    labels = DBSCAN(eps=0.5, min_samples=5).fit(expected_X).labels_
     assert_shows_clustering(app, table["kind"].to_numpy(), labels)
-    assert app.metric[0].value == str(labels.max() + 1)  # the page's cluster count
+    assert app.metric[0].value == str(labels.max() + 1) == "4"  # the page's cluster count
+    assert_says_it_is_a_slice(app)
+    # The chapter's new points are places on the drawn plane: the core points vote on them there.
+    X_new = np.array([[-0.5, 0.0], [0.0, 0.5], [1.0, -0.1], [2.0, 1.0]])
+    classifier = classifier_from_dbscan(DBSCAN(eps=0.5).fit(expected_X), 50, None)
+    votes = next(d.value for d in app.dataframe if "nearest core sample" in d.value.columns)
+    lifted = feature_plane.inverse_transform(X_new)
+    np.testing.assert_array_equal(votes["cluster"], classifier.predict(lifted))
+    np.testing.assert_allclose(
+        votes["nearest core sample"], classifier.kneighbors(lifted, 1)[0][:, 0]
+    )
 
 
-def test_mixtures_page_clusters_the_standardised_features(app_at, good_csv, table, expected_X):
+def test_mixtures_page_clusters_all_the_standardised_features(
+    app_at, good_csv, table, expected_X, feature_plane
+):
     app = with_label(opened_with_data(app_at, MIXTURES, good_csv))
-    labels = fit_quietly(expected_X, "full", 3, 10, 42).predict(expected_X)
-    assert_shows_clustering(app, table["kind"].to_numpy(), labels)
-    assert sklearn.metrics.adjusted_rand_score(table["kind"], labels) > 0.9
+    model = fit_quietly(expected_X, "full", 3, 10, 42)
+    assert_shows_clustering(app, table["kind"].to_numpy(), model.predict(expected_X))
+    assert sklearn.metrics.adjusted_rand_score(table["kind"], model.predict(expected_X)) > 0.9
+    assert any(f"{model.lower_bound_:.4f}" in m.value for m in app.markdown)
+    means = trace(live_chart(app, "gm_density"), "component means")
+    drawn = np.column_stack([array(means["x"]), array(means["y"])])
+    np.testing.assert_allclose(drawn, feature_plane.transform(model.means_), atol=1e-6)
+    assert_says_it_is_a_slice(app)
 
 
 def test_the_data_follow_the_user_to_another_page(app_at, good_csv):
@@ -169,7 +253,7 @@ def test_without_standardising_the_largest_scale_dominates(app_at, good_csv, tab
     app.slider(key="vor_k").set_value(3).run()
     standardised = agreement(app)[0]
     widget(app, "toggle", "_scale").set_value(False).run()
-    raw = sklearn.decomposition.PCA(2).fit_transform(table.iloc[:, :3])
+    raw = table.iloc[:, :3].to_numpy()
     labels = KMeans(3, init="random", n_init=10, random_state=42).fit(raw).labels_
     assert_shows_clustering(app, table["kind"].to_numpy(), labels)
     assert float(agreement(app)[0]) < float(standardised)
@@ -205,10 +289,29 @@ BAD_FILES = {
 }
 
 
+def scored_dbscan(app_at, data: bytes) -> AppTest:
+    """The DBSCAN page on ``data`` with its label, at an eps that finds its groups in 3-D."""
+    return with_label(opened_with_data(app_at, DBSCAN_PAGE, data, query={"db_eps": "0.5"}))
+
+
 @pytest.fixture
 def scored_app(app_at, good_csv):
     """The DBSCAN page on the good table with its label: what bad input must not lose."""
-    app = with_label(opened_with_data(app_at, DBSCAN_PAGE, good_csv))
+    app = scored_dbscan(app_at, good_csv)
+    assert agreement(app)[0]
+    return app
+
+
+@pytest.fixture(scope="module")
+def page_for_bad_files(good_csv):
+    """One scored DBSCAN page that every bad file is tried on: each must leave it as it was."""
+
+    def open_page(page: str) -> AppTest:
+        app = AppTest.from_file(str(APP), default_timeout=60)
+        app.switch_page(page)
+        return app
+
+    app = scored_dbscan(open_page, good_csv)
     assert agreement(app)[0]
     return app
 
@@ -222,10 +325,10 @@ def assert_kept(app: AppTest, before: tuple[str, pd.DataFrame]) -> None:
 
 
 @pytest.mark.parametrize("case", list(BAD_FILES))
-def test_a_bad_file_gives_its_message_and_keeps_the_data(scored_app, case):
+def test_a_bad_file_gives_its_message_and_keeps_the_data(page_for_bad_files, case):
     data, message = BAD_FILES[case]
-    before = agreement(scored_app)
-    app = upload(scored_app, data, "bad.csv")
+    before = agreement(page_for_bad_files)
+    app = upload(page_for_bad_files, data, "bad.csv")
     errors = [e.value for e in app.error]
     assert any(
         message in re.sub(r"\\(.)", r"\1", e) and "previous data are kept" in e for e in errors
@@ -252,7 +355,7 @@ def test_a_page_that_fits_k_up_to_10_asks_for_10_rows(app_at):
 
 def test_choosing_a_constant_column_is_refused_and_the_last_choice_kept(app_at, table):
     with_constant = table.assign(batch=7).to_csv(index=False).encode()
-    app = with_label(opened_with_data(app_at, DBSCAN_PAGE, with_constant))
+    app = scored_dbscan(app_at, with_constant)
     features = widget(app, "multiselect", "_features")
     assert "batch" not in features.value  # left out at first: it never varies
     before = agreement(app)
@@ -272,7 +375,7 @@ def test_a_single_feature_is_refused_and_the_last_choice_kept(scored_app):
 
 def test_a_label_column_with_hundreds_of_classes_is_refused(app_at, table):
     with_ids = table.assign(serial=np.arange(len(table))).to_csv(index=False).encode()
-    app = with_label(opened_with_data(app_at, DBSCAN_PAGE, with_ids))
+    app = scored_dbscan(app_at, with_ids)
     before = agreement(app)
     with_label(app, "serial")
     assert not app.exception
@@ -389,8 +492,7 @@ def test_lloyds_algorithm_starts_from_the_clicked_centroids(app_at):
     }
     app.run()
     assert not app.exception and not app.info
-    (player,) = [e for e in app.get("bidi_component") if e.proto.component_name == "ce_step_player"]
-    steps = json.loads(player.proto.json)["steps"]
+    steps = player_data(app)["steps"]
     X = make_five_blobs()[0]
     expected = list(lloyd_steps(X, np.array(clicks)))
     np.testing.assert_allclose(steps[0]["centers"], clicks)
@@ -418,6 +520,7 @@ def test_moving_a_slider_does_not_prepare_the_table_again(app_at, good_csv, monk
 
     calls = []
     original = your_data.prepare
+
     def counted(*args, **kwargs):
         calls.append(args)
         return original(*args, **kwargs)
@@ -429,3 +532,118 @@ def test_moving_a_slider_does_not_prepare_the_table_again(app_at, good_csv, monk
         app.slider(key="db_eps").set_value(eps).run()
     assert not app.exception
     assert len(calls) == prepared == 2
+
+
+# -- a table larger than the rows a page draws -------------------------------------------------
+
+
+@pytest.fixture
+def downloads(monkeypatch) -> list[pd.DataFrame]:
+    """Pages draw 100 rows of a larger table; every download the pages offer, read back.
+
+    The page hands the button a function that makes the CSV when clicked;
+    here it is made at once and kept.
+    """
+    import streamlit
+    import your_data
+
+    monkeypatch.setattr(your_data, "YOUR_DATA_WORKING_ROWS", 100)
+    offered = []
+    button = streamlit.download_button
+
+    def recorded(label, data, *args, **kwargs):
+        made = data() if callable(data) else data
+        offered.append(pd.read_csv(io.BytesIO(made)))
+        return button(label, made, *args, **kwargs)
+
+    monkeypatch.setattr(streamlit, "download_button", recorded)
+    return offered
+
+
+@pytest.fixture(scope="module")
+def large_table() -> pd.DataFrame:
+    """150 rows (another seed than the other tests', so no cached figure of them is reused)."""
+    return generated_table(seed=7)
+
+
+def opened_large(app_at, table, page: str, query: dict) -> tuple[AppTest, np.ndarray, np.ndarray]:
+    """``page`` on the large ``table``; its standardised features, and the rows the page draws.
+
+    The drawn rows are the app's fixed random sample of 100 of them.
+    """
+    import your_data
+
+    X = StandardScaler().fit_transform(table.iloc[:, :3])
+    app = opened_with_data(app_at, page, table.to_csv(index=False).encode(), query=query)
+    return app, X, your_data.sample_rows(len(X))
+
+
+def test_a_large_table_is_fitted_whole_and_drawn_through_a_sample(app_at, large_table, downloads):
+    app, X, _ = opened_large(app_at, large_table, VORONOI, {"vor_k": "3"})
+    model = KMeans(3, init="random", n_init=10, random_state=42).fit(X)
+    assert next(m.value for m in app.metric if m.label == "Inertia") == f"{model.inertia_:.2f}"
+    figure = live_chart(app, "vor_map")
+    drawn = sum(len(array(t["x"])) for t in figure["data"] if t["name"].startswith("cluster"))
+    assert drawn == 100
+    assert any("150 complete rows" in c.value and "sample of 100" in c.value for c in app.caption)
+    back = downloads[-1]
+    assert len(back) == 150
+    np.testing.assert_array_equal(back["cluster"], model.labels_)
+    np.testing.assert_allclose(back[["length", "weight", "ratio"]], large_table.iloc[:, :3])
+
+
+def test_dbscan_on_a_large_table_clusters_the_sample_and_labels_every_row(
+    app_at, large_table, downloads
+):
+    app, X, shown = opened_large(app_at, large_table, DBSCAN_PAGE, {"db_eps": "0.5"})
+    dbscan = DBSCAN(eps=0.5, min_samples=5).fit(X[shown])
+    assert app.metric[0].value == str(dbscan.labels_.max() + 1)
+    labels = downloads[-1]["cluster"].to_numpy()
+    assert len(labels) == 150
+    np.testing.assert_array_equal(labels[shown], dbscan.labels_)
+    # Every other row: its nearest core point's cluster within eps, else noise.
+    cores = X[shown][dbscan.core_sample_indices_]
+    others = np.setdiff1d(np.arange(150), shown)
+    distances = np.linalg.norm(X[others, None] - cores[None], axis=2)
+    nearest = dbscan.labels_[dbscan.core_sample_indices_][distances.argmin(axis=1)]
+    expected = np.where(distances.min(axis=1) <= 0.5, nearest, -1)
+    np.testing.assert_array_equal(labels[others], expected)
+    rule = "other 50 rows takes the cluster of its nearest core point"
+    assert any(rule in c.value for c in app.caption)
+
+
+def test_steps_on_a_large_table_run_on_the_sample_and_every_row_is_downloaded(
+    app_at, large_table, downloads
+):
+    app, X, shown = opened_large(app_at, large_table, STEPS, {"steps_k": "3"})
+    start = init_centroids(X[shown], 3, method="random", random_state=42)
+    last = list(lloyd_steps(X[shown], start))[-1]
+    assert len(player_data(app)["points"]) == 100
+    labels = downloads[-1]["cluster"].to_numpy()
+    assert len(labels) == 150
+    np.testing.assert_array_equal(labels[shown], last.labels)
+    nearest = np.linalg.norm(X[:, None] - last.centers[None], axis=2).argmin(axis=1)
+    others = np.setdiff1d(np.arange(150), shown)
+    np.testing.assert_array_equal(labels[others], nearest[others])
+
+
+def test_the_code_under_clicked_centroids_runs_and_gives_the_players_result(
+    app_at, good_csv, expected_X, feature_plane
+):
+    app = opened_with_data(app_at, STEPS, good_csv)
+    app.slider(key="steps_k").set_value(3).run()
+    app.selectbox(key="steps_init").set_value("my clicks").run()
+    clicks = [[-1.5, 1.0], [0.25, -1.25], [2.0, 0.5]]
+    app.session_state["yd_centroids_steps"] = {
+        "points": {"plane": plane(app)["plane"], "revision": 0, "points": clicks}
+    }
+    app.run()
+    assert not app.exception
+    (code,) = [c.value for c in app.code]
+    assert "[-1.5, 1.0], [0.25, -1.25], [2.0, 0.5]" in code and len(code.splitlines()) == 3
+    assert not any("my clicks" in m.value for m in app.markdown)  # the method's inner name
+    names = {"np": np, "KMeans": KMeans, "PCA": PCA, "X": expected_X}
+    exec(code, names)  # it runs as printed; its last line is the estimator
+    model = eval(code.splitlines()[-1], names).fit(expected_X)
+    last = player_data(app)["steps"][-1]["centers"]
+    np.testing.assert_allclose(feature_plane.transform(model.cluster_centers_), last, atol=1e-3)

@@ -97,13 +97,21 @@ def test_ten_million_rows_are_refused_by_counting_lines_not_parsing(monkeypatch)
         read_table(data, "huge.csv")
 
 
-def test_prepare_standardises_and_projects_three_features_as_sklearn_does():
+def test_prepare_standardises_three_features_and_draws_them_as_sklearns_pca():
     table = read_table(GOOD, "data.csv")
     prepared = prepare(table, ["a", "b", "c"], "label", standardise=True)
     scaled = sklearn.preprocessing.StandardScaler().fit_transform(table[["a", "b", "c"]])
+    np.testing.assert_allclose(prepared.X, scaled, atol=1e-12)  # clustered: all three
     pca = sklearn.decomposition.PCA(2).fit(scaled)
-    expected = pca.transform(scaled)
-    np.testing.assert_allclose(np.abs(prepared.X), np.abs(expected), atol=1e-10)
+    drawn = prepared.picture
+    np.testing.assert_allclose(np.abs(drawn.points), np.abs(pca.transform(scaled)), atol=1e-10)
+    np.testing.assert_allclose(drawn.project(scaled), drawn.points)
+    # A place on the figure stands for the point of the components' plane there.
+    place = np.array([[0.5, -1.0]])
+    lifted = drawn.lift(place)
+    np.testing.assert_allclose(drawn.project(lifted), place, atol=1e-12)
+    residual = lifted - scaled.mean(axis=0)
+    np.testing.assert_allclose(residual, (residual @ pca.components_.T) @ pca.components_)
     share = f"{pca.explained_variance_ratio_.sum():.0%}"
     assert any(share in note and "principal components" in note for note in prepared.notes)
     assert prepared.y.tolist() == ["x", "y", "x", "y"]
@@ -149,18 +157,25 @@ def test_a_label_column_with_hundreds_of_classes_is_refused():
 
 def test_a_constant_column_is_fine_when_not_standardising():
     table = read_table(b"a,b,c\n1,2,0\n3,2,1\n5,2,0\n", "x.csv")
-    assert prepare(table, ["a", "b", "c"], None, standardise=False).X.shape == (3, 2)
+    assert prepare(table, ["a", "b", "c"], None, standardise=False).X.shape == (3, 3)
 
 
-def test_large_tables_are_sampled_with_a_notice():
+def test_large_tables_are_fitted_whole_and_drawn_through_a_sample_with_a_notice():
     table = table_of(YOUR_DATA_WORKING_ROWS + 500)
     prepared = prepare(table, ["a", "b"], "label", standardise=True)
-    assert len(prepared.X) == len(prepared.rows) == len(prepared.y) == YOUR_DATA_WORKING_ROWS
-    assert np.all(np.diff(prepared.rows) > 0)
-    # Standardised on every complete row, then sampled: the sample's rows keep those values.
     scaled = sklearn.preprocessing.StandardScaler().fit_transform(table[["a", "b"]])
-    np.testing.assert_allclose(prepared.X, scaled[prepared.rows])
-    assert any("random sample" in note for note in prepared.notes)
+    np.testing.assert_allclose(prepared.X, scaled)  # every row is fitted
+    assert len(prepared.rows) == len(prepared.y) == len(table)
+    shown = prepared.picture.shown
+    assert len(shown) == len(prepared.picture.points) == YOUR_DATA_WORKING_ROWS
+    assert np.all(np.diff(shown) > 0)
+    np.testing.assert_allclose(prepared.picture.points, scaled[shown])
+    # The sample is a data set of its own for the slow parts, with the same rows.
+    sample = prepared.sample
+    np.testing.assert_allclose(sample.X, scaled[shown])
+    assert sample.rows.tolist() == prepared.rows[shown].tolist()
+    assert sample.y.tolist() == prepared.y[shown].tolist()
+    assert any("random sample" in note and "all of them" in note for note in prepared.notes)
 
 
 def test_the_name_changes_with_the_points_and_the_labels():

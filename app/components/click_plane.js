@@ -108,6 +108,8 @@ class ClickPlane {
       return;
     }
     const at = [(px - f.cx) / f.scale, (f.cy - py) / f.scale];
+    const [x0, x1, y0, y1] = this.settings.bounds;
+    if (at[0] < x0 || at[0] > x1 || at[1] < y0 || at[1] > y1) return; // on an axis, not the plane
     this.change(this.points.concat(this.dropped(at)));
   }
 

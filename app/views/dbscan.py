@@ -13,7 +13,16 @@ from limits import DBSCAN_DATA, DBSCAN_FITS, FIGURES, NEW_POINTS_MAX_CHARS
 from new_points import parse_points
 from safe_text import escape_markdown
 from state import scenario
-from your_data import choices, is_yours, report, source
+from your_data import (
+    by_nearest_core,
+    choices,
+    is_yours,
+    picture,
+    picture_note,
+    report,
+    sampled,
+    source,
+)
 from your_data import load_points as load_your_points
 
 from clustering import DBSCAN, NeighborsVoteClassifier, classifier_from_dbscan, k_distances
@@ -65,7 +74,8 @@ def decision_regions(
     """The cluster the core points' vote gives each point of a grid over ``box`` (-1: anomaly)."""
     grid = grid_over(box, REGION_RESOLUTION)
     classifier = fit_classifier(data, eps, min_samples, n_neighbors, max_distance)
-    return grid, grid.reshape(classifier.predict(grid.points))
+    places = picture(data[0], load_data(data)).lift(grid.points)
+    return grid, grid.reshape(classifier.predict(places))
 
 
 def votes(classifier: NeighborsVoteClassifier, X_new: np.ndarray) -> dict:
@@ -109,8 +119,9 @@ eps = controls[4].slider("eps", 0.01, 0.5, 0.2, step=0.01, format="%.2f", **scen
 min_samples = controls[5].slider("min_samples", 1, 30, 5, **scenario("db_min_samples"))
 
 name = source(name, "db")
-data = (name, int(n_samples), float(noise), int(seed))
+data = (sampled(name), int(n_samples), float(noise), int(seed))  # a large table's sample
 X = load_data(data)
+drawn = picture(data[0], X)
 eps = round(float(eps), 2)
 dbscan = fit_dbscan(data, eps, min_samples)
 kinds = point_kinds(dbscan)
@@ -146,21 +157,21 @@ else:
     new_points_error = None
 
 classifier, regions, new_votes = None, None, None
-box = padded_box(X, X_new)
+box = padded_box(drawn.points, X_new)
 limit = round(float(max_distance), 2) if use_max else None
 if len(dbscan.core_sample_indices_):
     classifier = fit_classifier(data, eps, min_samples, n_neighbors, limit)
     if show_regions:
         regions = decision_regions(data, eps, min_samples, n_neighbors, limit, box)
     if X_new is not None and len(X_new):
-        new_votes = votes(classifier, X_new)
+        new_votes = votes(classifier, drawn.lift(X_new))
 
 with main:
     settings = (data, eps, min_samples, n_neighbors, limit, new_text, show_regions)
     figure_inputs = (
-        X,
-        dbscan.labels_,
-        kinds,
+        drawn.points,
+        drawn.take(dbscan.labels_),
+        drawn.take(kinds),
         palette_colors(range(n_clusters)),
         box,
         regions,
@@ -176,6 +187,7 @@ with main:
         "1,000 moons with noise 0.05: eps = 0.05 gives 7 clusters and many anomalies, "
         "eps = 0.2 gives the two moons."
     )
+    picture_note(name, "The shaded decision regions")
     chapter_result = CHAPTER_RESULTS.get(eps)
     if data == CHAPTER_MOONS and min_samples == 5 and chapter_result:
         st.info(f"These are the chapter's settings for eps = {eps:g}: it finds {chapter_result}.")
@@ -186,7 +198,7 @@ st.markdown(
     "one; every other point is an **anomaly**."
 )
 
-report(name, dbscan.labels_, prefix="db")
+report(name, dbscan.labels_, prefix="db", extension=by_nearest_core(dbscan))
 
 st.subheader("Choosing eps: the k-distance curve")
 curve, explanation = st.columns([2, 1], gap="large")

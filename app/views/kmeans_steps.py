@@ -14,14 +14,20 @@ from figures.kmeans import restarts_figure, step_player_data
 from limits import RESTART_SETS, STEP_RUNS
 from state import scenario
 from your_data import (
+    by_nearest_centre,
     choices,
     clicked_start,
     enough_points,
     initial,
+    kmeans_code,
     load_points,
+    picture,
+    picture_note,
     report,
+    sampled,
     source,
     start_centres,
+    starts_in_words,
     with_clicks,
 )
 
@@ -51,16 +57,20 @@ VISITS_KEY = "steps_visits"  # how many times Back or Forward brought another po
 def lloyd_states(dataset: str, k: int, method: str, seed: int) -> list:
     """Every half-step of Lloyd's algorithm from one random or k-means++ start."""
     X, _ = load_points(dataset)
-    centers = start_centres(X, k, method, seed)
+    centers = start_centres(X, k, method, seed, dataset)
     return list(lloyd_steps(X, centers))
 
 
 @st.cache_resource(max_entries=STEP_RUNS, show_spinner=False)
 def player_data(dataset: str, k: int, method: str, seed: int) -> dict:
     """The run handed to the step player; built once per scenario and never changed."""
-    X, _ = load_points(dataset)
     states = lloyd_states(dataset, k, method, seed)
-    return step_player_data(X, states, cluster_colors(dataset, states[-1].centers))
+    drawn = picture(dataset)
+    shown = [state._replace(centers=drawn.project(state.centers)) for state in states]
+    data = step_player_data(drawn.points, shown, cluster_colors(dataset, states[-1].centers))
+    if drawn.pca is not None:  # no flat Voronoi diagram shows regions of more features
+        data["regions"] = ["rgba(0, 0, 0, 0)"] * len(data["regions"])
+    return data
 
 
 @st.cache_resource(max_entries=RESTART_SETS, show_spinner=False)
@@ -73,16 +83,17 @@ def restarts(
     exactly the runs ``fit`` compares and the one it keeps.
     """
     X, _ = load_points(dataset)
-    return best_of_runs(X, k, init=initial(method), n_init=n_runs, random_state=seed)
+    return best_of_runs(X, k, init=initial(method, dataset), n_init=n_runs, random_state=seed)
 
 
 @st.cache_resource(max_entries=RESTART_SETS, show_spinner=False)
 def restarts_view(dataset: str, k: int, method: str, seed: int, n_runs: int) -> go.Figure:
     """The restarts side by side, the kept run marked; built once per scenario."""
-    X, _ = load_points(dataset)
     runs, best = restarts(dataset, k, method, seed, n_runs)
     colors = [cluster_colors(dataset, run.centers) for run in runs]
-    return restarts_figure(X, runs, best, colors)
+    drawn = picture(dataset)
+    shown = [run._replace(centers=drawn.project(run.centers)) for run in runs]
+    return restarts_figure(drawn.points, shown, best, colors)
 
 
 def scenario_controls() -> tuple[str, int, str, int]:
@@ -188,8 +199,11 @@ dataset, k, method, seed = scenario_controls()
 dataset = source(dataset, "steps")
 enough_points(dataset, k)
 method = clicked_start(method, dataset, k, "steps")
-player(dataset, k, method, seed)
-report(dataset, lloyd_states(dataset, k, method, seed)[-1].labels, prefix="steps")
+steps_data = sampled(dataset)  # a large table's steps run on its drawn sample
+player(steps_data, k, method, seed)
+picture_note(dataset, None)
+last = lloyd_states(steps_data, k, method, seed)[-1]
+report(dataset, last.labels, prefix="steps", extension=by_nearest_centre(last.centers))
 st.markdown(
     "Lloyd's algorithm alternates two half-steps until nothing moves: **assign** "
     "every instance to its nearest centroid, then **update** every centroid to the "
@@ -207,13 +221,12 @@ if (dataset, k, method, seed) == UNLUCKY:
 
 st.header("Several starts, keep the best")
 n_runs = st.slider("Number of runs (n_init)", 2, 6, 4, **scenario("steps_runs"))
-live_chart(restarts_view(dataset, k, method, seed, n_runs), key="steps_restarts")
-runs, best = restarts(dataset, k, method, seed, n_runs)
+live_chart(restarts_view(steps_data, k, method, seed, n_runs), key="steps_restarts")
+runs, best = restarts(steps_data, k, method, seed, n_runs)
 best_inertia = runs[best].inertia
 st.markdown(
-    f"Each panel starts from a different {method} initialisation drawn from seed "
-    f"{seed}. `KMeans(init='{method}', n_init={n_runs}, random_state={seed})` runs these "
-    f"{n_runs} starts and keeps the one with the lowest inertia, run {best + 1} "
-    f"({best_inertia:.1f}): inertia is the measure that decides which "
+    f"{starts_in_words(method, seed, n_runs)} It keeps the run with the lowest inertia, "
+    f"run {best + 1} ({best_inertia:.1f}): inertia is the measure that decides which "
     "solution is best."
 )
+st.code(kmeans_code(method, dataset, k, n_runs, seed), language="python")

@@ -25,7 +25,10 @@ from your_data import (
     enough_points,
     kmeans_start,
     load_points,
+    picture,
+    picture_note,
     report,
+    sampled,
     shown_name,
     source,
     unclicked,
@@ -58,7 +61,7 @@ COORDINATE_RANGE = {"min_value": -20.0, "max_value": 20.0}
 def fit(dataset: str, k: int, init: str, n_init: str | int, seed: int) -> KMeans:
     """k-means fitted on a chapter data set (cached: the same settings never fit twice)."""
     X, _ = load_points(dataset)
-    return KMeans(n_clusters=k, random_state=seed, **kmeans_start(init, n_init)).fit(X)
+    return KMeans(n_clusters=k, random_state=seed, **kmeans_start(init, n_init, dataset)).fit(X)
 
 
 @st.cache_data(max_entries=VORONOI_FITS, show_spinner=False)
@@ -83,7 +86,7 @@ def voronoi_regions(
 ) -> tuple[Grid, np.ndarray]:
     """The cluster ``predict`` gives each point of a grid over ``box``: the Voronoi cells."""
     grid = grid_over(box, REGION_RESOLUTION)
-    regions = fit(dataset, k, init, n_init, seed).predict(grid.points)
+    regions = fit(dataset, k, init, n_init, seed).predict(picture(dataset).lift(grid.points))
     return grid, grid.reshape(regions)
 
 
@@ -118,15 +121,15 @@ def map_view(
     A setting seen before (k moved back, say) costs the rerun nothing, and the
     browser gets the very figure it already drew.
     """
-    X, _ = load_points(dataset)
     model = fit(dataset, k, init, n_init, seed)
     centers = model.cluster_centers_
-    box = padded_box(X, centers, new_points)
+    drawn = picture(dataset)
+    box = padded_box(drawn.points, drawn.project(centers), new_points)
     grid, regions = voronoi_regions(dataset, k, init, n_init, seed, box)
     figure = voronoi_figure(
-        X,
-        model.labels_,
-        centers,
+        drawn.points,
+        drawn.take(model.labels_),
+        drawn.project(centers),
         grid,
         regions,
         cluster_colors(dataset, centers),
@@ -200,11 +203,11 @@ def new_points_editor() -> np.ndarray:
     return edited.loc[~incomplete, ["x1", "x2"]].to_numpy(dtype=float)
 
 
-def prediction_table(model: KMeans, points: np.ndarray) -> pd.DataFrame:
-    """``predict`` and ``transform`` for the new instances, one row each."""
+def prediction_table(model: KMeans, points: np.ndarray, lifted: np.ndarray) -> pd.DataFrame:
+    """``predict`` and ``transform`` for the new instances (``lifted``: in feature space)."""
     table = pd.DataFrame(points, columns=["x1", "x2"])
-    table["cluster (predict)"] = model.predict(points)
-    distances = model.transform(points)
+    table["cluster (predict)"] = model.predict(lifted)
+    distances = model.transform(lifted)
     for j in range(distances.shape[1]):
         table[f"distance to {j}"] = distances[:, j].round(2)
     return table
@@ -259,6 +262,7 @@ def map_and_new_points(model: KMeans, settings: tuple) -> None:
         new_points = new_points_editor()
     with left:
         live_chart(map_view(*settings, new_points), key="vor_map", revision=dataset)
+        picture_note(dataset, "The coloured regions")
         st.markdown(INTRODUCTION)
         if settings == CHAPTER_SETTINGS:
             st.caption(chapter_caption(model))
@@ -275,7 +279,8 @@ def map_and_new_points(model: KMeans, settings: tuple) -> None:
             "`transform` gives its distance to every centroid, a k-dimensional "
             "description of the instance (soft clustering)."
         )
-        st.dataframe(prediction_table(model, new_points), hide_index=True)
+        lifted = picture(dataset).lift(new_points)
+        st.dataframe(prediction_table(model, new_points, lifted), hide_index=True)
 
 
 st.title("k-means & Voronoi")
@@ -289,9 +294,9 @@ map_and_new_points(model, (dataset, k, init, n_init, seed))
 report(dataset, model.labels_, prefix="vor")
 
 st.header("Choosing k")
-scores = scores_by_k(dataset, unclicked(init), n_init, seed)
+scores = scores_by_k(sampled(dataset), unclicked(init), n_init, seed)
 elbow, silhouette, diagram = st.columns(3)
-elbow_figure, score_figure, diagram_figure = k_views(dataset, k, init, n_init, seed)
+elbow_figure, score_figure, diagram_figure = k_views(sampled(dataset), k, init, n_init, seed)
 with elbow:
     live_chart(elbow_figure, key="vor_elbow")
 with silhouette:

@@ -19,7 +19,16 @@ from limits import DENSITY_GRIDS, FIGURES, K_CURVES, MIXTURE_FITS
 from mixture_fits import K_RANGE, criteria, fit_quietly
 from plotly.graph_objects import Figure
 from state import scenario
-from your_data import choices, enough_points, load_points, report, source
+from your_data import (
+    choices,
+    enough_points,
+    load_points,
+    picture,
+    picture_note,
+    report,
+    sampled,
+    source,
+)
 
 from clustering import CriterionCurve, density_anomalies
 from clustering.mixture import COVARIANCE_TYPES
@@ -74,8 +83,9 @@ def density_grid(
 
     ``_model`` is that setting's fit (not hashed: the settings name it).
     """
-    grid = grid_over(padded_box(load_data(name), margin=MARGIN), GRID_RESOLUTION)
-    points = grid.points
+    drawn = picture(name)
+    grid = grid_over(padded_box(drawn.points, margin=MARGIN), GRID_RESOLUTION)
+    points = drawn.lift(grid.points)
     neg_log_density = -_model.score_samples(points)
     return DensityGrid(grid, grid.reshape(neg_log_density), grid.reshape(_model.predict(points)))
 
@@ -88,14 +98,16 @@ def density_view(scenario_args: tuple, percent: float, n_new: int, _model, _X) -
     so the same inputs always give the same figure.
     """
     is_anomaly, _ = density_anomalies(_model, _X, percent)
+    drawn = picture(scenario_args[0])
+    samples = _model.sample(n_new) if n_new else None
     figure = density_figure(
-        _X,
-        _model.predict_proba(_X),
-        _model.means_,
+        drawn.points,
+        _model.predict_proba(drawn.take(_X)),
+        drawn.project(_model.means_),
         cluster_colors(scenario_args[0], _model.means_),
         density_grid(*scenario_args, _model),
-        anomalies=is_anomaly,
-        samples=_model.sample(n_new) if n_new else None,
+        anomalies=drawn.take(is_anomaly),
+        samples=None if samples is None else (drawn.project(samples[0]), samples[1]),
         max_components=K_RANGE[-1],
     )
     return fit_screen(figure)
@@ -179,6 +191,7 @@ def density_panel(model, X: np.ndarray, scenario_args: tuple) -> None:
             key="gm_density",
             revision=scenario_args[0],
         )
+        picture_note(scenario_args[0], "The shading and the decision boundaries")
         st.markdown(
             "The shading is the mixture's **−log density** on a log scale: darker is denser. "
             "Dashed lines are the **decision boundaries**, where the most likely component "
@@ -279,8 +292,9 @@ with table_column:
 
 with criteria_column:
     st.subheader("How many components? BIC and AIC")
-    curve_settings = (data_name, covariance_type, n_init, int(seed))
-    future = jobs().request(curve_settings, criteria, X, *curve_settings[1:])
+    curve_data = sampled(data_name)  # a large table's sample
+    curve_settings = (curve_data, covariance_type, n_init, int(seed))
+    future = jobs().request(curve_settings, criteria, load_data(curve_data), *curve_settings[1:])
     if future.done():
         show_criteria(future, curve_settings)
     else:
