@@ -548,6 +548,10 @@ def pool_summary(run_dir: Path) -> dict:
     return {
         "queue": [r["queue"] for r in finished if r["queue"] is not None],
         "compute": [r["compute"] for r in finished],
+        "compute by job": {
+            channel.rsplit(".", 1)[-1]: [r["compute"] for r in finished if r["channel"] == channel]
+            for channel in sorted({r["channel"] for r in finished})
+        },
         "computed": len(finished),
         "failed": sum(not r["ok"] for r in finished),
         "refused": sum(r["event"] == "refused" for r in records),
@@ -631,6 +635,10 @@ class Result:
             f"machine busy {self.machine_cores:.2f} of {os.cpu_count()} cores)",
             f"  pool: queued after debounce p50 / p95 {percentiles(pool['queue'])}, "
             f"compute {percentiles(pool['compute'])}",
+            "  pool compute by job: "
+            + "; ".join(
+                f"{name} {percentiles(times)}" for name, times in pool["compute by job"].items()
+            ),
             f"  pool: {pool['computed']} jobs computed, {pool['failed']} failed, "
             f"{pool['refused']} refused, {pool['restarts']} worker restarts",
         ]
