@@ -11,7 +11,8 @@ The handshake between the browser and Python
 Two copies of the labels exist, and each is in charge of different events.
 
 The browser's copy is authoritative while the user types. After every input
-it sends its *whole* state as the component's state value ``board``::
+(at most every 400 ms while keys come faster: each send reruns the page on the
+server) it sends its *whole* state as the component's state value ``board``::
 
     {"grid": "<grid id>", "revision": r, "labels": [...], "cursor": c}
 
