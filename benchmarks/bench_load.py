@@ -69,6 +69,7 @@ KEY_SECONDS = 0.150
 ROUNDS = 3
 KEYS_PER_ROUND = 10
 TIMEOUT = 30.0
+OPEN_TIMEOUT = 240.0  # opening the page is not timed; a busy machine may take minutes
 PAGE_TARGET, TABLE_TARGET = 1.0, 3.0
 UPDATING = "Retraining|catching up|Training the classifier"
 # The semi page's names (app/views/semi_supervised.py) and the other page a session visits.
@@ -204,7 +205,10 @@ async def run_light_session(base_url: str, session: Session, start_at: float) ->
     tab = LightTab(base_url)
     try:
         await tab.open(SEMI_PAGE, {"semi_k": str(K), "semi_seed": str(SEED)})
-        if await tab.wait_for(table_fresh(url_labels([-1] * K), PERCENTILE), 0, 90) is None:
+        if (
+            await tab.wait_for(table_fresh(url_labels([-1] * K), PERCENTILE), 0, OPEN_TIMEOUT)
+            is None
+        ):
             raise TimeoutError("the page never showed its table")
         await asyncio.sleep(max(0.0, start_at - time.time()))
         labels, percentile = [-1] * K, PERCENTILE
@@ -301,7 +305,7 @@ async def run_browser_session(browser, base_url: str, session: Session, start_at
     page = await context.new_page()
     try:
         await page.goto(f"{base_url}/{SEMI_PAGE}?semi_k={K}&semi_seed={SEED}", timeout=90_000)
-        await wait_fresh(page, str(PERCENTILE), 90.0)
+        await wait_fresh(page, str(PERCENTILE), OPEN_TIMEOUT)
         await asyncio.sleep(max(0.0, start_at - time.time()))
         percentile = PERCENTILE
         for round_number in range(ROUNDS):
