@@ -222,6 +222,7 @@ async def run_light_session(base_url: str, session: Session, start_at: float) ->
             )
             session.waited("slider -> page", None if moved is None else moved.finished_at - at)
             await wait_light_table(tab, session, at, url_labels(labels), percentile)
+        await final_labels(tab, session, url_labels(labels))
         await other_page_slider(tab, session)
     except Exception as error:  # one failed session is reported, the others go on
         session.error = f"{type(error).__name__}: {error}"
@@ -279,6 +280,12 @@ async def wait_light_table(
     session.waited("action -> table", None if run is None else run.finished_at - at)
     if run is not None:
         session.labels = run.query[LABELS_PARAM]
+
+
+async def final_labels(tab: LightTab, session: Session, typed: str) -> None:
+    """The labels the server ends with: a late vector (after a timeout) is not a lost one."""
+    held = await tab.wait_for(lambda run: run.query.get(LABELS_PARAM) == typed, 0, OPEN_TIMEOUT)
+    session.labels = typed if held is not None else tab.query.get(LABELS_PARAM, session.labels)
 
 
 async def other_page_slider(tab: LightTab, session: Session) -> None:
