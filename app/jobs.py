@@ -58,9 +58,7 @@ from limits import POOL_QUEUE, POOL_RESULTS
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 POLL_SECONDS = 0.25
-# A pause this long after a key press is when a retrain starts; longer than the label
-# grid's send interval (SEND_EVERY_MS in label_grid.js), so fast typing is not a pause.
-DEBOUNCE_SECONDS = 0.6
+DEBOUNCE_SECONDS = 0.3  # a pause this long after a key press is when a retrain starts
 SLOW_JOB_SECONDS = 2.0  # a kind of job this slow (median of its recent runs) is "slow"
 CATCHING_UP_SECONDS = 1.0  # ready this long and still waiting: the page says so
 ABANDON_SECONDS = 30.0  # nobody asked about a queued job this long: its tab is gone

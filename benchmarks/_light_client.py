@@ -14,8 +14,7 @@ What a tab does, and this client with it:
   and the state of every widget on the page. A components-v2 component's
   state is one widget, its ``json_value`` the JSON of all the keys the
   component set with ``setStateValue`` (for the label grid: ``board``, the
-  whole label vector, sent at most every ``SEND_EVERY_MS`` while keys come
-  faster; see ``app/components/label_grid.py`` and :class:`GridSender`). A slider bound
+  whole label vector; see ``app/components/label_grid.py``). A slider bound
   to the link also writes its value into the query string before sending.
 - The server answers with ``ForwardMsg``s: ``new_session`` (a run starts; its
   metadata says whether it is a fragment's), ``page_info_changed`` (the
@@ -32,13 +31,11 @@ from __future__ import annotations
 
 import asyncio
 import json
-import math
 import re
 import time
 import urllib.request
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from pathlib import Path
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
 from streamlit.proto.BackMsg_pb2 import BackMsg
@@ -50,7 +47,6 @@ FINISHED = ForwardMsg.ScriptFinishedStatus.Value("FINISHED_SUCCESSFULLY")
 FRAGMENT_FINISHED = ForwardMsg.ScriptFinishedStatus.Value("FINISHED_FRAGMENT_RUN_SUCCESSFULLY")
 TEXT_ELEMENTS = ("markdown", "alert", "text", "heading", "toast", "code")
 MAX_MESSAGE_BYTES = 200 * 2**20  # a page's first run can be a few MB of deltas
-GRID_SCRIPT = Path(__file__).resolve().parent.parent / "app" / "components" / "label_grid.js"
 
 
 def board_json(grid: str, labels: list[int], cursor: int, revision: int = 0) -> str:
@@ -272,50 +268,6 @@ class LightTab:
             timer = self._timers.pop(fragment, None)
             if timer is not None:
                 timer.cancel()
-
-
-def grid_send_seconds() -> float:
-    """How often at most the label grid sends its vector while someone types
-    (``SEND_EVERY_MS`` in ``app/components/label_grid.js``)."""
-    match = re.search(r"SEND_EVERY_MS = (\d+);", GRID_SCRIPT.read_text())
-    if match is None:
-        raise RuntimeError(f"no SEND_EVERY_MS in {GRID_SCRIPT}")
-    return int(match.group(1)) / 1000
-
-
-class GridSender:
-    """Sends a component's state as the label grid does: at once after a pause, then at
-    most every ``interval`` seconds while keys come faster, the latest vector last."""
-
-    def __init__(self, tab: LightTab, key: str, interval: float):
-        self.tab, self.key, self.interval = tab, key, interval
-        self.last_sent = -math.inf
-        self.latest = ""
-        self.pending: asyncio.Task | None = None
-
-    async def change(self, state_json: str) -> None:
-        """One input: the grid's new whole state."""
-        self.latest = state_json
-        if self.pending is not None and not self.pending.done():
-            return  # the send already planned will carry this latest state
-        wait = self.last_sent + self.interval - time.time()
-        if wait <= 0:
-            await self._send()
-        else:
-            self.pending = asyncio.create_task(self._send_after(wait))
-
-    async def flush(self) -> None:
-        """Wait until the latest state has been sent."""
-        if self.pending is not None:
-            await self.pending
-
-    async def _send_after(self, wait: float) -> None:
-        await asyncio.sleep(wait)
-        await self._send()
-
-    async def _send(self) -> None:
-        self.last_sent = time.time()
-        await self.tab.set_component_state(self.key, self.latest)
 
 
 def page_cookie(url: str) -> str:

@@ -57,7 +57,7 @@ from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from benchmarks._light_client import GridSender, LightTab, Run, board_json, grid_send_seconds
+from benchmarks._light_client import LightTab, Run, board_json
 from benchmarks.run import Row
 from clustering.datasets import load_digits_split
 from clustering.semi_supervised import representatives
@@ -233,17 +233,14 @@ async def run_light_session(base_url: str, session: Session, start_at: float) ->
 async def type_light_burst(
     tab: LightTab, session: Session, labels: list[int], round_number: int, percentile: int
 ) -> None:
-    """One round's digits at 150 ms a key, sent as the grid sends them: the whole vector, at
-    most every ``SEND_EVERY_MS``; each key's times count from its press."""
+    """One round's digits at 150 ms a key, each sent as the grid sends it: the whole vector."""
     first = round_number * KEYS_PER_ROUND
-    grid = GridSender(tab, GRID_KEY, grid_send_seconds())
     start, sent = time.time(), []
     for index in range(first, first + KEYS_PER_ROUND):
         await asyncio.sleep(max(0.0, start + (index - first) * KEY_SECONDS - time.time()))
         labels[index] = session.typed[index]
         sent.append((time.time(), index + 1))
-        await grid.change(board_json(GRID_ID, labels, index + 1))
-    await grid.flush()
+        await tab.set_component_state(GRID_KEY, board_json(GRID_ID, labels, index + 1))
     await wait_light_table(tab, session, sent[-1][0], url_labels(labels), percentile)
     for at, count in sent:
         record_key(tab, session, at, count)

@@ -10,7 +10,7 @@ from streamlit.proto.BackMsg_pb2 import BackMsg
 from streamlit.proto.Element_pb2 import Element
 
 from benchmarks._app import rerun_time
-from benchmarks._light_client import GridSender, LightTab, board_json, grid_send_seconds
+from benchmarks._light_client import LightTab, board_json
 from benchmarks.bench_browser import (
     CONTROLS,
     KEY_PRESSES,
@@ -100,22 +100,3 @@ def test_the_light_client_reruns_with_the_widget_states_a_tab_sends():
         {w.id: w for w in first.widget_states.widgets}[slider.slider.id].double_array_value.data
     ) == [99]  # a shown widget's value goes with every rerun, as the browser sends it
     assert parse_qs(second.query_string) == {"semi_labels": ["...."], "semi_percentile": ["98"]}
-
-
-def test_the_light_client_sends_fast_keys_as_the_grid_does_latest_vector_last():
-    tab = LightTab("http://127.0.0.1:1")
-    tab._socket = SentMessages()
-    grid = Element()
-    grid.bidi_component.id = "$$ID-0123abcd-semi_grid"
-    tab._take_element((0, 2), grid)
-
-    async def type_three_keys():
-        sender = GridSender(tab, "semi_grid", interval=0.2)
-        for typed in ([1, -1], [1, 2], [1, 2, 3]):
-            await sender.change(json.dumps(typed))
-        await sender.flush()
-
-    asyncio.run(type_three_keys())
-    sent = [m.rerun_script.widget_states.widgets[0].json_value for m in tab._socket.sent]
-    assert sent == ["[1, -1]", "[1, 2, 3]"]  # the first key at once, then only the latest
-    assert grid_send_seconds() > 0  # read from the grid's own script

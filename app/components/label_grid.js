@@ -19,12 +19,6 @@ let keyOwner = null; // id of the grid that keys go to (the one last touched)
 // the same page and the gap is short; the grid shows and sends them on its return.
 const REMOUNT_GAP_MS = 1000;
 let orphaned = null; // {at, path} when the last grid left the page
-// While someone types, the whole vector goes to Python at most this often: each
-// send reruns the whole page on the server, and a class typing at once would
-// otherwise ask for several reruns a second each. The first key after a pause
-// goes at once and the latest vector always goes last. (A retrain waits for a
-// pause longer than this: jobs.DEBOUNCE_SECONDS.)
-const SEND_EVERY_MS = 400;
 
 // Elements in which a key belongs to the element, not to the grid.
 const TYPING_ROLES = new Set(["slider", "textbox", "combobox", "spinbutton", "listbox", "searchbox"]);
@@ -194,8 +188,6 @@ class Grid {
     this.parent = parent;
     this.gridId = null;
     this.calls = 0; // how many times Streamlit has called the module for this grid
-    this.lastSent = -Infinity; // performance.now() of the last vector sent
-    this.sendTimer = null; // a later send of the latest vector, while typing is fast
     this.images = [];
     this.tiles = [];
     this.shown = []; // what each tile shows now: [label, selected]
@@ -308,16 +300,6 @@ class Grid {
   }
 
   send() {
-    clearTimeout(this.sendTimer);
-    const wait = this.lastSent + SEND_EVERY_MS - performance.now();
-    if (wait <= 0) this.sendNow();
-    else this.sendTimer = setTimeout(() => this.sendNow(), wait);
-  }
-
-  sendNow() {
-    clearTimeout(this.sendTimer);
-    this.sendTimer = null;
-    this.lastSent = performance.now();
     const { revision, labels, cursor } = this.copy;
     this.setStateValue("board", { grid: this.gridId, revision, labels, cursor });
   }
@@ -368,7 +350,6 @@ class Grid {
   }
 
   destroy() {
-    if (this.sendTimer !== null) this.sendNow(); // nothing typed stays behind
     mounted.delete(this);
     gridsByParent.delete(this.parent);
     this.root.remove();

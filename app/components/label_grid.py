@@ -11,8 +11,7 @@ The handshake between the browser and Python
 Two copies of the labels exist, and each is in charge of different events.
 
 The browser's copy is authoritative while the user types. After every input
-(at most every 400 ms while keys come faster: each send reruns the page on the
-server) it sends its *whole* state as the component's state value ``board``::
+it sends its *whole* state as the component's state value ``board``::
 
     {"grid": "<grid id>", "revision": r, "labels": [...], "cursor": c}
 
