@@ -24,11 +24,15 @@ lint: $(INSTALLED)
 	$(VENV)/bin/ruff check .
 
 # N sessions labelling at once against one server (make bench-load N=30), or through
-# nginx in front of REPLICAS app processes (make bench-load N=10 REPLICAS=3).
+# nginx in front of REPLICAS app processes (make bench-load N=10 REPLICAS=3). Sessions are
+# light clients speaking Streamlit's websocket protocol; BROWSERS=2 makes two of them
+# Chromium tabs instead.
 LOAD_SESSIONS := 1,10
 REPLICAS ?= 1
+BROWSERS ?= 0
 bench-load: $(INSTALLED)
-	$(PY) -m benchmarks.bench_load --sessions $(or $(N),$(LOAD_SESSIONS)) --replicas $(REPLICAS)
+	$(PY) -m benchmarks.bench_load --sessions $(or $(N),$(LOAD_SESSIONS)) \
+		--replicas $(REPLICAS) --browsers $(BROWSERS)
 
 # N app processes behind nginx, sticky sessions, on http://127.0.0.1:8500 (make serve-many N=3).
 serve-many: $(INSTALLED)

@@ -17,6 +17,11 @@ One pool serves every session of the server, with these rules:
   long as one of them still wants it.
 - **Newest first, sessions in turn.** A free worker takes the newest request
   of the session that was served longest ago.
+- **Quick results are never stuck behind slow ones.** A kind of job (its
+  function) whose recent jobs took over ``SLOW_JOB_SECONDS`` each never takes
+  the last free worker: a class moving a slider at once asks for several
+  slow averages, and without this they filled every worker for tens of
+  seconds while the accuracy tables waited.
 - **Debounce.** A request may say "not before ``delay`` seconds from now": a
   person typing replaces it before it starts, so only the pause is computed.
 - **Bounded.** At most ``max_queued`` jobs wait; beyond that a request is
@@ -54,6 +59,7 @@ from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 POLL_SECONDS = 0.25
 DEBOUNCE_SECONDS = 0.3  # a pause this long after a key press is when a retrain starts
+SLOW_JOB_SECONDS = 2.0  # a kind of job this slow (median of its recent runs) is "slow"
 CATCHING_UP_SECONDS = 1.0  # ready this long and still waiting: the page says so
 ABANDON_SECONDS = 30.0  # nobody asked about a queued job this long: its tab is gone
 PARENT_CHECK_SECONDS = 1.0  # how often a worker looks whether its server still runs
@@ -145,6 +151,7 @@ class LatestJobs:
         )
         self.queue_seconds: deque[float] = deque(maxlen=1000)
         self.compute_seconds: deque[float] = deque(maxlen=1000)
+        self._recent_compute: dict[str, deque[float]] = {}  # channel -> its latest times
 
     # ----- what pages call -------------------------------------------------------------
 
@@ -305,11 +312,23 @@ class LatestJobs:
                 if now - asked > ABANDON_SECONDS:  # its tab has stopped asking
                     del job.wanted[session]
             self._drop_if_unwanted(job)
-        ready = [job for job in self._queue if job.ready <= now]
+        ready = [job for job in self._queue if job.ready <= now and self._may_start(job)]
         if ready:
             return min(ready, key=self._priority), None
-        waits = [job.ready - now for job in self._queue]
+        # Held slow jobs wait for a worker to finish, which wakes the dispatcher anyway.
+        waits = [job.ready - now for job in self._queue if job.ready > now]
         return None, min(waits) if waits else None
+
+    def _may_start(self, job: Job) -> bool:
+        """False for a slow kind of job when it would take the last free worker (with a
+        single worker, anything may run)."""
+        if self.workers == 1 or not self._is_slow(job.channel):
+            return True
+        return self.workers - len(self._running) > 1
+
+    def _is_slow(self, channel: str) -> bool:
+        recent = self._recent_compute.get(channel)
+        return bool(recent) and _median(recent) > SLOW_JOB_SECONDS
 
     # ----- running jobs -----------------------------------------------------------------
 
@@ -375,6 +394,7 @@ class LatestJobs:
             self._running.discard(job)
             seconds = time.monotonic() - (job.started or time.monotonic())
             self.compute_seconds.append(seconds)
+            self._recent_compute.setdefault(job.channel, deque(maxlen=5)).append(seconds)
             self.counts["failed" if error else "computed"] += 1
             self._cond.notify_all()
         if error is None:

@@ -1,33 +1,42 @@
 """A class at once: N people labelling digits on the semi-supervised page of one server.
 
-Each simulated person is a browser context (own cookies, own session) in one
-headless Chromium, driven by Playwright. Each opens the page, types ten digit
-labels at 150 ms per key (real key presses on the page), waits for the
-accuracy table, moves the percentile slider one step with the keyboard, waits
-again, and does that for a few rounds. Each types the representatives' true
-labels except one "mistake" of its own, so every session's final labels are
-different and cross-talk would show.
+Each simulated person is a session of its own: by default a light client that
+speaks Streamlit's websocket protocol from Python (``benchmarks/_light_client.py``:
+what a tab sends and reads, without drawing a page), or, for ``--browsers B``
+of the N, a browser context in one headless Chromium driven by Playwright.
+Each opens the page, types ten digit labels at 150 ms per key (a light client
+sends the grid's whole label vector after each key, as the grid does), waits
+for the accuracy table, moves the percentile slider one step, waits again, and
+does that for a few rounds; then it opens the DBSCAN page and moves its eps
+slider. Each types the representatives' true labels except one "mistake" of
+its own, so every session's final labels are different and cross-talk would
+show.
 
 Measured, per N:
 
-- action -> page: from a key press (or slider move) until the page's URL holds
-  the new labels (or percentile), i.e. the server ran the rerun for it;
+- key -> page: from a key press until the server has run the page for it: a
+  light client counts until that run finished (all its deltas sent), and also
+  until the server's first answer that holds the new labels (the link's query
+  string: what a browser session measures, as it cannot see a run end);
+- slider -> page: the same for a slider move, on this page and on another page;
 - action -> table: from the last key of a burst (or the slider move) until the
   accuracy table shows the result for exactly those labels, not marked as
-  updating, with the page idle;
+  updating, in a finished run;
 - timeouts (nothing within 30 s), and whether each session ended with exactly
   its own labels;
 - CPU of the server (the app process and its worker processes) and of the
-  clients (Chromium and this script), in cores, and the server's peak memory;
+  clients (this script, and Chromium if any), in cores, and the server's peak
+  memory;
 - from the server's worker pool (its JSON log): time queued after the
   debounce, compute time, jobs computed, shared, cancelled, refused.
 
 The clients run on the same cores as the server, so their CPU share is
-reported next to the latencies. Run::
+reported next to the latencies, and the machine's load before the run. Run::
 
     python -m benchmarks.bench_load --sessions 1,10
-    python -m benchmarks.bench_load --sessions 10 --replicas 3   # through nginx
-    make bench-load N=30
+    python -m benchmarks.bench_load --sessions 30 --browsers 2   # 28 light clients, 2 tabs
+    python -m benchmarks.bench_load --sessions 30 --replicas 3   # through nginx
+    make bench-load N=30 BROWSERS=2
 
 ``rows()`` serves ``make bench BENCH=load`` (sessions from ``BENCH_LOAD_N``,
 default 1,10).
@@ -48,10 +57,11 @@ from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from benchmarks._light_client import LightTab, Run, board_json
 from benchmarks.run import Row
 from clustering.datasets import load_digits_split
 from clustering.semi_supervised import representatives
-from scripts.serve_many import free_ports, start_nginx, start_replicas
+from scripts.serve_many import BENCH_PORTS, ports_in, start_nginx, start_replicas
 from tests.e2e.conftest import CHROMIUM_FLAGS, find_chromium
 
 K, SEED, PERCENTILE = 50, 42, 99
@@ -59,8 +69,13 @@ KEY_SECONDS = 0.150
 ROUNDS = 3
 KEYS_PER_ROUND = 10
 TIMEOUT = 30.0
+OPEN_TIMEOUT = 240.0  # opening the page is not timed; a busy machine may take minutes
 PAGE_TARGET, TABLE_TARGET = 1.0, 3.0
 UPDATING = "Retraining|catching up|Training the classifier"
+# The semi page's names (app/views/semi_supervised.py) and the other page a session visits.
+SEMI_PAGE, GRID_KEY, GRID_ID = "semi_supervised", "semi_grid", f"semi:{K}:{SEED}"
+LABELS_PARAM, PERCENTILE_KEY = "semi_labels", "semi_percentile"
+OTHER_PAGE, OTHER_SLIDER, OTHER_FROM, OTHER_TO = "dbscan", "db_eps", 0.2, 0.21
 
 # Runs in every page: logs each change of (URL labels, percentile, idle, updating),
 # and waits in the page for the table to be fresh, so the benchmark polls nothing.
@@ -117,7 +132,8 @@ RECORDER = f"""
 
 @dataclass
 class Action:
-    """One key press or slider move: when, and the percentile the page should then show."""
+    """One key press or slider move of a browser session: when, and the percentile the page
+    should then show."""
 
     at: float  # ms since the epoch, as the page's Date.now()
     percentile: str
@@ -126,18 +142,28 @@ class Action:
 
 @dataclass
 class Session:
+    """One simulated person: what it typed, and how long each of its actions took."""
+
     index: int
     typed: list[int]
+    client: str = "light"  # or "browser"
     actions: list[Action] = field(default_factory=list)
-    table_waits: list[float | None] = field(default_factory=list)  # seconds, None = timeout
-    log: list = field(default_factory=list)
-    labels: str = "." * K  # what the page holds, as its URL says
+    log: list = field(default_factory=list)  # a browser page's recorded states
+    waits: dict[str, list[float | None]] = field(default_factory=dict)  # seconds, None = timeout
+    labels: str = "." * K  # what the server holds, as the page's link says
     error: str | None = None
+
+    def waited(self, what: str, seconds: float | None) -> None:
+        late = seconds is not None and seconds > TIMEOUT
+        self.waits.setdefault(what, []).append(None if late else seconds)
 
     def own_labels(self) -> bool:
         """Every label on the page is one this session typed, in the order typed."""
         given = iter(str(digit) for digit in self.typed)
         return all(char in given for char in self.labels.replace(".", ""))
+
+    def lost_keys(self) -> int:
+        return ROUNDS * KEYS_PER_ROUND - labelled(self.labels)
 
 
 def plan_labels(truth: list[int], index: int) -> list[int]:
@@ -148,13 +174,142 @@ def plan_labels(truth: list[int], index: int) -> list[int]:
     return typed
 
 
-async def run_session(browser, base_url: str, session: Session, start_at: float) -> None:
+def labelled(labels: str | None) -> int:
+    return 0 if labels is None else len(labels) - labels.count(".")
+
+
+def url_labels(labels: list[int]) -> str:
+    """Labels as the page's link writes them (``labelling.to_url``): a digit or '.' each."""
+    return "".join("." if label < 0 else str(label) for label in labels)
+
+
+# ----- a light client -------------------------------------------------------------------------
+
+
+def table_fresh(labels: str, percentile: int):
+    """Whether a run shows the accuracy table for exactly these labels and percentile,
+    not marked as updating."""
+
+    def fresh(run: Run) -> bool:
+        return (
+            run.query.get(LABELS_PARAM) == labels
+            and run.query.get(PERCENTILE_KEY, str(PERCENTILE)) == str(percentile)
+            and run.has("dataframe")
+            and not run.says(UPDATING)
+        )
+
+    return fresh
+
+
+async def run_light_session(base_url: str, session: Session, start_at: float) -> None:
+    tab = LightTab(base_url)
+    try:
+        await tab.open(SEMI_PAGE, {"semi_k": str(K), "semi_seed": str(SEED)})
+        if (
+            await tab.wait_for(table_fresh(url_labels([-1] * K), PERCENTILE), 0, OPEN_TIMEOUT)
+            is None
+        ):
+            raise TimeoutError("the page never showed its table")
+        await asyncio.sleep(max(0.0, start_at - time.time()))
+        labels, percentile = [-1] * K, PERCENTILE
+        for round_number in range(ROUNDS):
+            await type_light_burst(tab, session, labels, round_number, percentile)
+            percentile -= 1
+            at = time.time()
+            await tab.move_slider(PERCENTILE_KEY, percentile)
+            moved = await tab.wait_for(
+                lambda run, p=str(percentile): run.query.get(PERCENTILE_KEY) == p, at, TIMEOUT
+            )
+            session.waited("slider -> page", None if moved is None else moved.finished_at - at)
+            await wait_light_table(tab, session, at, url_labels(labels), percentile)
+        await final_labels(tab, session, url_labels(labels))
+        await other_page_slider(tab, session)
+    except Exception as error:  # one failed session is reported, the others go on
+        session.error = f"{type(error).__name__}: {error}"
+    finally:
+        await tab.close()
+
+
+async def type_light_burst(
+    tab: LightTab, session: Session, labels: list[int], round_number: int, percentile: int
+) -> None:
+    """One round's digits at 150 ms a key, each sent as the grid sends it: the whole vector."""
+    first = round_number * KEYS_PER_ROUND
+    start, sent = time.time(), []
+    for index in range(first, first + KEYS_PER_ROUND):
+        await asyncio.sleep(max(0.0, start + (index - first) * KEY_SECONDS - time.time()))
+        labels[index] = session.typed[index]
+        sent.append((time.time(), index + 1))
+        await tab.set_component_state(GRID_KEY, board_json(GRID_ID, labels, index + 1))
+    await wait_light_table(tab, session, sent[-1][0], url_labels(labels), percentile)
+    for at, count in sent:
+        record_key(tab, session, at, count)
+
+
+def record_key(tab: LightTab, session: Session, at: float, count: int) -> None:
+    """Time from a key sent at ``at`` (the ``count``-th label) to the first finished run,
+    and to the server's first answer, that hold it."""
+    run = next(
+        (
+            r
+            for r in tab.runs
+            if r.started_at >= at and labelled(r.query.get(LABELS_PARAM)) >= count
+        ),
+        None,
+    )
+    session.waited("key -> page", None if run is None else run.finished_at - at)
+    answer = next(
+        (
+            change.at
+            for change in tab.query_changes
+            if change.at >= at and labelled(change.query.get(LABELS_PARAM)) >= count
+        ),
+        None,
+    )
+    session.waited("key -> first answer", None if answer is None else answer - at)
+
+
+async def wait_light_table(
+    tab: LightTab, session: Session, at: float, labels: str, percentile: int
+) -> None:
+    """Wait for the table to be fresh for ``labels`` after an action at ``at``."""
+    run = await tab.wait_for(table_fresh(labels, percentile), at, TIMEOUT)
+    session.waited("action -> table", None if run is None else run.finished_at - at)
+    if run is not None:
+        session.labels = run.query[LABELS_PARAM]
+
+
+async def final_labels(tab: LightTab, session: Session, typed: str) -> None:
+    """The labels the server ends with: a late vector (after a timeout) is not a lost one."""
+    held = await tab.wait_for(lambda run: run.query.get(LABELS_PARAM) == typed, 0, OPEN_TIMEOUT)
+    session.labels = typed if held is not None else tab.query.get(LABELS_PARAM, session.labels)
+
+
+async def other_page_slider(tab: LightTab, session: Session) -> None:
+    """Open the DBSCAN page in the same session and move its eps slider one step."""
+    at = time.time()
+    await tab.go_to(OTHER_PAGE)
+    if await tab.wait_for(lambda run: tab.holds(OTHER_SLIDER), at, TIMEOUT) is None:
+        session.waited("other page slider -> page", None)
+        return
+    at = time.time()
+    await tab.move_slider(OTHER_SLIDER, OTHER_TO)
+    moved = await tab.wait_for(
+        lambda run: run.query.get(OTHER_SLIDER) == f"{OTHER_TO:g}", at, TIMEOUT
+    )
+    session.waited("other page slider -> page", None if moved is None else moved.finished_at - at)
+
+
+# ----- a browser session ----------------------------------------------------------------------
+
+
+async def run_browser_session(browser, base_url: str, session: Session, start_at: float) -> None:
     context = await browser.new_context(viewport={"width": 1280, "height": 900})
     await context.add_init_script(RECORDER)
     page = await context.new_page()
     try:
-        await page.goto(f"{base_url}/semi_supervised?semi_k={K}&semi_seed={SEED}", timeout=90_000)
-        await wait_fresh(page, str(PERCENTILE), 90.0)
+        await page.goto(f"{base_url}/{SEMI_PAGE}?semi_k={K}&semi_seed={SEED}", timeout=90_000)
+        await wait_fresh(page, str(PERCENTILE), OPEN_TIMEOUT)
         await asyncio.sleep(max(0.0, start_at - time.time()))
         percentile = PERCENTILE
         for round_number in range(ROUNDS):
@@ -166,6 +321,7 @@ async def run_session(browser, base_url: str, session: Session, start_at: float)
     finally:
         session.log = await page.evaluate("window.__bench ? window.__bench.log : []")
         await context.close()
+    record_browser_pages(session)
 
 
 async def type_burst(page, session: Session, round_number: int, percentile: str) -> None:
@@ -197,7 +353,7 @@ async def record_table_wait(page, session: Session, percentile: str) -> None:
     start = session.actions[-1].at
     typed = sum(action.kind == "key" for action in session.actions)
     fresh = await wait_fresh(page, percentile, TIMEOUT, typed)
-    session.table_waits.append(None if fresh is None else (fresh[0] - start) / 1000)
+    session.waited("action -> table", None if fresh is None else (fresh[0] - start) / 1000)
     session.labels = await page.evaluate("new URLSearchParams(location.search).get('semi_labels')")
 
 
@@ -214,14 +370,14 @@ async def wait_fresh(page, percentile: str, seconds: float, labels: int = 0) -> 
     )
 
 
-def page_latencies(session: Session) -> tuple[list[float], list[float], int]:
-    """Seconds from each action until the page shows its effect, and the actions never shown.
+def record_browser_pages(session: Session) -> None:
+    """Seconds from each action until the page's link shows its effect.
 
-    A key press shows once the URL holds more labels than it did at the press (a
-    key lost by the page then counts at the next key that lands); a slider
-    move once the URL holds the new percentile.
+    A key press shows once the link holds more labels than it did at the press
+    (a key lost by the page then counts at the next key that lands): the
+    server's first answer for it; a slider move once the link holds the new
+    percentile.
     """
-    keys, sliders, timeouts = [], [], 0
     for action in session.actions:
         before = [state for when, state in session.log if when < action.at]
         count = labelled(before[-1]["labels"]) if before else 0
@@ -235,15 +391,8 @@ def page_latencies(session: Session) -> tuple[list[float], list[float], int]:
             ),
             None,
         )
-        if seen is None or seen - action.at > TIMEOUT * 1000:
-            timeouts += 1
-        else:
-            (keys if action.kind == "key" else sliders).append((seen - action.at) / 1000)
-    return keys, sliders, timeouts
-
-
-def labelled(labels: str | None) -> int:
-    return 0 if labels is None else len(labels) - labels.count(".")
+        what = "key -> first answer" if action.kind == "key" else "slider -> page"
+        session.waited(what, None if seen is None else (seen - action.at) / 1000)
 
 
 # ----- CPU and memory from /proc -------------------------------------------------------------
@@ -341,35 +490,59 @@ async def sample_forever(meter: Meter) -> None:
 # ----- one load level -----------------------------------------------------------------------
 
 
-async def drive(base_url: str, count: int, meter: Meter) -> list[Session]:
-    from playwright.async_api import async_playwright
-
+async def drive(base_url: str, count: int, browsers: int, meter: Meter) -> list[Session]:
     split = load_digits_split()
     rows, _ = representatives(split.X_train, K, random_state=SEED)
     truth = split.y_train[rows].tolist()
-    sessions = [Session(index, plan_labels(truth, index)) for index in range(count)]
-    async with async_playwright() as playwright:
-        browser = await playwright.chromium.launch(
-            executable_path=find_chromium(), headless=True, args=CHROMIUM_FLAGS
-        )
+    sessions = [
+        Session(index, plan_labels(truth, index), "browser" if index < browsers else "light")
+        for index in range(count)
+    ]
+    async with ExitStackAsync() as stack:
+        browser = await stack.chromium() if browsers else None
         meter.baseline()
         sampler = asyncio.create_task(sample_forever(meter))
         start_at = time.time() + 10 + count  # everyone loaded, then all start within 0.1 s
-        await asyncio.gather(
-            *(run_session(browser, base_url, s, start_at + s.index * 0.003) for s in sessions)
-        )
+        await asyncio.gather(*(start(s, browser, base_url, start_at) for s in sessions))
         meter.sample()
         sampler.cancel()
-        await browser.close()
     return sessions
+
+
+def start(session: Session, browser, base_url: str, start_at: float):
+    at = start_at + session.index * 0.003
+    if session.client == "browser":
+        return run_browser_session(browser, base_url, session, at)
+    return run_light_session(base_url, session, at)
+
+
+class ExitStackAsync:
+    """Starts Chromium only when a run has browser sessions, and closes it at the end."""
+
+    async def __aenter__(self):
+        self._playwright = self._browser = None
+        return self
+
+    async def chromium(self):
+        from playwright.async_api import async_playwright
+
+        self._playwright = await async_playwright().start()
+        self._browser = await self._playwright.chromium.launch(
+            executable_path=find_chromium(), headless=True, args=CHROMIUM_FLAGS
+        )
+        return self._browser
+
+    async def __aexit__(self, *exc):
+        if self._browser is not None:
+            await self._browser.close()
+        if self._playwright is not None:
+            await self._playwright.stop()
 
 
 def percentiles(values: list[float]) -> str:
     if not values:
         return "—"
-    ordered = sorted(values)
-    p95 = ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
-    return f"{statistics.median(ordered):.2f} / {p95:.2f} s"
+    return f"{statistics.median(values):.2f} / {p95(values):.2f} s"
 
 
 def p95(values: list[float]) -> float:
@@ -386,6 +559,10 @@ def pool_summary(run_dir: Path) -> dict:
     return {
         "queue": [r["queue"] for r in finished if r["queue"] is not None],
         "compute": [r["compute"] for r in finished],
+        "compute by job": {
+            channel.rsplit(".", 1)[-1]: [r["compute"] for r in finished if r["channel"] == channel]
+            for channel in sorted({r["channel"] for r in finished})
+        },
         "computed": len(finished),
         "failed": sum(not r["ok"] for r in finished),
         "refused": sum(r["event"] == "refused" for r in records),
@@ -393,55 +570,104 @@ def pool_summary(run_dir: Path) -> dict:
     }
 
 
+MEASURES = (
+    "key -> page",
+    "key -> first answer",
+    "slider -> page",
+    "other page slider -> page",
+    "action -> table",
+)
+
+
 @dataclass
 class Result:
-    sessions: int
+    sessions: list[Session]
     replicas: int
-    keys: list[float]
-    sliders: list[float]
-    tables: list[float]
-    timeouts: int
-    wrong_labels: int
-    lost_keys: int
-    errors: list[str]
+    load_before: str
     server_cores: float
     seconds: float
-    actions: int
     client_cores: float
     machine_cores: float
     server_peak_mb: float
     pool: dict
 
-    def lines(self) -> list[str]:
-        where = f"{self.replicas} replicas behind nginx" if self.replicas > 1 else "one server"
-        pool = self.pool
-        share = self.client_cores / max(self.machine_cores, 1e-9)
+    def times(self, what: str, client: str | None = None) -> list[float | None]:
         return [
-            f"N = {self.sessions} sessions, {where}",
-            f"  key -> page        p50 / p95  {percentiles(self.keys)}  ({len(self.keys)} keys)",
-            f"  slider -> page     p50 / p95  {percentiles(self.sliders)}",
-            f"  action -> table    p50 / p95  {percentiles(self.tables)}  (last key or slider)",
-            f"  timeouts (>{TIMEOUT:.0f} s)      {self.timeouts}",
-            f"  sessions holding a label they did not type: {self.wrong_labels}; "
-            f"key presses lost: {self.lost_keys} of {self.sessions * ROUNDS * KEYS_PER_ROUND}",
-            f"  server CPU {self.server_cores:.2f} cores over {self.seconds:.0f} s, "
-            f"{self.server_cores * self.seconds / max(self.actions, 1) * 1000:.0f} ms per action; "
+            wait
+            for session in self.sessions
+            if client in (None, session.client)
+            for wait in session.waits.get(what, [])
+        ]
+
+    def done(self, what: str, client: str | None = None) -> list[float]:
+        return [wait for wait in self.times(what, client) if wait is not None]
+
+    @property
+    def timeouts(self) -> int:
+        counted = ("key -> page", "slider -> page", "other page slider -> page", "action -> table")
+        browser_keys = self.times("key -> first answer", "browser")
+        return sum(self.times(what).count(None) for what in counted) + browser_keys.count(None)
+
+    def page_p95(self) -> float:
+        """The p95 of action -> page over all sessions (a browser's key: its first answer)."""
+        pages = self.done("key -> page") + self.done("key -> first answer", "browser")
+        return p95(pages + self.done("slider -> page") + self.done("other page slider -> page"))
+
+    def lines(self) -> list[str]:
+        count = len(self.sessions)
+        browsers = sum(s.client == "browser" for s in self.sessions)
+        where = f"{self.replicas} replicas behind nginx" if self.replicas > 1 else "one server"
+        share = self.client_cores / max(self.machine_cores, 1e-9)
+        actions = sum(len(w) for s in self.sessions for k, w in s.waits.items() if "->" in k)
+        pool = self.pool
+        lines = [
+            f"N = {count} sessions ({count - browsers} light clients, {browsers} browsers), "
+            f"{where}; load average before: {self.load_before}",
+        ]
+        for client in ("light", "browser"):
+            for what in MEASURES:
+                found = self.times(what, client)
+                if found:
+                    lines.append(
+                        f"  {client:7} {what:27} p50 / p95  {percentiles(self.done(what, client))}"
+                        f"  ({len(found)}, {found.count(None)} timed out)"
+                    )
+        wrong = [s for s in self.sessions if not s.own_labels()]
+        lines += [
+            f"  action -> page p95 {self.page_p95():.2f} s, table p95 "
+            f"{p95(self.done('action -> table')):.2f} s, "
+            f"timeouts (>{TIMEOUT:.0f} s) {self.timeouts}",
+            f"  sessions holding a label they did not type: {len(wrong)}; labels lost: "
+            f"{sum(s.lost_keys() for s in self.sessions)} of {count * ROUNDS * KEYS_PER_ROUND}",
+            f"  server CPU {self.server_cores:.2f} cores over {self.seconds:.0f} s "
+            f"({self.server_cores * self.seconds / max(actions, 1) * 1000:.0f} ms per action); "
             f"peak memory {self.server_peak_mb:.0f} MB",
             f"  clients CPU {self.client_cores:.2f} cores ({share:.0%} of all busy CPU; "
             f"machine busy {self.machine_cores:.2f} of {os.cpu_count()} cores)",
             f"  pool: queued after debounce p50 / p95 {percentiles(pool['queue'])}, "
             f"compute {percentiles(pool['compute'])}",
+            "  pool compute by job: "
+            + "; ".join(
+                f"{name} {percentiles(times)}" for name, times in pool["compute by job"].items()
+            ),
             f"  pool: {pool['computed']} jobs computed, {pool['failed']} failed, "
             f"{pool['refused']} refused, {pool['restarts']} worker restarts",
-            *(f"  {error}" for error in self.errors[:10]),
         ]
+        lines += [f"  session {s.index}: {s.error}" for s in self.sessions if s.error][:10]
+        lines += [
+            f"  session {s.index} holds {s.labels} but typed {''.join(map(str, s.typed))}"
+            for s in wrong
+        ][:10]
+        return lines
 
 
-def measure(count: int, replicas: int = 1) -> Result:
-    """Run ``count`` sessions against fresh servers (``replicas`` > 1: behind nginx)."""
+def measure(count: int, replicas: int = 1, browsers: int = 0) -> Result:
+    """Run ``count`` sessions (``browsers`` of them in Chromium) against fresh servers
+    (``replicas`` > 1: behind nginx)."""
     run_dir = Path(tempfile.mkdtemp(prefix="bench-load-"))
+    load_before = " ".join(Path("/proc/loadavg").read_text().split()[:3])
     with ExitStack() as stack:
-        listen, *ports = free_ports(replicas + 1)
+        listen, *ports = ports_in(BENCH_PORTS, replicas + 1)
         started = stack.enter_context(start_replicas(ports, run_dir, jobs_log=True))
         roots = [process.pid for _, process in started]
         url = f"http://127.0.0.1:{ports[0]}"
@@ -450,31 +676,13 @@ def measure(count: int, replicas: int = 1) -> Result:
             roots.append(nginx.pid)
             url = f"http://127.0.0.1:{listen}"
         meter = Meter(roots)
-        sessions = asyncio.run(drive(url, count, meter))
-    keys, sliders, timeouts = [], [], 0
-    for session in sessions:
-        k, s, t = page_latencies(session)
-        keys += k
-        sliders += s
-        timeouts += t + sum(wait is None for wait in session.table_waits)
+        sessions = asyncio.run(drive(url, count, min(browsers, count), meter))
     return Result(
-        sessions=count,
+        sessions=sessions,
         replicas=replicas,
-        keys=keys,
-        sliders=sliders,
-        tables=[w for s in sessions for w in s.table_waits if w is not None],
-        timeouts=timeouts,
-        wrong_labels=sum(not s.own_labels() for s in sessions),
-        lost_keys=sum(ROUNDS * KEYS_PER_ROUND - (K - s.labels.count(".")) for s in sessions),
-        errors=[f"session {s.index}: {s.error}" for s in sessions if s.error]
-        + [
-            f"session {s.index} holds {s.labels} but typed {''.join(map(str, s.typed))}"
-            for s in sessions
-            if not s.own_labels()
-        ],
+        load_before=load_before,
         server_cores=meter.used_since_baseline("server"),
         seconds=time.monotonic() - meter.started,
-        actions=sum(len(s.actions) for s in sessions),
         client_cores=meter.used_since_baseline("clients"),
         machine_cores=meter.machine_cores(),
         server_peak_mb=meter.peak_server_rss / 2**20,
@@ -486,8 +694,9 @@ def rows() -> Iterator[Row]:
     """Rows for ``benchmarks.run``: p95s and a verdict per N (from ``BENCH_LOAD_N``)."""
     for count in parse_counts(os.environ.get("BENCH_LOAD_N", "1,10")):
         result = measure(count)
-        page, table = p95(result.keys + result.sliders), p95(result.tables)
-        ok = page <= PAGE_TARGET and table <= TABLE_TARGET and not result.timeouts
+        page, table = result.page_p95(), p95(result.done("action -> table"))
+        own = all(session.own_labels() for session in result.sessions)
+        ok = page <= PAGE_TARGET and table <= TABLE_TARGET and not result.timeouts and own
         yield Row(
             f"load N={count}: action -> page p95",
             page,
@@ -497,7 +706,8 @@ def rows() -> Iterator[Row]:
             f"load N={count}: action -> accuracy table p95",
             table,
             quality=f"{'meets' if ok else 'MISSES'} 3 s, no timeouts, own labels",
-            note=f"{result.timeouts} timeouts, {result.wrong_labels} sessions with wrong labels",
+            note=f"{result.timeouts} timeouts, {sum(not s.own_labels() for s in result.sessions)} "
+            "sessions with wrong labels",
         )
 
 
@@ -509,9 +719,12 @@ def main(argv: list[str]) -> None:
     parser = argparse.ArgumentParser(description="N sessions labelling digits at once.")
     parser.add_argument("--sessions", default="1,10", help="comma-separated N, e.g. 1,10,30")
     parser.add_argument("--replicas", type=int, default=1, help="app processes behind nginx")
+    parser.add_argument(
+        "--browsers", type=int, default=0, help="how many of the N are Chromium tabs"
+    )
     args = parser.parse_args(argv)
     for count in parse_counts(args.sessions):
-        print("\n".join(measure(count, args.replicas).lines()), flush=True)
+        print("\n".join(measure(count, args.replicas, args.browsers).lines()), flush=True)
 
 
 if __name__ == "__main__":

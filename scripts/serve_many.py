@@ -36,6 +36,7 @@ from benchmarks._server import wait_for_health  # noqa: E402
 
 TEMPLATE = Path(__file__).resolve().parent / "nginx.conf.template"
 FIRST_PORT = 8601
+BENCH_PORTS = range(8640, 8660)  # the load benchmark's nginx and replicas
 START_TIMEOUT = 120.0
 NGINX_HINT = "nginx is not installed: on Debian or Ubuntu, sudo apt-get install -y nginx"
 
@@ -77,16 +78,19 @@ def stop(processes: list[subprocess.Popen]) -> None:
             process.wait()
 
 
-def free_ports(count: int) -> list[int]:
-    """``count`` TCP ports on loopback that nobody listens on right now."""
-    sockets = [socket.socket() for _ in range(count)]
-    try:
-        for sock in sockets:
-            sock.bind(("127.0.0.1", 0))
-        return [sock.getsockname()[1] for sock in sockets]
-    finally:
-        for sock in sockets:
-            sock.close()
+def ports_in(candidates: range, count: int) -> list[int]:
+    """The first ``count`` ports of ``candidates`` that nobody listens on right now."""
+    found = []
+    for port in candidates:
+        with socket.socket() as sock:
+            try:
+                sock.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+        found.append(port)
+        if len(found) == count:
+            return found
+    raise RuntimeError(f"only {len(found)} of {count} ports free in {candidates}")
 
 
 @contextmanager

@@ -1,6 +1,16 @@
+import asyncio
+import json
+from urllib.parse import parse_qs
+
 import pytest
+from components.label_grid import store
+from labelling import UNLABELLED, LabelBoard, to_url
+from streamlit.components.v2.bidi_component.serialization import BidiComponentSerde
+from streamlit.proto.BackMsg_pb2 import BackMsg
+from streamlit.proto.Element_pb2 import Element
 
 from benchmarks._app import rerun_time
+from benchmarks._light_client import LightTab, board_json
 from benchmarks.bench_browser import (
     CONTROLS,
     KEY_PRESSES,
@@ -10,6 +20,7 @@ from benchmarks.bench_browser import (
     selected,
     slider,
 )
+from benchmarks.bench_load import url_labels
 
 
 def test_rerun_time_needs_a_warm_up_and_five_timed_values():
@@ -38,3 +49,54 @@ def test_browser_bench_picks_the_controls_of_the_named_pages():
     assert len(selected()) == len(CONTROLS) + len(KEY_PRESSES)
     names = [(control.page, control.name) for control in CONTROLS]
     assert len(names) == len(set(names))  # every row names one control once
+
+
+# ----- the load benchmark's light client ------------------------------------------------------
+
+
+def test_the_light_client_sends_a_label_vector_the_way_the_page_reads_it():
+    """The grid's state as the light client encodes it, read back by Streamlit's own
+    component deserializer and by the page's board, lands on the board it names."""
+    labels = [3, 5, UNLABELLED, 9]
+    state = BidiComponentSerde().deserialize(board_json("semi:4:42", labels, cursor=2))
+    boards = {"semi:4:42": LabelBoard.empty(4), "semi:4:7": LabelBoard.empty(4)}
+    assert store(boards, state)
+    assert boards["semi:4:42"].labels == labels
+    assert boards["semi:4:7"].labels == [UNLABELLED] * 4
+    assert url_labels(labels) == to_url(labels)  # how the benchmark reads the page's link
+
+
+class SentMessages:
+    """Stands in for the websocket: keeps what the client sends."""
+
+    def __init__(self):
+        self.sent = []
+
+    async def send(self, payload: bytes) -> None:
+        message = BackMsg()
+        message.ParseFromString(payload)
+        self.sent.append(message)
+
+
+def test_the_light_client_reruns_with_the_widget_states_a_tab_sends():
+    tab = LightTab("http://127.0.0.1:1")
+    tab._socket = SentMessages()
+    grid, slider = Element(), Element()
+    grid.bidi_component.id = "$$ID-0123abcd-semi_grid"
+    slider.slider.id = "$$ID-4567ef89-semi_percentile"
+    slider.slider.default[:] = [99]
+    tab._take_element((0, 2), grid)
+    tab._take_element((0, 3), slider)
+    tab.query = {"semi_labels": "...."}
+
+    asyncio.run(tab.set_component_state("semi_grid", board_json("semi:4:42", [1] * 4, 4)))
+    asyncio.run(tab.move_slider("semi_percentile", 98))
+
+    first, second = (message.rerun_script for message in tab._socket.sent)
+    states = {widget.id: widget for widget in second.widget_states.widgets}
+    assert json.loads(states[grid.bidi_component.id].json_value)["board"]["labels"] == [1] * 4
+    assert list(states[slider.slider.id].double_array_value.data) == [98]
+    assert list(
+        {w.id: w for w in first.widget_states.widgets}[slider.slider.id].double_array_value.data
+    ) == [99]  # a shown widget's value goes with every rerun, as the browser sends it
+    assert parse_qs(second.query_string) == {"semi_labels": ["...."], "semi_percentile": ["98"]}

@@ -204,6 +204,22 @@ def test_newest_request_first_within_a_session_and_sessions_take_turns(pool):
     assert order == ["a3", "b1", "a2", "a1"]
 
 
+def test_a_slow_kind_of_job_never_takes_the_last_free_worker(monkeypatch):
+    monkeypatch.setattr(jobs, "SLOW_JOB_SECONDS", 0.05)
+    pool = LatestJobs(workers=2)
+    try:
+        pool.request("learn", sleep_then_pid, 0.1, session="A").result(timeout=WAIT)
+        release = occupy(pool)  # one worker busy, one free
+        slow = pool.request("slow", sleep_then_pid, 0.0, session="A")
+        quick = pool.request("quick", math.sqrt, 4.0, session="B")
+        assert quick.result(timeout=WAIT) == 2.0  # the free worker went to the quick job
+        assert not slow.running() and not slow.done()
+        release.set()
+        assert slow.result(timeout=WAIT) > 0  # both workers free again: the slow job runs
+    finally:
+        pool.shutdown()
+
+
 def test_a_full_queue_refuses_at_once_and_says_results_are_catching_up():
     pool = LatestJobs(max_queued=2)
     try:

@@ -23,7 +23,7 @@ from labelling import (
     to_json,
     to_url,
 )
-from limits import CLUSTERINGS, LEAST_SURE, TILE_SETS
+from limits import CLUSTERINGS, FIGURES, LEAST_SURE, TILE_SETS
 from safe_text import escape_markdown
 from semi_fits import (
     LEFT_OUT,
@@ -95,6 +95,13 @@ def baselines(k: int) -> dict[str, float]:
         ROW_RANDOM: training_set_accuracy(X_train[:k], y_train[:k], X_test, y_test),
         ROW_ALL: training_set_accuracy(X_train, y_train, X_test, y_test),
     }
+
+
+@st.cache_resource(show_spinner=False, max_entries=FIGURES)
+def accuracy_chart(accuracies: tuple[tuple[str, float], ...]):
+    """The accuracy chart, built once per set of results: while someone types, every rerun
+    shows the previous results, and building the chart was most of a rerun's time."""
+    return accuracy_figure(dict(accuracies), CHAPTER)
 
 
 def jobs() -> LatestJobs:
@@ -242,7 +249,7 @@ def show_results(k: int, seed: int, board: LabelBoard, percentile: int) -> None:
         left.caption("Retraining on your latest labels...")
     with left:
         live_chart(
-            accuracy_figure({name: ours[name] for name in names}, CHAPTER),
+            accuracy_chart(tuple((name, ours[name]) for name in names)),
             key="semi_accuracy_chart",
             config={"displayModeBar": False},
         )
