@@ -55,8 +55,8 @@ def blobs():
 
 
 def opened(app_at, page: str):
-    app = app_at().run()
-    app.switch_page(page).run()
+    """The app run once, straight on ``page`` (no run of the home page first)."""
+    app = app_at(page).run()
     assert not app.exception
     return app
 

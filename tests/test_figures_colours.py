@@ -23,10 +23,10 @@ def decode(values) -> np.ndarray:
 
 
 def opened(app_at, page: str, **params):
-    app = app_at()
+    """The app run once, straight on ``page`` with the link's ``params``."""
+    app = app_at(page)
     app.query_params = {key: str(value) for key, value in params.items()}
     app.run()
-    app.switch_page(page).run()
     assert not app.exception
     return app
 

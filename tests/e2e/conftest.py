@@ -8,9 +8,26 @@ Fixtures
     runs the tests) and yields its base URL once ``/_stcore/health`` answers.
 ``browser``
     Chromium, launched once per session through Playwright's sync API.
+``browser_context``
+    The session's browser context for a set of context options (viewport,
+    touch, pixel ratio), made on first use and shared by every tab opened with
+    those options, so that they share the browser's cache (see below).
+``new_tab``
+    Opens fresh tabs on the running server in those shared contexts, for
+    tests that need another screen (a phone) or a second tab.
 ``app``
-    An :class:`AppPage` for one test: a fresh browser context (so no state
-    leaks between tests) on the running server.
+    An :class:`AppPage` for one test: a fresh tab, 1400×1000, on the running
+    server.
+``tour``
+    What one walk through every page saw (a :class:`Tour`), walked once per
+    session for the tests that check it.
+
+A fresh tab is a new Streamlit session with its own ``sessionStorage``; its
+``localStorage`` (where Streamlit keeps the sidebar's state) is cleared when
+the test ends. Tabs share cookies (Streamlit sets only its XSRF cookie) and
+the HTTP cache, as tabs of one browser do: Streamlit's scripts, Plotly and the
+components' code then load and compile once per session, not once per test,
+which was most of the time a test took to open its first page.
 
 Every test module here sets ``pytestmark = pytest.mark.e2e`` so that
 ``pytest -m "not e2e"`` leaves the browser tests out.
@@ -22,18 +39,25 @@ Screenshots of every page a test visits land in ``tests/e2e/artifacts/``.
 
 from __future__ import annotations
 
+import itertools
 import os
 import re
-import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urljoin, urlsplit
 
+import catalog
 import pytest
+from playwright.sync_api import BrowserContext, Page
+from playwright.sync_api import Error as PlaywrightError
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from benchmarks._server import CHROMIUM_FLAGS, ServerError, find_chromium, running_app
 
 ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
 IDLE_TIMEOUT = 60.0
+DESKTOP = {"width": 1400, "height": 1000}
 # Every chart on the page: Streamlit's own and the app's live charts.
 CHARTS = '[data-testid="stPlotlyChart"], .ce-live-chart'
 # Counts, from now on, the moments when fewer charts are drawn than were when it
@@ -95,6 +119,73 @@ def browser(chromium_path: str):
         browser.close()
 
 
+@pytest.fixture(scope="session")
+def browser_context(browser) -> Iterator[Callable[..., BrowserContext]]:
+    """Return a function that gives the session's context for the options given.
+
+    Playwright's ``new_context`` options (``viewport``, ``is_mobile``,
+    ``has_touch``, ``device_scale_factor``, ...) that cannot change once a
+    context exists pick the context; the first call with a set of options makes
+    it. All contexts close at the end of the session.
+    """
+    contexts: dict[str, BrowserContext] = {}
+
+    def context_for(**options) -> BrowserContext:
+        key = repr(sorted(options.items()))
+        if key not in contexts:
+            contexts[key] = browser.new_context(**options)
+        return contexts[key]
+
+    yield context_for
+    for context in contexts.values():
+        context.close()
+
+
+def close_tab(page: Page) -> None:
+    """Forget what the tab stored for the app's address (``localStorage``), then close it."""
+    try:
+        page.evaluate("() => { try { localStorage.clear(); } catch (error) {} }")
+    except PlaywrightError:  # the tab crashed or is on no page: nothing stored to clear
+        pass
+    page.close()
+
+
+# What is running and what is shown, as a string that changes when either does:
+# connection state, script state, status widget, stale elements, plotly charts
+# (Streamlit's and the live charts) not drawn yet, URL, then the text of the page.
+SNAPSHOT_JS = """() => {
+    const app = document.querySelector('[data-testid="stApp"]');
+    if (!app) return 'no-app';
+    const main = document.querySelector('[data-testid="stMain"]');
+    return [
+        app.getAttribute('data-test-connection-state'),
+        app.getAttribute('data-test-script-state'),
+        document.querySelector('[data-testid="stStatusWidget"]') ? 'busy' : 'idle',
+        document.querySelectorAll('[data-stale="true"]').length,
+        [...document.querySelectorAll('[data-testid="stPlotlyChart"]')]
+            .filter((chart) => !chart.querySelector('.main-svg')).length
+        + document.querySelectorAll('.ce-live-chart:not(.js-plotly-plot)').length,
+        location.href,
+        main ? main.innerText : '',
+    ].join('|');
+}"""
+IDLE_PREFIX = "CONNECTED|notRunning|idle|0|0|"
+IDLE_WAITS = itertools.count()  # a number for every wait of the session
+# True once the snapshot has been idle and unchanged for ``settle`` ms. ``watch`` numbers
+# this wait, so that each wait starts its own clock (a new page starts with none).
+SETTLED_JS = f"""([watch, settle]) => {{
+    const current = ({SNAPSHOT_JS})();
+    const now = performance.now();
+    const seen = window.__ceSettle;
+    if (!seen || seen.watch !== watch || seen.last !== current
+            || !current.startsWith('{IDLE_PREFIX}')) {{
+        window.__ceSettle = {{watch, last: current, since: now}};
+        return false;
+    }}
+    return now - seen.since >= settle;
+}}"""
+
+
 class AppPage:
     """One browser tab on the app, with waits that match how Streamlit works.
 
@@ -139,59 +230,46 @@ class AppPage:
         return self.screenshot()
 
     def go_to(self, title: str) -> AppPage:
-        """Open a page by clicking its title in the sidebar navigation."""
-        nav = self.page.get_by_test_id("stSidebarNav")
-        nav.get_by_role("link", name=title, exact=False).first.click()
+        """Open a page by clicking its title in the sidebar navigation.
+
+        The wait starts once the tab is at the link's address: a loaded machine
+        may take longer than :meth:`wait_idle`'s settling time to act on the click,
+        and the page left behind must not pass for the one asked for.
+        """
+        link = self.page.get_by_test_id("stSidebarNav").get_by_role("link", name=title).first
+        target = urlsplit(urljoin(self.page.url, link.get_attribute("href"))).path
+        link.click()
+        self.page.wait_for_url(lambda url: urlsplit(url).path == target)
         self.wait_idle()
         return self.screenshot()
 
     def snapshot(self) -> str:
-        """What is running and what is shown, as a string that changes when either does.
-
-        Connection state, script state, status widget, stale elements, plotly
-        charts (Streamlit's and the live charts) not drawn yet, URL, then the
-        text of the page.
-        """
-        return self.page.evaluate(
-            """() => {
-                const app = document.querySelector('[data-testid="stApp"]');
-                if (!app) return 'no-app';
-                const main = document.querySelector('[data-testid="stMain"]');
-                return [
-                    app.getAttribute('data-test-connection-state'),
-                    app.getAttribute('data-test-script-state'),
-                    document.querySelector('[data-testid="stStatusWidget"]') ? 'busy' : 'idle',
-                    document.querySelectorAll('[data-stale="true"]').length,
-                    [...document.querySelectorAll('[data-testid="stPlotlyChart"]')]
-                        .filter((chart) => !chart.querySelector('.main-svg')).length
-                    + document.querySelectorAll('.ce-live-chart:not(.js-plotly-plot)').length,
-                    location.href,
-                    main ? main.innerText : '',
-                ].join('|');
-            }"""
-        )
+        """What is running and what is shown, as a string that changes when either does
+        (see ``SNAPSHOT_JS``)."""
+        return self.page.evaluate(SNAPSHOT_JS)
 
     def wait_idle(self, settle: float = 0.4, timeout: float = IDLE_TIMEOUT) -> None:
         """Wait until the script run is over, every chart is drawn, and the page stays
-        unchanged for ``settle`` seconds."""
-        deadline = time.monotonic() + timeout
-        last, stable_since = None, time.monotonic()
-        while time.monotonic() < deadline:
-            current = self.snapshot()
-            idle = current.startswith("CONNECTED|notRunning|idle|0|0|")
-            if current != last or not idle:
-                last, stable_since = current, time.monotonic()
-            elif time.monotonic() - stable_since >= settle:
-                return
-            time.sleep(0.1)
-        raise AssertionError(f"app not idle after {timeout} s: {last[:300]!r}")
+        unchanged for ``settle`` seconds.
+
+        The page itself checks every 50 ms (see ``SETTLED_JS``): no round trip to
+        Python per look, and a settled page is seen within 50 ms.
+        """
+        watch = [next(IDLE_WAITS), settle * 1000]
+        try:
+            self.page.wait_for_function(SETTLED_JS, arg=watch, polling=50, timeout=timeout * 1000)
+        except PlaywrightTimeout:
+            raise AssertionError(
+                f"app not idle after {timeout} s: {self.snapshot()[:300]!r}"
+            ) from None
 
     def screenshot(self, label: str | None = None) -> AppPage:
         """Save a PNG of the whole page under ``tests/e2e/artifacts/``, named after test and page.
 
         Streamlit scrolls inside its main container, so a browser's full-page
         screenshot sees one screen only: the tab is made as tall as the content
-        for the picture, then given its size back.
+        for the picture, then given its size back. A page that fits the tab is taken
+        as it is, without a resize.
         """
         self.shots += 1
         page_name = label or self.page.url.split("/")[-1].split("?")[0] or "home"
@@ -203,8 +281,10 @@ class AppPage:
                 return main ? main.scrollHeight : document.body.scrollHeight;
             }"""
         )
-        tall = {"width": size["width"], "height": max(size["height"], min(height, 8000))}
-        self.page.set_viewport_size(tall)
+        if height <= size["height"]:
+            self.page.screenshot(path=str(path))
+            return self
+        self.page.set_viewport_size({"width": size["width"], "height": min(height, 8000)})
         self.page.wait_for_timeout(300)  # the charts redraw at the new size
         self.page.screenshot(path=str(path))
         self.page.set_viewport_size(size)
@@ -215,10 +295,79 @@ class AppPage:
 
 
 @pytest.fixture
-def app(browser, app_server: str, request) -> Iterator[AppPage]:
-    """A fresh tab (own cookies and session) on the running app."""
-    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+def new_tab(browser_context, app_server: str, request) -> Iterator[Callable[..., AppPage]]:
+    """Return a function that opens a fresh tab on the running app: ``new_tab(name=None,
+    **context_options)``, e.g. ``new_tab(viewport=..., is_mobile=True, has_touch=True)``.
+
+    The tab is a new Streamlit session in the session's context for those options
+    (see :func:`browser_context`); its screenshots are named after ``name``, by
+    default the test's name. Every tab it opened closes when the test ends.
+    """
+    pages: list[Page] = []
+
+    def open_tab(name: str | None = None, **context_options) -> AppPage:
+        page = browser_context(**context_options).new_page()
+        pages.append(page)
+        return AppPage(page, app_server, name or request.node.name)
+
     try:
-        yield AppPage(context.new_page(), app_server, request.node.name)
+        yield open_tab
     finally:
-        context.close()
+        for page in pages:
+            close_tab(page)
+
+
+@pytest.fixture
+def app(new_tab) -> AppPage:
+    """A fresh tab (own Streamlit session), 1400×1000, on the running app."""
+    return new_tab(viewport=DESKTOP)
+
+
+@dataclass(frozen=True)
+class Tour:
+    """What a visitor's tab saw on a walk through the app (see :func:`tour`).
+
+    Attributes
+    ----------
+    base_url : str
+        The app's address.
+    home_text : str
+        The text of the home page, where the walk starts.
+    exception_shown : dict of str to bool
+        For each page visited, by its title (the deep link's page as "deep link"),
+        whether it showed an exception.
+    requested : list of str
+        Every address the tab asked for during the walk, in order.
+    """
+
+    base_url: str
+    home_text: str
+    exception_shown: dict[str, bool]
+    requested: list[str]
+
+
+@pytest.fixture(scope="session")
+def tour(browser_context, app_server: str) -> Tour:
+    """Walk through the app once per session as a visitor does, in a fresh tab.
+
+    The home page, then every chapter page by its link in the sidebar, then the
+    first chapter page opened afresh from a deep link (a new page load fetches
+    the favicon and fonts again). The tests that check such a walk (every page
+    opens, nothing is fetched from outside) read this one.
+    """
+    page = browser_context(viewport=DESKTOP).new_page()
+    requested: list[str] = []
+    page.on("request", lambda request: requested.append(request.url))
+    app = AppPage(page, app_server, "tour")
+    try:
+        app.open()
+        home_text = page.get_by_test_id("stMain").inner_text()
+        exception_shown = {}
+        for chapter_page in catalog.CHAPTER_PAGES:
+            app.go_to(chapter_page.title)
+            exception_shown[chapter_page.title] = app.has_exception()
+        app.open(catalog.CHAPTER_PAGES[0].file.removesuffix(".py"), "vor_k=3")
+        exception_shown["deep link"] = app.has_exception()
+    finally:
+        close_tab(page)
+    return Tour(app_server, home_text, exception_shown, requested)

@@ -1,6 +1,7 @@
 """Projector layout, phone toolbar and links that hold the whole view, in a real browser.
 
-One tab per screen size for the whole module (the server is the session's):
+One tab per screen size for the whole module (the server and the browser's
+cache are the session's):
 at 1280×720 each chapter page's main figure lies wholly on the first screen;
 on a 390×844 phone no chart's toolbar covers a chart title or legend; and a
 link copied after moving the step player, highlighting a colour and turning on
@@ -12,7 +13,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.e2e.conftest import AppPage
+from tests.e2e.conftest import DESKTOP, AppPage, close_tab
 
 pytestmark = pytest.mark.e2e
 
@@ -67,24 +68,27 @@ def overlaps(a: list[float], b: list[float]) -> bool:
     return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
 
 
-def tab(browser, app_server: str, name: str, viewport: dict, **options):
-    """A context and an :class:`AppPage` in it, closed by the caller."""
-    context = browser.new_context(viewport=viewport, **options)
-    return context, AppPage(context.new_page(), app_server, name)
+def tab(context, app_server: str, name: str, viewport: dict) -> AppPage:
+    """A new tab of ``viewport`` size in ``context``, one of the session's, whose cache the
+    other tests' tabs share; closed by the caller with :func:`close_tab`."""
+    page = context.new_page()
+    page.set_viewport_size(viewport)
+    return AppPage(page, app_server, name)
 
 
 @pytest.fixture(scope="module")
-def projector(browser, app_server):
-    context, app = tab(browser, app_server, "layout-projector", PROJECTOR)
+def projector(browser_context, app_server):
+    app = tab(browser_context(viewport=DESKTOP), app_server, "layout-projector", PROJECTOR)
     yield app
-    context.close()
+    close_tab(app.page)
 
 
 @pytest.fixture(scope="module")
-def phone(browser, app_server):
-    context, app = tab(browser, app_server, "layout-phone", PHONE, has_touch=True, is_mobile=True)
+def phone(browser_context, app_server):
+    context = browser_context(viewport=PHONE, has_touch=True, is_mobile=True)
+    app = tab(context, app_server, "layout-phone", PHONE)
     yield app
-    context.close()
+    close_tab(app.page)
 
 
 @pytest.fixture(scope="module")

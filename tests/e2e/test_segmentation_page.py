@@ -5,6 +5,7 @@ import io
 import numpy as np
 import pytest
 from PIL import Image
+from playwright.sync_api import expect
 
 pytestmark = pytest.mark.e2e
 
@@ -15,14 +16,17 @@ def segmented_src(app) -> str:
     return images.nth(1).get_attribute("src")
 
 
-def palette_bar_count(app) -> int:
-    return app.page.locator(".js-plotly-plot").first.locator("g.point").count()
+def assert_palette_bars(app, count: int) -> None:
+    """The palette chart shows ``count`` bars, once Plotly has drawn them (a resize of the tab
+    for a screenshot makes the live charts redraw)."""
+    bars = app.page.locator(".js-plotly-plot").first.locator("g.point")
+    expect(bars).to_have_count(count, timeout=30_000)
 
 
 def test_moving_k_from_8_to_4_changes_picture_and_palette(app):
     app.open("segmentation")
     assert not app.has_exception()
-    assert palette_bar_count(app) == 8
+    assert_palette_bars(app, 8)
     before = segmented_src(app)
     slider = app.page.get_by_role("slider").first
     slider.focus()
@@ -31,7 +35,7 @@ def test_moving_k_from_8_to_4_changes_picture_and_palette(app):
     app.wait_idle()
     app.screenshot("segmentation-k4")
     assert "Segmented into 4 colours" in app.page.get_by_test_id("stMain").inner_text()
-    assert palette_bar_count(app) == 4
+    assert_palette_bars(app, 4)
     assert segmented_src(app) != before
     assert not app.has_exception()
 
@@ -58,7 +62,7 @@ def test_upload_a_picture_then_a_broken_file(app):
     upload(app, "stripes.png", png(stripes))
     app.screenshot("segmentation-upload")
     assert app.page.get_by_test_id("stImage").count() == 2
-    assert palette_bar_count(app) == 4  # four colours only: k is lowered to 4
+    assert_palette_bars(app, 4)  # four colours only: k is lowered to 4
     assert "only 4 distinct colours" in app.page.get_by_test_id("stMain").inner_text()
 
     upload(app, "broken.png", b"\x89PNG\r\n\x1a\n" + b"\0" * 64)

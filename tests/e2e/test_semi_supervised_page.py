@@ -15,7 +15,7 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from clustering.datasets import load_digits_split
 from clustering.semi_supervised import representatives
-from tests.e2e.conftest import ARTIFACTS, AppPage
+from tests.e2e.conftest import ARTIFACTS
 
 pytestmark = pytest.mark.e2e
 
@@ -42,15 +42,9 @@ def truth(rows) -> list[int]:
 
 
 @pytest.fixture
-def phone(browser, app_server, request):
+def phone(new_tab):
     """A touch-screen phone tab, 390x844."""
-    context = browser.new_context(
-        viewport=PHONE, is_mobile=True, has_touch=True, device_scale_factor=2
-    )
-    try:
-        yield AppPage(context.new_page(), app_server, request.node.name)
-    finally:
-        context.close()
+    return new_tab(viewport=PHONE, is_mobile=True, has_touch=True, device_scale_factor=2)
 
 
 def text(labels) -> str:
@@ -97,9 +91,10 @@ def open_grid(app) -> None:
 
 
 def type_digits(app, digits, gap_ms: int = KEY_GAP_MS) -> None:
-    for digit in digits:
-        app.page.keyboard.press(str(digit))
-        app.page.wait_for_timeout(gap_ms)
+    """Type ``digits`` as a person does, each key pressed ``gap_ms`` after the last one went
+    down (held for that time, then let go). Playwright times the gaps itself: no round trip
+    to the test between keys, so the keys come no slower than ``gap_ms`` apart."""
+    app.page.keyboard.type("".join(str(digit) for digit in digits), delay=gap_ms)
 
 
 def assert_everywhere(app, expected: str) -> None:
@@ -139,8 +134,10 @@ def test_type_all_50_labels_30_ms_apart_five_times(app, truth):
     app.screenshot("semi-desktop-full")
 
 
-# Where tile ``index``, the pad and the pad's ``digit`` key are on screen, in one round trip.
-PLACES = """(grid, [index, digit]) => {
+# Where tile ``index``, the pad and the pad's ``digit`` key are on screen, in one round trip,
+# looked up ``wait`` ms from now (the gap after the previous tap, timed by the page).
+PLACES = """async (grid, [index, digit, wait]) => {
+    await new Promise((done) => setTimeout(done, wait));
     const box = (node) => node.getBoundingClientRect();
     return {
         tile: box(grid.querySelector(`.lg-tile[data-index="${index}"]`)),
@@ -165,15 +162,14 @@ def test_tap_tile_then_pad_60_ms_apart_on_a_phone(phone, truth):
         page.wait_for_timeout(200)
         top = page.get_by_test_id("stHeader").bounding_box()["height"]  # Streamlit's top bar
         for index, label in enumerate(truth):
-            places = grid.evaluate(PLACES, [index, label])
+            places = grid.evaluate(PLACES, [index, label, TAP_GAP_MS if index else 0])
             # The tile and the whole pad are on screen: no scrolling between taps.
             tile, pad = places["tile"], places["pad"]
             assert pad["y"] + pad["height"] <= PHONE["height"] + 1, index
             assert top <= tile["y"] and tile["y"] + tile["height"] <= pad["y"] + 1, index
             page.touchscreen.tap(*centre(tile))
             page.wait_for_timeout(TAP_GAP_MS)
-            page.touchscreen.tap(*centre(places["key"]))
-            page.wait_for_timeout(TAP_GAP_MS)
+            page.touchscreen.tap(*centre(places["key"]))  # the next PLACES waits the gap
             if index == K // 2 and run == 0:
                 page.screenshot(path=str(ARTIFACTS / "semi-phone-390x844.png"))
         assert_everywhere(phone, text(truth))
