@@ -10,7 +10,7 @@ import streamlit as st
 from components.live_chart import live_chart
 from components.step_player import reported_position, step_player
 from data import DATASETS, cluster_colors
-from figures.kmeans import restarts_figure, step_player_data
+from figures.kmeans import RESTART_PANEL_POINTS, restarts_figure, step_player_data
 from limits import RESTART_SETS, STEP_RUNS
 from state import scenario
 from your_data import (
@@ -183,6 +183,32 @@ def player(dataset: str, k: int, method: str, seed: int) -> None:
     )
 
 
+@st.fragment
+def restarts_section(dataset: str, k: int, method: str, seed: int) -> None:
+    """Several starts side by side and the one ``n_init`` keeps.
+
+    A fragment: the number of runs changes only this part, so moving it
+    neither reruns the page nor hands the step player its run again.
+    """
+    st.header("Several starts, keep the best")
+    n_runs = st.slider("Number of runs (n_init)", 2, 6, 4, **scenario("steps_runs"))
+    live_chart(restarts_view(dataset, k, method, seed, n_runs), key="steps_restarts")
+    runs, best = restarts(dataset, k, method, seed, n_runs)
+    n_points = len(load_points(dataset)[0])
+    sampled = (
+        f" Each panel draws the same {RESTART_PANEL_POINTS:,} of the {n_points:,} points."
+        if n_points > RESTART_PANEL_POINTS
+        else ""
+    )
+    st.markdown(
+        f"Each panel starts from a different {method} initialisation drawn from seed "
+        f"{seed}. `KMeans(init='{method}', n_init={n_runs}, random_state={seed})` runs these "
+        f"{n_runs} starts and keeps the one with the lowest inertia, run {best + 1} "
+        f"({runs[best].inertia:.1f}): inertia is the measure that decides which "
+        f"solution is best.{sampled}"
+    )
+
+
 st.title("k-means step by step")
 dataset, k, method, seed = scenario_controls()
 dataset = source(dataset, "steps")
@@ -205,15 +231,4 @@ if (dataset, k, method, seed) == UNLUCKY:
         "final inertia with the best run below."
     )
 
-st.header("Several starts, keep the best")
-n_runs = st.slider("Number of runs (n_init)", 2, 6, 4, **scenario("steps_runs"))
-live_chart(restarts_view(dataset, k, method, seed, n_runs), key="steps_restarts")
-runs, best = restarts(dataset, k, method, seed, n_runs)
-best_inertia = runs[best].inertia
-st.markdown(
-    f"Each panel starts from a different {method} initialisation drawn from seed "
-    f"{seed}. `KMeans(init='{method}', n_init={n_runs}, random_state={seed})` runs these "
-    f"{n_runs} starts and keeps the one with the lowest inertia, run {best + 1} "
-    f"({best_inertia:.1f}): inertia is the measure that decides which "
-    "solution is best."
-)
+restarts_section(dataset, k, method, seed)
