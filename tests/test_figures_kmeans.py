@@ -7,11 +7,13 @@ import numpy as np
 import pytest
 from figures.grid import grid_over, padded_box
 from figures.kmeans import (
+    RESTART_PANEL_POINTS,
     Partition,
     changed_points,
     converged_message,
     failure_figure,
     labels_at,
+    panel_sample,
     restarts_figure,
     score_by_k_figure,
     silhouette_diagram,
@@ -253,6 +255,21 @@ def test_restarts_figure_marks_only_the_best_run_and_is_readable(three_blobs):
     # Each run's points take that run's colours (label 0 is the second band after grey).
     scales = [t.marker.colorscale for t in figure.data if t.marker.colorscale]
     assert [scale[2][1] for scale in scales] == SHUFFLED[:4]
+
+
+def test_restarts_panels_draw_the_same_even_sample_of_a_large_data_set():
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(2000, 2))
+    labels = [rng.integers(0, 3, len(X)) for _ in range(2)]
+    runs = [SimpleNamespace(labels=run, centers=np.zeros((3, 2)), inertia=1.0) for run in labels]
+    figure = restarts_figure(X, runs, best=0, colors=[SHUFFLED[:3]] * 2)
+    panels = [t for t in figure.data if t.marker.colorscale]
+    sample = panel_sample(len(X))
+    assert len(sample) == RESTART_PANEL_POINTS and sample[0] == 0 and sample[-1] == len(X) - 1
+    for panel, run in zip(panels, labels, strict=True):
+        assert np.array_equal(panel.x, X[sample, 0].astype(np.float32))
+        assert np.array_equal(panel.marker.color, run[sample])  # each point keeps its cluster
+    assert np.array_equal(panel_sample(40), np.arange(40))  # a small set is drawn whole
 
 
 def test_every_kmeans_figure_uses_projector_sized_text(three_blobs, model):

@@ -15,6 +15,8 @@ from outside the machine.
 from __future__ import annotations
 
 import json
+import threading
+from collections import OrderedDict
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +24,7 @@ import plotly
 import plotly.graph_objects as go
 import plotly.io as pio
 import streamlit.components.v1 as static_components
+from limits import FIGURES
 
 from components import load
 
@@ -56,20 +59,27 @@ def figure_json(figure: go.Figure, revision: Any) -> str:
     return json.dumps(spec, separators=(",", ":"))
 
 
-# The last figure each chart key was given and its JSON: a page that hands the
-# same (cached) figure object again, rerun after rerun, is not serialized again.
-# Holding the figure keeps its id from being reused by another object.
-_SERIALIZED: dict[str, tuple[go.Figure, str, str]] = {}
+# The JSON of the figures charts were given lately, by figure object and
+# revision: a page that hands a cached figure again (a slider moved back and
+# forth between two values) does not serialize it again. Each entry holds its
+# figure, so the figure's id cannot be reused by another object while it is
+# here; the oldest entries go first. Sessions run in threads of their own.
+_SERIALIZED: OrderedDict[tuple[int, str], tuple[go.Figure, str]] = OrderedDict()
+_SERIALIZED_LOCK = threading.Lock()
 
 
-def serialized(figure: go.Figure, key: str, revision: Any) -> str:
-    """:func:`figure_json` of ``figure``, reused when ``key`` last showed this very object."""
-    revision_text = str(revision)
-    last = _SERIALIZED.get(key)
-    if last is not None and last[0] is figure and last[1] == revision_text:
-        return last[2]
-    text = figure_json(figure, revision_text)
-    _SERIALIZED[key] = (figure, revision_text, text)
+def serialized(figure: go.Figure, revision: Any) -> str:
+    """:func:`figure_json` of ``figure``, reused when this very object was serialized lately."""
+    key = (id(figure), str(revision))
+    with _SERIALIZED_LOCK:
+        if key in _SERIALIZED:
+            _SERIALIZED.move_to_end(key)
+            return _SERIALIZED[key][1]
+    text = figure_json(figure, key[1])
+    with _SERIALIZED_LOCK:
+        _SERIALIZED[key] = (figure, text)
+        while len(_SERIALIZED) > FIGURES:
+            _SERIALIZED.popitem(last=False)
     return text
 
 
@@ -98,7 +108,7 @@ def live_chart(
     mount(
         key=key,
         data={
-            "figure": serialized(figure, key, key if revision is None else revision),
+            "figure": serialized(figure, key if revision is None else revision),
             "config": {**CONFIG, **(config or {})},
             "plotly_path": PLOTLY_PATH,
         },

@@ -40,6 +40,16 @@ RESTARTS_WIDTH = 860  # about the width in pixels of the restarts panels, all to
 REGION_RESOLUTION = 200  # grid points along the longer side of a region map
 LABEL_SHIFT = 18  # pixels between a new instance and its number
 LEGEND_ROOM = 60  # pixels under a map for its legend, below the x tick labels
+# Points drawn in each restarts panel: a panel is about 280 px wide, where a
+# few hundred points show the clusters as well as thousands, and the browser
+# draws every point as an SVG element (2,000 points in each of six panels took
+# the step page well over its 250 ms budget).
+RESTART_PANEL_POINTS = 500
+
+
+def screen_coordinates(values: np.ndarray) -> np.ndarray:
+    """Coordinates as float32: far finer than a pixel, half the bytes on the way to the browser."""
+    return np.asarray(values, dtype=np.float32)
 
 
 # --- building blocks ---------------------------------------------------------
@@ -500,6 +510,12 @@ def step_player_data(X: np.ndarray, states: Sequence[Any], colors: Sequence[str]
     }
 
 
+def panel_sample(n_points: int) -> np.ndarray:
+    """Indices of at most :data:`RESTART_PANEL_POINTS` points spread evenly over ``0 .. n-1``."""
+    count = min(n_points, RESTART_PANEL_POINTS)
+    return np.unique(np.linspace(0, n_points - 1, count).round().astype(int))
+
+
 def restarts_figure(
     X: np.ndarray, runs: Sequence[Any], best: int, colors: Sequence[Sequence[str]]
 ) -> go.Figure:
@@ -509,8 +525,11 @@ def restarts_figure(
     ``inertia``, as ``clustering.kmeans.best_of_runs`` returns them); ``best``
     is the index of the one ``n_init`` keeps; ``colors[r][i]`` is the colour
     of cluster ``i`` of run ``r`` (so a cluster found by two runs has one colour).
-    Panels go in rows of at most three, each tall enough to read.
+    Panels go in rows of at most three, each tall enough to read. Each panel
+    draws the same evenly spread sample of at most :data:`RESTART_PANEL_POINTS`
+    points, so the panels differ only where the runs do.
     """
+    shown = panel_sample(len(X))
     n_cols = min(len(runs), 3 if len(runs) != 4 else 2)
     n_rows = -(-len(runs) // n_cols)
     box = padded_box(X)
@@ -532,10 +551,13 @@ def restarts_figure(
         row, col = divmod(i, n_cols)
         fig.add_trace(
             go.Scatter(
-                x=X[:, 0],
-                y=X[:, 1],
+                x=screen_coordinates(X[shown, 0]),
+                y=screen_coordinates(X[shown, 1]),
                 mode="markers",
-                marker={"size": SMALL_POINT_SIZE, **cluster_marker(run.labels, run_colors)},
+                marker={
+                    "size": SMALL_POINT_SIZE,
+                    **cluster_marker(np.asarray(run.labels)[shown], run_colors),
+                },
                 hoverinfo="skip",
             ),
             row=row + 1,

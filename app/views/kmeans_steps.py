@@ -10,7 +10,7 @@ import streamlit as st
 from components.live_chart import live_chart
 from components.step_player import reported_position, step_player
 from data import DATASETS, cluster_colors
-from figures.kmeans import restarts_figure, step_player_data
+from figures.kmeans import RESTART_PANEL_POINTS, restarts_figure, step_player_data
 from limits import RESTART_SETS, STEP_RUNS
 from state import scenario
 from your_data import (
@@ -194,6 +194,32 @@ def player(dataset: str, k: int, method: str, seed: int) -> None:
     )
 
 
+@st.fragment
+def restarts_section(dataset: str, steps_data: str, k: int, method: str, seed: int) -> None:
+    """Several starts side by side and the one ``n_init`` keeps.
+
+    A fragment: the number of runs changes only this part, so moving it
+    neither reruns the page nor hands the step player its run again.
+    ``steps_data`` is the set the steps run on (a large table's drawn sample).
+    """
+    st.header("Several starts, keep the best")
+    n_runs = st.slider("Number of runs (n_init)", 2, 6, 4, **scenario("steps_runs"))
+    live_chart(restarts_view(steps_data, k, method, seed, n_runs), key="steps_restarts")
+    runs, best = restarts(steps_data, k, method, seed, n_runs)
+    n_points = len(load_points(steps_data)[0])
+    sampled_note = (
+        f" Each panel draws the same {RESTART_PANEL_POINTS:,} of the {n_points:,} points."
+        if n_points > RESTART_PANEL_POINTS
+        else ""
+    )
+    st.markdown(
+        f"{starts_in_words(method, seed, n_runs)} It keeps the run with the lowest inertia, "
+        f"run {best + 1} ({runs[best].inertia:.1f}): inertia is the measure that decides "
+        f"which solution is best.{sampled_note}"
+    )
+    st.code(kmeans_code(method, dataset, k, n_runs, seed), language="python")
+
+
 st.title("k-means step by step")
 dataset, k, method, seed = scenario_controls()
 dataset = source(dataset, "steps")
@@ -219,14 +245,4 @@ if (dataset, k, method, seed) == UNLUCKY:
         "final inertia with the best run below."
     )
 
-st.header("Several starts, keep the best")
-n_runs = st.slider("Number of runs (n_init)", 2, 6, 4, **scenario("steps_runs"))
-live_chart(restarts_view(steps_data, k, method, seed, n_runs), key="steps_restarts")
-runs, best = restarts(steps_data, k, method, seed, n_runs)
-best_inertia = runs[best].inertia
-st.markdown(
-    f"{starts_in_words(method, seed, n_runs)} It keeps the run with the lowest inertia, "
-    f"run {best + 1} ({best_inertia:.1f}): inertia is the measure that decides which "
-    "solution is best."
-)
-st.code(kmeans_code(method, dataset, k, n_runs, seed), language="python")
+restarts_section(dataset, steps_data, k, method, seed)
