@@ -1,5 +1,6 @@
 import asyncio
 import json
+from concurrent.futures import ThreadPoolExecutor
 from urllib.parse import parse_qs
 
 import pytest
@@ -89,8 +90,13 @@ def test_the_light_client_reruns_with_the_widget_states_a_tab_sends():
     tab._take_element((0, 3), slider)
     tab.query = {"semi_labels": "...."}
 
-    asyncio.run(tab.set_component_state("semi_grid", board_json("semi:4:42", [1] * 4, 4)))
-    asyncio.run(tab.move_slider("semi_percentile", 98))
+    async def label_then_slide():
+        await tab.set_component_state("semi_grid", board_json("semi:4:42", [1] * 4, 4))
+        await tab.move_slider("semi_percentile", 98)
+
+    # A thread of its own: Playwright's browser tests may hold this thread's event loop.
+    with ThreadPoolExecutor(max_workers=1) as thread:
+        thread.submit(asyncio.run, label_then_slide()).result()
 
     first, second = (message.rerun_script for message in tab._socket.sent)
     states = {widget.id: widget for widget in second.widget_states.widgets}
