@@ -58,11 +58,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from benchmarks._light_client import LightTab, Run, board_json
+from benchmarks._server import CHROMIUM_FLAGS, find_chromium
 from benchmarks.run import Row
 from clustering.datasets import load_digits_split
 from clustering.semi_supervised import representatives
 from scripts.serve_many import BENCH_PORTS, ports_in, start_nginx, start_replicas
-from tests.e2e.conftest import CHROMIUM_FLAGS, find_chromium
 
 K, SEED, PERCENTILE = 50, 42, 99
 KEY_SECONDS = 0.150
