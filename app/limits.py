@@ -45,6 +45,7 @@ __all__ = [
     "DENSITY_GRIDS",
     "DRAWN_MAX_POINTS",
     "DRAWN_START_POINTS",
+    "EPS_PAIRS",
     "FAILURE_VIEWS",
     "FIGURES",
     "GENERATED_SETS",
@@ -107,6 +108,9 @@ YOUR_DATA_MAX_ROWS = 1_000_000
 #: every half-step's labels to the browser, and the chapter's own sets stop at
 #: 5,000 points on the DBSCAN page for the same reason.
 YOUR_DATA_WORKING_ROWS = 5_000
+#: Pairs of points whose median distance sets the top of DBSCAN's eps slider for a
+#: user's data: enough for a median within a few percent, in well under a millisecond.
+EPS_PAIRS = 2_000
 #: Distinct values a label column may have: it names groups to compare the
 #: clusters with (k <= 10 here), and its table of groups against clusters must fit
 #: on a screen. A column with hundreds of values is an identifier, not a label.

@@ -52,6 +52,7 @@ from data import load_points as load_chapter_points
 from limits import (
     DRAWN_MAX_POINTS,
     DRAWN_START_POINTS,
+    EPS_PAIRS,
     PLANE_BACKGROUND_POINTS,
     SERVER_MAX_UPLOAD_MB,
     URL_VALUE_MAX_CHARS,
@@ -688,6 +689,20 @@ class Extension(NamedTuple):
 def by_nearest_centre(centers: np.ndarray) -> Extension:
     """Rows outside the sample join their nearest centroid (what ``predict`` does)."""
     return Extension(lambda X: assign(X, centers), "joins its nearest final centroid")
+
+
+def eps_upper(X: np.ndarray) -> float:
+    """The top of the DBSCAN page's eps slider for a user's data.
+
+    The chapter's sets need eps up to 0.5, but points with many standardised
+    features lie further apart (the typical distance grows like the square
+    root of the number of features), so a fixed top would leave only noise.
+    The top is the median distance between two points (from a fixed sample of
+    pairs), rounded up to a tenth, and never below the chapter's 0.5.
+    """
+    rows = np.random.default_rng(0).integers(0, len(X), size=(EPS_PAIRS, 2))
+    median = float(np.median(np.linalg.norm(X[rows[:, 0]] - X[rows[:, 1]], axis=1)))
+    return max(0.5, math.ceil(median * 10) / 10)
 
 
 def by_nearest_core(dbscan: DBSCAN) -> Extension:

@@ -224,6 +224,23 @@ def test_dbscan_page_clusters_all_the_standardised_features(
     )
 
 
+def test_dbscan_eps_reaches_the_clusters_of_many_features(app_at):
+    """Six standardised features sit far apart: eps up to 0.5 would find only noise."""
+    rng = np.random.default_rng(1)
+    centres = rng.normal(0, 6, (3, 6))
+    X = np.vstack([centre + rng.normal(0, 1, (100, 6)) for centre in centres])
+    csv = pd.DataFrame(X, columns=[f"f{i}" for i in range(6)]).to_csv(index=False).encode()
+    app = opened_with_data(app_at, DBSCAN_PAGE, csv, name="six.csv")
+    standardised = StandardScaler().fit_transform(X)
+    eps = app.slider(key="db_eps")
+    assert eps.max > 1.0
+    assert DBSCAN(eps=0.5, min_samples=5).fit(standardised).labels_.max() + 1 != 3
+    eps.set_value(1.0).run()
+    labels = DBSCAN(eps=1.0, min_samples=5).fit(standardised).labels_
+    assert labels.max() + 1 == 3
+    assert app.metric[0].value == "3"
+
+
 def test_mixtures_page_clusters_all_the_standardised_features(
     app_at, good_csv, table, expected_X, feature_plane
 ):

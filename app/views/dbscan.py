@@ -16,6 +16,7 @@ from state import scenario
 from your_data import (
     by_nearest_core,
     choices,
+    eps_upper,
     is_yours,
     picture,
     picture_note,
@@ -115,13 +116,23 @@ elif name == "five blobs":
 seed = controls[3].number_input(
     "Seed", 0, 2**31 - 1, 42, step=1, **scenario("db_seed", within=(0, 2**31 - 1))
 )
-eps = controls[4].slider("eps", 0.01, 0.5, 0.2, step=0.01, format="%.2f", **scenario("db_eps"))
 min_samples = controls[5].slider("min_samples", 1, 30, 5, **scenario("db_min_samples"))
 
 name = source(name, "db")
 data = (sampled(name), int(n_samples), float(noise), int(seed))  # a large table's sample
 X = load_data(data)
 drawn = picture(data[0], X)
+# The chapter's sets need eps up to 0.5; a user's many features sit further apart.
+eps_top = eps_upper(X) if is_yours(name) else 0.5
+eps = controls[4].slider(
+    "eps",
+    0.01,
+    eps_top,
+    0.2,
+    step=0.01,
+    format="%.2f",
+    **scenario("db_eps", within=(0.01, eps_top)),
+)
 eps = round(float(eps), 2)
 dbscan = fit_dbscan(data, eps, min_samples)
 kinds = point_kinds(dbscan)
@@ -178,9 +189,7 @@ with main:
         X_new,
         None if new_votes is None else new_votes["clusters"],
     )
-    live_chart(
-        clusters_view(settings, figure_inputs), key="db_clusters_chart", revision=data
-    )
+    live_chart(clusters_view(settings, figure_inputs), key="db_clusters_chart", revision=data)
     st.caption(
         "Large dots are core points, small dots border points, black crosses anomalies; "
         "black stars are the new points, numbered as in the table below. The chapter, on "
