@@ -252,6 +252,9 @@ def test_mixtures_page_clusters_all_the_standardised_features(
     means = trace(live_chart(app, "gm_density"), "component means")
     drawn = np.column_stack([array(means["x"]), array(means["y"])])
     np.testing.assert_allclose(drawn, feature_plane.transform(model.means_), atol=1e-6)
+    learned = next(d.value for d in app.dataframe if "weight" in d.value.columns)
+    means_shown = learned[["mean x₁", "mean x₂", "mean x₃"]].to_numpy()
+    np.testing.assert_allclose(means_shown, model.means_, atol=1e-9)  # every feature's mean
     assert_says_it_is_a_slice(app)
 
 

@@ -71,23 +71,37 @@ def full_covariances(model: GaussianMixture) -> np.ndarray:
     return as_matrix_stack(model.covariances_, model.covariance_type, *model.means_.shape)
 
 
+SUBSCRIPT_DIGITS = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
+
+
+def feature_names(n_features: int) -> list[str]:
+    """x₁, x₂, ... for the columns of the parameter table."""
+    return [f"x{str(j + 1).translate(SUBSCRIPT_DIGITS)}" for j in range(n_features)]
+
+
 def parameter_rows(model: GaussianMixture) -> list[dict[str, float | int]]:
-    """One row per component: weight, mean and the covariance entries (2-D data)."""
+    """One row per component: its weight, and its mean and variance along every feature.
+
+    With two features the row also holds their covariance, between the two
+    variances; with more, the table would need one column per pair, so it
+    keeps the variances only.
+    """
+    names = feature_names(model.means_.shape[1])
     rows = []
     for component, (weight, mean, covariance) in enumerate(
         zip(model.weights_, model.means_, full_covariances(model), strict=True)
     ):
-        rows.append(
-            {
-                "component": component,
-                "weight": float(weight),
-                "mean x₁": float(mean[0]),
-                "mean x₂": float(mean[1]),
-                "var x₁": float(covariance[0, 0]),
+        spread = {
+            f"var {name}": float(v) for name, v in zip(names, np.diag(covariance), strict=True)
+        }
+        if len(names) == 2:
+            spread = {
+                "var x₁": spread["var x₁"],
                 "cov x₁x₂": float(covariance[0, 1]),
-                "var x₂": float(covariance[1, 1]),
+                "var x₂": spread["var x₂"],
             }
-        )
+        means = {f"mean {name}": float(m) for name, m in zip(names, mean, strict=True)}
+        rows.append({"component": component, "weight": float(weight), **means, **spread})
     return rows
 
 

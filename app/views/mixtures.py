@@ -274,12 +274,14 @@ st.markdown(
 table_column, criteria_column = st.columns(2)
 with table_column:
     st.subheader("What EM learned")
+    parameters = parameter_rows(model)
     st.dataframe(
-        parameter_rows(model),
+        parameters,
         hide_index=True,
         column_config={
             name: st.column_config.NumberColumn(format="%.3f")
-            for name in ("weight", "mean x₁", "mean x₂", "var x₁", "cov x₁x₂", "var x₂")
+            for name in parameters[0]
+            if name != "component"
         },
         key="gm_parameters",
     )
