@@ -137,6 +137,13 @@ class Picture:
         """Places on the figure as points of feature space: ``mean + grid @ components``."""
         return np.asarray(grid) if self.pca is None else self.pca.inverse_transform(grid)
 
+    @property
+    def axis_titles(self) -> tuple[str, str]:
+        """What the figure's axes measure: the two features, or the two principal components."""
+        if self.pca is None:
+            return ("x₁", "x₂")
+        return ("principal component 1", "principal component 2")
+
     def take(self, values: np.ndarray) -> np.ndarray:
         """The entries of a per-row array (labels, kinds, probabilities) for the drawn rows."""
         return np.asarray(values) if self.shown is None else np.asarray(values)[self.shown]

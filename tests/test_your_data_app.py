@@ -255,6 +255,8 @@ def test_mixtures_page_clusters_all_the_standardised_features(
     learned = next(d.value for d in app.dataframe if "weight" in d.value.columns)
     means_shown = learned[["mean x₁", "mean x₂", "mean x₃"]].to_numpy()
     np.testing.assert_allclose(means_shown, model.means_, atol=1e-9)  # every feature's mean
+    layout = live_chart(app, "gm_density")["layout"]
+    assert layout["xaxis"]["title"]["text"] == "principal component 1"  # not x₁ of three
     assert_says_it_is_a_slice(app)
 
 

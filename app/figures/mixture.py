@@ -274,6 +274,7 @@ def density_figure(
     anomalies: np.ndarray | None = None,
     samples: tuple[np.ndarray, np.ndarray] | None = None,
     max_components: int = 0,
+    axis_titles: tuple[str, str] = ("x₁", "x₂"),
 ) -> go.Figure:
     """The chapter's mixture figure: density shading, decision boundaries, points and means.
 
@@ -298,6 +299,9 @@ def density_figure(
         Points drawn from the model, overlaid as diamonds in their component's colour.
     max_components : int, optional
         The largest k the page offers.
+    axis_titles : (str, str), optional
+        What the axes measure: the two features, or the principal components
+        a picture of more features is drawn on.
     """
     n_traces = max(max_components, len(means))
     if anomalies is None:
@@ -309,7 +313,7 @@ def density_figure(
     traces += [_samples(*samples, colors), _samples_legend(len(samples[0]))]
     traces += [_anomalies(X[anomalies]), _means(means)]
     figure = go.Figure(traces)
-    figure.update_layout(density_layout(density.grid, n_legend_entries(traces)))
+    figure.update_layout(density_layout(density.grid, n_legend_entries(traces), axis_titles))
     return themed(figure)
 
 
@@ -318,7 +322,9 @@ def n_legend_entries(traces: list) -> int:
     return sum(1 for trace in traces if trace.showlegend is not False and trace.name)
 
 
-def density_layout(grid: Grid, legend_entries: int) -> dict:
+def density_layout(
+    grid: Grid, legend_entries: int, axis_titles: tuple[str, str] = ("x₁", "x₂")
+) -> dict:
     """Equal scales, the plot as tall as the data's shape asks, every margin fixed.
 
     The height follows the grid's aspect ratio, so with equal scales the plot
@@ -334,9 +340,13 @@ def density_layout(grid: Grid, legend_entries: int) -> dict:
     return dict(
         height=plot_height + MARGINS["t"] + bottom,
         margin=dict(**MARGINS, b=bottom, autoexpand=False),
-        xaxis=dict(title="x₁", range=[xs[0], xs[-1]], showgrid=False),
+        xaxis=dict(title=axis_titles[0], range=[xs[0], xs[-1]], showgrid=False),
         yaxis=dict(
-            title="x₂", range=[ys[0], ys[-1]], scaleanchor="x", scaleratio=1, showgrid=False
+            title=axis_titles[1],
+            range=[ys[0], ys[-1]],
+            scaleanchor="x",
+            scaleratio=1,
+            showgrid=False,
         ),
         plot_bgcolor="white",
         legend=dict(orientation="h", yref="container", yanchor="bottom", y=0, x=0),

@@ -109,6 +109,7 @@ def density_view(scenario_args: tuple, percent: float, n_new: int, _model, _X) -
         anomalies=drawn.take(is_anomaly),
         samples=None if samples is None else (drawn.project(samples[0]), samples[1]),
         max_components=K_RANGE[-1],
+        axis_titles=drawn.axis_titles,
     )
     return fit_screen(figure)
 
