@@ -1078,6 +1078,10 @@ def kmeans_code(method: str, dataset: str, k: int, n_init: int, seed: int) -> st
     above the call (every run starts from them, so one run is enough); with
     more than two features, lifted from the picture's plane by its PCA.
     """
+    if sampled(dataset) != dataset:  # a large table: the step page's runs use its sample
+        sample_size = len(load_points(sampled(dataset))[0])
+        note = f"# X: the {sample_size:,}-row sample the runs above use, not every row\n"
+        return note + kmeans_code(method, sampled(dataset), k, n_init, seed)
     if not method.startswith(MY_CLICKS):
         return f"KMeans(n_clusters={k}, init={method!r}, n_init={n_init}, random_state={seed})"
     rows = ", ".join(f"[{x!r}, {y!r}]" for x, y in clicks(method).round(2).tolist())

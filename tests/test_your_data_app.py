@@ -641,6 +641,7 @@ def test_steps_on_a_large_table_run_on_the_sample_and_every_row_is_downloaded(
     start = init_centroids(X[shown], 3, method="random", random_state=42)
     last = list(lloyd_steps(X[shown], start))[-1]
     assert len(player_data(app)["points"]) == 100
+    assert any(f"the {len(shown):,}-row sample" in code.value for code in app.code)
     labels = downloads[-1]["cluster"].to_numpy()
     assert len(labels) == 150
     np.testing.assert_array_equal(labels[shown], last.labels)
