@@ -31,6 +31,20 @@ CHROMIUM_FLAGS = [
 SERVER_START_TIMEOUT = 60.0
 
 
+def is_console_problem(kind: str, text: str) -> bool:
+    """Whether a browser console message says something is wrong with the page.
+
+    Warnings, errors and traces count (Plotly reports layout loops with
+    ``console.trace``), except the GPU driver's performance notes: a chart that
+    draws its points with WebGL makes the software renderer of a headless
+    browser log "GPU stall due to ReadPixels" once per drawing surface. That is
+    advice about the renderer, not a fault of the page.
+    """
+    if kind not in ("warning", "error", "trace"):
+        return False
+    return "GL Driver Message (OpenGL, Performance" not in text
+
+
 class ServerError(RuntimeError):
     """The app server exited or never answered; the message carries its log."""
 

@@ -41,7 +41,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from benchmarks._server import CHROMIUM_FLAGS, find_chromium, running_app
+from benchmarks._server import CHROMIUM_FLAGS, find_chromium, is_console_problem, running_app
 
 REPEAT = 5
 QUIET_MS = 250
@@ -454,7 +454,7 @@ def time_control(context, base_url: str, control: Control) -> Timing:
         "console",
         lambda message: (
             console.append(f"{message.type}: {message.text}")
-            if message.type in ("warning", "error", "trace")  # Plotly warns with console.trace
+            if is_console_problem(message.type, message.text)
             else None
         ),
     )

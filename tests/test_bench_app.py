@@ -11,6 +11,7 @@ from streamlit.proto.BackMsg_pb2 import BackMsg
 from streamlit.proto.Element_pb2 import Element
 
 from benchmarks._app import rerun_time
+from benchmarks._server import is_console_problem
 from benchmarks._light_client import LightTab, board_json
 from benchmarks.bench_browser import (
     CONTROLS,
@@ -53,6 +54,18 @@ def test_browser_bench_picks_the_controls_of_the_named_pages():
 
 
 # ----- the load benchmark's light client ------------------------------------------------------
+
+
+def test_console_problems_are_warnings_errors_and_traces_but_not_gpu_driver_notes():
+    stall = (
+        "[.WebGL-0x1]GL Driver Message (OpenGL, Performance, GL_CLOSE_PATH_NV, High): "
+        "GPU stall due to ReadPixels"
+    )
+    assert not is_console_problem("warning", stall)
+    assert is_console_problem("warning", "WebGL: CONTEXT_LOST_WEBGL: loseContext: context lost")
+    assert is_console_problem("trace", "WARN: Too many auto-margin redraws.")
+    assert is_console_problem("error", "Failed to load resource")
+    assert not is_console_problem("log", "anything")
 
 
 def test_the_light_client_sends_a_label_vector_the_way_the_page_reads_it():

@@ -53,7 +53,13 @@ from playwright.sync_api import BrowserContext, Page
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
-from benchmarks._server import CHROMIUM_FLAGS, ServerError, find_chromium, running_app
+from benchmarks._server import (
+    CHROMIUM_FLAGS,
+    ServerError,
+    find_chromium,
+    is_console_problem,
+    running_app,
+)
 
 ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
 IDLE_TIMEOUT = 60.0
@@ -204,8 +210,7 @@ class AppPage:
         page.on("console", self._remember_console)
 
     def _remember_console(self, message) -> None:
-        # Plotly reports its layout problems with console.trace ("WARN: Too many ...").
-        if message.type in ("warning", "error", "trace"):
+        if is_console_problem(message.type, message.text):
             self.console.append((message.type, message.text, message.location.get("url", "")))
 
     def watch_charts(self) -> None:
