@@ -11,8 +11,8 @@ from streamlit.proto.BackMsg_pb2 import BackMsg
 from streamlit.proto.Element_pb2 import Element
 
 from benchmarks._app import rerun_time
-from benchmarks._server import is_console_problem
 from benchmarks._light_client import LightTab, board_json
+from benchmarks._server import is_console_problem
 from benchmarks.bench_browser import (
     CONTROLS,
     KEY_PRESSES,
