@@ -118,7 +118,7 @@ def test_voronoi_map_keeps_its_traces_across_k_and_new_points(voronoi):
 
 def test_voronoi_table_shows_predict_and_transform_of_the_library(voronoi, blobs):
     model = KMeans(5, init="random", n_init=10, random_state=42).fit(blobs)
-    table = voronoi.dataframe[1].value
+    table = voronoi.table[0].value
     assert table["cluster (predict)"].tolist() == model.predict(X_NEW).tolist()
     distances = table[[f"distance to {j}" for j in range(5)]].to_numpy()
     assert np.allclose(distances, model.transform(X_NEW).round(2))
@@ -210,7 +210,7 @@ def test_voronoi_incomplete_new_point_is_reported_and_kept(voronoi):
     voronoi.run()
     assert not voronoi.exception
     assert "Row(s) 1, 2" in voronoi.error[0].value
-    assert len(voronoi.dataframe[1].value) == 1
+    assert len(voronoi.table[0].value) == 1
     assert voronoi.session_state["vor_new_points_saved"].shape == (3, 2)
 
 

@@ -9,6 +9,13 @@ functions and pass the arrays.
 Colours come from :mod:`figures.palette`: each figure gets ``colors``, the
 colour of each cluster number, so the same clusters have the same colours on
 every page.
+
+Points, centroids and new instances are WebGL traces (``go.Scattergl``). As
+SVG, every point is an element of the page, and a change of k or of the seed
+redrew some 10,000 attributes: about 160 ms of the browser's time for the
+five blobs' 2,000 points, against about 50 ms on one WebGL canvas. Marks that
+must show above the points are WebGL traces too, because the WebGL canvas
+lies over the figure's SVG layer. Curves with a handful of points stay SVG.
 """
 
 from __future__ import annotations
@@ -41,9 +48,8 @@ REGION_RESOLUTION = 200  # grid points along the longer side of a region map
 LABEL_SHIFT = 18  # pixels between a new instance and its number
 LEGEND_ROOM = 60  # pixels under a map for its legend, below the x tick labels
 # Points drawn in each restarts panel: a panel is about 280 px wide, where a
-# few hundred points show the clusters as well as thousands, and the browser
-# draws every point as an SVG element (2,000 points in each of six panels took
-# the step page well over its 250 ms budget).
+# few hundred points show the clusters as well as thousands (2,000 points in
+# each of six panels took the step page well over its 250 ms budget).
 RESTART_PANEL_POINTS = 500
 
 
@@ -61,7 +67,7 @@ def cluster_traces(
     colors: Sequence[str],
     showlegend: bool = True,
     n_traces: int = 0,
-) -> list[go.Scatter]:
+) -> list[go.Scattergl]:
     """One scatter trace per cluster ``0 .. len(colors)-1`` (empty clusters get an empty trace).
 
     ``n_traces`` pads the list with empty, legend-less traces up to that
@@ -70,7 +76,7 @@ def cluster_traces(
     """
     n_clusters = len(colors)
     return [
-        go.Scatter(
+        go.Scattergl(
             x=X[labels == cluster, 0],
             y=X[labels == cluster, 1],
             mode="markers",
@@ -87,9 +93,9 @@ def cluster_traces(
     ]
 
 
-def centroid_trace(centers: np.ndarray, name: str = "centroids") -> go.Scatter:
+def centroid_trace(centers: np.ndarray, name: str = "centroids") -> go.Scattergl:
     """The centroids as white discs with a black cross, visible on any region colour."""
-    return go.Scatter(
+    return go.Scattergl(
         x=centers[:, 0],
         y=centers[:, 1],
         mode="markers",
@@ -238,9 +244,9 @@ def voronoi_figure(
     return map_layout(fig, box, title)
 
 
-def new_points_trace(points: np.ndarray) -> go.Scatter:
+def new_points_trace(points: np.ndarray) -> go.Scattergl:
     """New instances as black stars (their numbers are annotations, see below)."""
-    return go.Scatter(
+    return go.Scattergl(
         x=points[:, 0],
         y=points[:, 1],
         mode="markers",
@@ -550,7 +556,7 @@ def restarts_figure(
     for i, (run, run_colors) in enumerate(zip(runs, colors, strict=True)):
         row, col = divmod(i, n_cols)
         fig.add_trace(
-            go.Scatter(
+            go.Scattergl(
                 x=screen_coordinates(X[shown, 0]),
                 y=screen_coordinates(X[shown, 1]),
                 mode="markers",
