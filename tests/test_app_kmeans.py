@@ -398,7 +398,7 @@ def test_restarts_keep_the_run_kmeans_n_init_keeps(steps, blobs):
     spec = chart(steps, "steps_restarts")
     titles = [a["text"] for a in spec["layout"]["annotations"]]
     assert len(titles) == 5
-    kept = [t for t in titles if t.startswith("★ kept")]
+    kept = [t for t in titles if t.startswith("★ run")]
     assert len(kept) == 1
     expected = KMeans(5, init="random", n_init=5, random_state=42).fit(blobs).inertia_
     assert kept[0].endswith(f"inertia {expected:.1f}")

@@ -248,7 +248,7 @@ def test_restarts_figure_marks_only_the_best_run_and_is_readable(three_blobs):
     ]
     figure = restarts_figure(X, runs, best=1, colors=[[color] for color in SHUFFLED[:4]])
     titles = [a.text for a in figure.layout.annotations]
-    assert [t.startswith("★ kept") for t in titles] == [False, True, False, False]
+    assert [t.startswith("★ run") for t in titles] == [False, True, False, False]
     # Four runs in two rows of two, each panel about 300 px tall, titles projector-sized.
     assert figure.layout.height >= 600
     assert all(a.font.size >= 14 for a in figure.layout.annotations)

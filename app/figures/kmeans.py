@@ -543,7 +543,7 @@ def restarts_figure(
     # Each panel as tall as its share of the page's width and the data's shape ask.
     panel_height = int(np.clip(RESTARTS_WIDTH / n_cols * (y1 - y0) / (x1 - x0), 160, 320))
     titles = [
-        f"{'★ kept · ' if i == best else ''}run {i + 1}: inertia {run.inertia:.1f}"
+        f"{'★ ' if i == best else ''}run {i + 1} · inertia {run.inertia:.1f}"
         for i, run in enumerate(runs)
     ]
     fig = make_subplots(
