@@ -47,6 +47,11 @@ RESTARTS_WIDTH = 860  # about the width in pixels of the restarts panels, all to
 REGION_RESOLUTION = 200  # grid points along the longer side of a region map
 LABEL_SHIFT = 18  # pixels between a new instance and its number
 LEGEND_ROOM = 60  # pixels under a map for its legend, below the x tick labels
+# Fixed room for a map's tick labels. Plotly's automatic margins measure the
+# labels once drawn and, when they need room, draw the whole figure again: on a
+# change of data set that second pass cost the browser 80-190 ms.
+TICK_ROOM_LEFT = 45  # pixels: a y label such as "−0.5" in the tick font
+TICK_ROOM_BELOW = 30  # pixels: one row of x labels
 # Points drawn in each restarts panel: a panel is about 280 px wide, where a
 # few hundred points show the clusters as well as thousands (2,000 points in
 # each of six panels took the step page well over its 250 ms budget).
@@ -148,16 +153,24 @@ def map_layout(fig: go.Figure, box: Box, title: str = "") -> go.Figure:
 
     Equal scales keep the Voronoi borders perpendicular to the segments
     between centroids; the height follows the box's shape so the plot fills
-    its column instead of floating in white space.
+    its column instead of floating in white space. The margins are fixed (see
+    :data:`TICK_ROOM_LEFT`), so a new figure is drawn in one pass.
     """
     (x0, x1), (y0, y1) = box
-    height = int(np.clip(MAP_WIDTH * (y1 - y0) / (x1 - x0), 300, 640)) + 40 + LEGEND_ROOM
-    fig.update_xaxes(range=[x0, x1], constrain="domain", showgrid=False)
-    fig.update_yaxes(range=[y0, y1], scaleanchor="x", scaleratio=1, constrain="domain")
+    height = int(np.clip(MAP_WIDTH * (y1 - y0) / (x1 - x0), 200, 640)) + 40 + LEGEND_ROOM
+    fig.update_xaxes(range=[x0, x1], constrain="domain", showgrid=False, automargin=False)
+    fig.update_yaxes(
+        range=[y0, y1], scaleanchor="x", scaleratio=1, constrain="domain", automargin=False
+    )
     fig.update_layout(
         title={"text": title, "x": 0, "xanchor": "left"} if title else None,
-        height=height,
-        margin={"l": 10, "r": 10, "t": 40 if title else 10, "b": LEGEND_ROOM},
+        height=height + TICK_ROOM_BELOW,
+        margin={
+            "l": TICK_ROOM_LEFT,
+            "r": 10,
+            "t": 40 if title else 10,
+            "b": LEGEND_ROOM + TICK_ROOM_BELOW,
+        },
         plot_bgcolor="white",
         legend=below_legend(),
     )
