@@ -319,7 +319,9 @@ def map_and_new_points(model: KMeans, settings: tuple) -> None:
             "description of the instance (soft clustering)."
         )
         lifted = picture(dataset).lift(new_points)
-        st.table(prediction_table(model, new_points, lifted), hide_index=True)
+        st.table(
+            prediction_table(model, new_points, lifted).style.format(precision=2), hide_index=True
+        )
 
 
 st.title("k-means & Voronoi")
