@@ -426,11 +426,11 @@ class GaussianMixture(DensityMixin, BaseEstimator):
         for _ in range(self.max_iter):
             previous = lower_bound
             log_density, log_resp = log_responsibilities(X, params, self.covariance_type)
-            if not np.all(np.isfinite(log_density)):
+            lower_bound = float(log_density.mean())
+            if not math.isfinite(lower_bound):  # some log density overflowed, or is NaN
                 raise ValueError(TOO_SPREAD_MESSAGE)
             params = estimate_gaussians(X, np.exp(log_resp), self.reg_covar, self.covariance_type)
             params = params._replace(weights=params.weights / params.weights.sum())
-            lower_bound = float(log_density.mean())
             lower_bounds.append(lower_bound)
             if abs(lower_bound - previous) < self.tol:
                 return params, lower_bounds, True
