@@ -107,9 +107,8 @@ def assign(X: np.ndarray, centers: np.ndarray) -> np.ndarray:
 
 
 def point_sums(X: np.ndarray, weights: np.ndarray) -> np.ndarray:
-    """Per point ``[w, w·x]``, shape (n_samples, 1 + n_features), float64: summed over
-    a cluster (:func:`cluster_totals`), its weight ``W`` and weighted sum ``S``; its
-    mean is ``S / W``."""
+    """Per point ``[w, w·x]``, float64: summed over a cluster (:func:`cluster_totals`),
+    its weight ``W`` and weighted sum ``S``, so that its mean is ``S / W``."""
     w = weights.astype(np.float64, copy=False)[:, None]
     return np.hstack([w, w * X])
 
@@ -247,9 +246,8 @@ def lloyd_steps(X, centers, *, sample_weight=None, max_iter: int = 300,
 
 
 def same_partition(labels: np.ndarray, other: np.ndarray, n_clusters: int) -> bool:
-    """Whether each cluster of ``labels`` lies inside one cluster of ``other``:
-    for two runs with k non-empty clusters each, the same partition up to the
-    numbering of the clusters (scikit-learn's test, one way round as theirs)."""
+    """Whether each cluster of ``labels`` lies inside one cluster of ``other``: for two
+    runs with k non-empty clusters each, the same partition numbered differently."""
     mapping = np.full(n_clusters, -1, dtype=np.intp)
     mapping[labels] = other
     return bool(np.array_equal(mapping[labels], other))

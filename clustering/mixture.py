@@ -22,8 +22,8 @@ Two numerical habits keep this stable, as in scikit-learn:
 * Densities are handled as logarithms, because the density of a far-away point
   underflows to 0 long before its logarithm causes any trouble. They are added
   up with NumPy's ``logaddexp`` (``log(e^a + e^b)`` without overflow), one
-  component at a time: as exact as ``scipy.special.logsumexp`` and, on these
-  arrays of a few columns, 3 to 90 times faster (measured here).
+  component at a time: as exact as ``scipy.special.logsumexp`` and far faster on
+  the E-step's arrays of a few columns (1250 x 3: 25 µs against 194 µs here).
 * A covariance ``S`` is never inverted. We factor ``S = L Lᵀ`` (Cholesky) and keep
   ``P = L⁻ᵀ``, the *Cholesky factor of the precision* ``S⁻¹ = P Pᵀ``; then the
   squared Mahalanobis distance ``(x - μ)ᵀ S⁻¹ (x - μ)`` is ``‖(x - μ) P‖²`` and the
