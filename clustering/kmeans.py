@@ -59,8 +59,7 @@ def kmeans_plusplus(X: np.ndarray, n_clusters: int, weights: np.ndarray,
         targets = rng.uniform(size=n_candidates) * potential
         candidates = np.searchsorted(np.cumsum(weights * closest), targets)
         candidates = np.minimum(candidates, X.shape[0] - 1)
-        with_candidate = distances_to(candidates)  # then each point's nearest if one joins:
-        np.minimum(with_candidate, closest, out=with_candidate)
+        with_candidate = np.minimum(closest, distances_to(candidates))
         potentials = with_candidate @ weights
         best = np.argmin(potentials)
         chosen.append(candidates[best])
