@@ -14,6 +14,7 @@ Usage::
 
     python -m benchmarks.run            # every module
     python -m benchmarks.run kmeans     # only bench_kmeans.py
+    python -m benchmarks.run segment    # bench_segmentation.py: a name's start is enough
     python -m benchmarks.run browser    # only the browser table
 
 Each module runs in a process of its own, so one cannot slow down the next.
@@ -80,14 +81,15 @@ def format_row(row: Row) -> str:
 
 
 def bench_modules(selected: list[str]) -> list[str]:
-    """Names of the ``bench_*`` modules to run, all of them when none is selected."""
+    """Names of the ``bench_*`` modules to run: those whose name (after ``bench_``)
+    starts with one of ``selected``, or all of them when none is selected."""
     names = sorted(
         info.name
         for info in pkgutil.iter_modules(benchmarks.__path__)
         if info.name.startswith("bench_")
     )
     if selected:
-        names = [name for name in names if name.removeprefix("bench_") in selected]
+        names = [name for name in names if name.removeprefix("bench_").startswith(tuple(selected))]
     return names
 
 
@@ -110,6 +112,8 @@ def main(argv: list[str]) -> None:
         print_rows(argv[1])
         return
     names = bench_modules(argv)
+    if not names:
+        sys.exit(f"No benchmark module starts with {' or '.join(argv)}: see benchmarks/bench_*.py.")
     estimators = [name for name in names if name not in OWN_TABLES]
     if estimators:
         header = f"{'workload':<48} {'ours':>10} {'sklearn':>10} {'speedup':>8}  quality"

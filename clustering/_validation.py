@@ -45,7 +45,9 @@ __all__ = [
     "check_one_of",
     "check_points",
     "check_random_state",
+    "check_run_inputs",
     "check_sample_weight",
+    "check_weights_and_init",
     "parameter_error",
     "resolve_n_init",
     "warn_if_fewer_clusters",
@@ -307,6 +309,22 @@ def check_lloyd_params(max_iter, tol, owner: str, n_init=1) -> None:
     check_in_range(n_init, "n_init", low=1, integer=True, owner=owner)
     check_in_range(max_iter, "max_iter", low=1, integer=True, owner=owner)
     check_in_range(tol, "tol", low=0, owner=owner)
+
+
+def check_weights_and_init(X: np.ndarray, n_clusters, init, sample_weight, owner: str):
+    """For data ``X`` already checked: ``n_clusters`` against its rows; the checked
+    weights and init (see :func:`check_init`)."""
+    check_cluster_count(n_clusters, X.shape[0], owner)
+    return check_sample_weight(sample_weight, X), check_init(init, X, n_clusters, owner)
+
+
+def check_run_inputs(X, n_clusters, init, sample_weight, owner: str, *, max_iter, tol, n_init=1):
+    """Everything given to a k-means function that runs Lloyd's loop (``owner``):
+    returns the checked data, weights and init."""
+    X = check_points(X)
+    weights, init = check_weights_and_init(X, n_clusters, init, sample_weight, owner)
+    check_lloyd_params(max_iter, tol, owner, n_init)
+    return X, weights, init
 
 
 def check_kmeans_params(kmeans) -> None:

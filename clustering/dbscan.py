@@ -7,7 +7,7 @@ cluster of any shape. A point that is not core but lies within ``eps`` of a core
 point is a *border* point and joins that core point's cluster; every other point
 is an anomaly, labelled -1.
 
-The algorithm, as this module reads from top to bottom, is three steps:
+Below the estimator, the module reads top to bottom as the algorithm's three steps:
 
 1. **Neighbourhoods** (:func:`neighbourhood_pairs`): every pair of points
    within ``eps`` of each other, found by a k-d tree (scipy's ``cKDTree``).
@@ -33,10 +33,11 @@ that brings ``eps`` near 1 when it is extreme (exact: only the exponent
 changes), and where coordinates are too large to square the pairs are found
 axis by axis first (:func:`neighbourhood_pairs`).
 
-The module ends with the two helpers of the chapter's DBSCAN section:
-:func:`k_distances`, the curve used to choose ``eps``, and
-:class:`NeighborsVoteClassifier`, which assigns *new* points to the clusters of a
-fitted DBSCAN (DBSCAN itself has no ``predict``).
+The module ends with the helpers of the chapter's DBSCAN section:
+:func:`k_distances`, the curve used to choose ``eps``;
+:class:`NeighborsVoteClassifier` and :func:`classifier_from_dbscan`, which assign
+*new* points to the clusters of a fitted DBSCAN (DBSCAN itself has no
+``predict``); and :func:`point_kinds` (core, border or anomaly).
 """
 
 from __future__ import annotations

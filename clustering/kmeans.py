@@ -1,27 +1,22 @@
 """k-means clustering: Lloyd's algorithm with k-means++ or random starts.
 
-k-means looks for ``k`` centres such that the *inertia*, the sum of squared
-distances from each point to its closest centre, is as small as possible.
+k-means looks for ``k`` centres that make the *inertia*, the sum of squared
+distances from each point to its closest centre, as small as possible.
 Lloyd's algorithm alternates two half-steps, each of which can only lower it:
 
 1. **assign**: give every point the label of its nearest centre;
 2. **update**: move every centre to the (weighted) mean of its points;
 
-until the labels no longer change or the centres barely move. Where it ends
-depends on where it starts, so :class:`KMeans` runs it ``n_init`` times from
-different starts and keeps the run of lowest inertia.
+until the labels stop changing or the centres barely move. Where it ends
+depends on where it starts, so :class:`KMeans` runs it ``n_init`` times and
+keeps the run of lowest inertia.
 
-The file reads top to bottom: (1) starting centres; (2) the half-steps,
-:func:`assign` (a plain ``argmin``) and :func:`move_to_means` (with the rule
-for an empty cluster); (3) Lloyd's loop, ``_lloyd``, and :func:`lloyd_steps`,
-which yields every half-step for the app's step-by-step page; (4) restarts,
-:func:`best_of_runs`, the ``n_init`` loop of both :meth:`KMeans.fit` and the
-app; (5) :class:`KMeans`, which describes the parameters all of them share.
-
-Beside the textbook: :mod:`clustering._kmeans_speed`, the fast kernel that
-``_lloyd`` picks at one place and the *working coordinates* of every run
-(data scaled by a power of two when huge or tiny, centred, repeated rows
-collapsed); :mod:`clustering._validation`, the input checks and messages.
+Read top to bottom: starting centres, the two half-steps, Lloyd's loop
+(``_lloyd``), restarts (:func:`best_of_runs`), then :class:`KMeans`, which
+documents the parameters they all share. Speed lives beside the textbook, in
+:mod:`clustering._kmeans_speed`: the fast kernel ``_lloyd`` picks at one place,
+and the *working coordinates* of a run (scaled when huge or tiny, centred,
+repeated rows collapsed). Input checks and messages: :mod:`clustering._validation`.
 """
 
 from __future__ import annotations
@@ -31,30 +26,12 @@ from collections.abc import Iterator
 from typing import NamedTuple
 
 import numpy as np
-from sklearn.base import (
-    BaseEstimator,
-    ClassNamePrefixFeaturesOutMixin,
-    ClusterMixin,
-    TransformerMixin,
-)
+from sklearn import base
 from sklearn.utils.validation import check_is_fitted
 
 from clustering import _kmeans_speed as speed
+from clustering import _validation as checks
 from clustering._threads import blas_threads_for
-from clustering._validation import (
-    INIT_METHODS,
-    check_data,
-    check_finite_inertia,
-    check_init,
-    check_kmeans_data,
-    check_kmeans_params,
-    check_lloyd_params,
-    check_one_of,
-    check_random_state,
-    check_sample_weight,
-    resolve_n_init,
-    warn_if_fewer_clusters,
-)
 from clustering.metrics import inertia
 
 __all__ = ["KMeans", "LloydState", "best_of_runs", "init_centroids", "lloyd_steps"]
@@ -63,17 +40,15 @@ __all__ = ["KMeans", "LloydState", "best_of_runs", "init_centroids", "lloyd_step
 # -- 1. Starting centres --------------------------------------------------------
 
 
-def kmeans_plusplus(
-    X: np.ndarray, n_clusters: int, weights: np.ndarray, rng: np.random.RandomState
-) -> np.ndarray:
+def kmeans_plusplus(X: np.ndarray, n_clusters: int, weights: np.ndarray,
+                    rng: np.random.RandomState) -> np.ndarray:
     """Greedy k-means++: spread the starting centres out, favouring far points.
 
     The first centre is a random point (chance proportional to its weight).
     Each next one is drawn with chance proportional to weight x squared
-    distance to the nearest centre chosen so far; the greedy variant draws
-    ``2 + int(ln k)`` candidates and keeps the one that lowers the inertia
-    most. Random numbers are drawn as scikit-learn draws them, so the same
-    seed picks the same points.
+    distance to the nearest centre so far; the greedy variant draws ``2 +
+    int(ln k)`` candidates and keeps the one that lowers the inertia most. The
+    random numbers are scikit-learn's, so the same seed picks the same points.
     """
     n_candidates = 2 + int(np.log(n_clusters))
     distances_to = speed.squared_distances_to_rows(X)  # rows -> their distances to every point
@@ -100,20 +75,18 @@ def _init_centroids(X, n_clusters, method, weights, rng) -> np.ndarray:
     return X[seeds]
 
 
-def init_centroids(
-    X, n_clusters: int, *, method: str = "k-means++", random_state=None, sample_weight=None
-) -> np.ndarray:
-    """Pick ``n_clusters`` starting centres among the rows of ``X``.
+def init_centroids(X, n_clusters: int, *, method: str = "k-means++", random_state=None,
+                   sample_weight=None) -> np.ndarray:
+    """``n_clusters`` starting centres, rows of ``X``: shape (n_clusters, n_features).
 
     ``method`` is "k-means++" (spread out, see :func:`kmeans_plusplus`) or
-    "random" (``n_clusters`` distinct points, chance proportional to weight).
-    The other parameters are as in :class:`KMeans` and its ``fit``. Returns
-    the centres, an array of shape (n_clusters, n_features).
+    "random" (distinct points, chance proportional to weight); the other
+    parameters are as in :class:`KMeans` and its ``fit``.
     """
-    X, weights = check_kmeans_data(X, n_clusters, sample_weight, "init_centroids")
-    check_one_of(method, "method", INIT_METHODS, owner="init_centroids")
+    X, weights = checks.check_kmeans_data(X, n_clusters, sample_weight, "init_centroids")
+    checks.check_one_of(method, "method", checks.INIT_METHODS, owner="init_centroids")
     scale = speed.working_scale(X)  # 1 but for huge or tiny data: see _kmeans_speed
-    rng = check_random_state(random_state)
+    rng = checks.check_random_state(random_state)
     return _init_centroids(speed.scaled(X, scale), n_clusters, method, weights, rng) / scale
 
 
@@ -123,10 +96,9 @@ def init_centroids(
 def assign(X: np.ndarray, centers: np.ndarray) -> np.ndarray:
     """The assign half-step: the label (int32) of the nearest centre for every row of ``X``.
 
-    ``||x - c||² = ||x||² - 2 x·c + ||c||²``, and ``||x||²`` is the same for
-    every centre, so the centre of smallest ``||c||² - 2 x·c`` is the nearest:
-    one matrix product for all pairs, then ``argmin`` (the first centre wins a
-    tie).
+    ``||x - c||² = ||x||² - 2 x·c + ||c||²`` and ``||x||²`` is the same for
+    every centre, so the smallest ``||c||² - 2 x·c`` marks the nearest: one
+    matrix product for all pairs, then ``argmin`` (the first centre wins a tie).
     """
     # ||c||² as the fast kernel sums it, so that exact ties fall the same way in both.
     scores = speed.row_sq_norms(centers) - 2 * (X @ centers.T)
@@ -134,11 +106,8 @@ def assign(X: np.ndarray, centers: np.ndarray) -> np.ndarray:
 
 
 def point_sums(X: np.ndarray, weights: np.ndarray) -> np.ndarray:
-    """Per point ``[w, w·x]``, shape (n_samples, 1 + n_features), float64.
-
-    Summed over a cluster (see :func:`cluster_totals`) this gives its weight
-    ``W`` and the weighted sum ``S`` of its points: its mean is ``S / W``.
-    """
+    """Per point ``[w, w·x]``, float64: summed over a cluster (:func:`cluster_totals`),
+    its weight ``W`` and weighted sum ``S``, so that its mean is ``S / W``."""
     w = weights.astype(np.float64, copy=False)[:, None]
     return np.hstack([w, w * X])
 
@@ -153,11 +122,10 @@ def cluster_totals(labels: np.ndarray, sums: np.ndarray, n_clusters: int) -> np.
 def move_to_means(X, labels, sums, totals, centers) -> tuple[np.ndarray, np.ndarray]:
     """The update half-step: each centre moves to the weighted mean of its points.
 
-    ``totals`` are the :func:`cluster_totals` of ``labels`` over the
-    :func:`point_sums`. A cluster left without points has no mean: it is
-    re-seeded on a point far from its centre (:func:`reseed_empty_clusters`);
-    one still empty after that sits on the centre of the heaviest cluster, as
-    in scikit-learn. Returns the new centres and the labels after re-seeding.
+    ``totals`` are the :func:`cluster_totals` of ``labels``. An empty cluster
+    has no mean: it is re-seeded (:func:`reseed_empty_clusters`), or if still
+    empty sits on the heaviest cluster's mean. Returns the new centres and the
+    labels after re-seeding.
     """
     weight = totals[:, 0]
     if weight.all():  # the common case: no cluster is empty
@@ -172,13 +140,9 @@ def move_to_means(X, labels, sums, totals, centers) -> tuple[np.ndarray, np.ndar
 
 
 def reseed_empty_clusters(X, labels, sums, totals, centers) -> tuple[np.ndarray, np.ndarray]:
-    """Give each empty cluster the point farthest from its own centre (the point
-    the centres explain worst, first the farthest), taken from its cluster.
-
-    When every point sits exactly on its centre (more clusters than distinct
-    points) nothing would be gained: the clusters stay empty, as in
-    scikit-learn. Returns new labels and totals (the inputs when unchanged).
-    """
+    """Move into each empty cluster one of the points farthest from their centres
+    (those the centres explain worst); none when every point sits on its centre
+    (nothing to gain, as in scikit-learn). Returns the labels and totals after."""
     empty = np.flatnonzero(totals[:, 0] == 0)
     distances = ((X - centers[labels]) ** 2).sum(axis=1)
     if distances.max() == 0:
@@ -211,17 +175,14 @@ class TextbookKernel:
 
 
 class LloydState(NamedTuple):
-    """Where Lloyd's algorithm stands after one half-step (a named tuple: cheap to make).
+    """Where Lloyd's algorithm stands after one half-step.
 
-    ``phase`` is the half-step just taken: "init" (the starting centres,
-    ``iteration`` 0, ``labels`` None), "assign" or "update". ``iteration``
-    counts assign/update pairs; the final assign that aligns the labels with
-    the last centres keeps the number of the update before it, so the last
-    state's ``iteration`` is scikit-learn's ``n_iter_``. ``inertia`` is the
-    weighted sum of squared distances (NaN before an assign and inside
-    ``_lloyd``); ``converged``, on the last state, says the labels stopped
-    changing or the centres moved less than the tolerance; ``center_shift``,
-    on an update, is the sum of the centres' squared moves.
+    ``phase`` is the half-step just taken: "init" (``iteration`` 0, ``labels``
+    None), "assign" or "update". ``iteration`` counts assign/update pairs (a
+    final aligning assign keeps the count, so the last state's is
+    scikit-learn's ``n_iter_``). ``inertia`` is NaN inside ``_lloyd``;
+    ``converged`` is set on the last state; ``center_shift``, on an update, is
+    the sum of the centres' squared moves.
     """
 
     iteration: int
@@ -237,10 +198,9 @@ def _lloyd(X, centers, sums, *, max_iter: int, abs_tol: float, fast=True) -> Ite
     """Lloyd's algorithm from ``centers``: every half-step, as it happens.
 
     It stops when an assign changes no label, when an update moves the centres
-    by at most ``abs_tol`` (a squared distance), or after ``max_iter``
+    by at most ``abs_tol`` (a squared distance) or after ``max_iter``
     iterations; in the last two cases a final assign aligns the labels with
-    the final centres (scikit-learn's rules). Works in working coordinates
-    (``_kmeans_speed.WorkingData``) and leaves the inertia to the caller.
+    the centres (scikit-learn's rules). Works in working coordinates.
     """
     n_clusters = centers.shape[0]
     # The one place where the fast path meets the textbook: same labels and
@@ -265,21 +225,16 @@ def _lloyd(X, centers, sums, *, max_iter: int, abs_tol: float, fast=True) -> Ite
     yield LloydState(iteration, "assign", centers, labels, converged=shift <= abs_tol)
 
 
-def lloyd_steps(
-    X, centers, *, sample_weight=None, max_iter: int = 300, tol: float = 1e-4
-) -> Iterator[LloydState]:
+def lloyd_steps(X, centers, *, sample_weight=None, max_iter: int = 300,
+                tol: float = 1e-4) -> Iterator[LloydState]:
     """Run Lloyd's algorithm from ``centers``, yielding the state after each half-step.
 
-    First the starting centres ("init"), then "assign" and "update" in turn,
-    with the stopping rules of ``_lloyd``. :meth:`KMeans.fit` runs the same
-    loop, so its result equals the last state. ``centers`` (for instance from
-    :func:`init_centroids`) has shape (n_clusters, n_features); the other
-    parameters are as in :class:`KMeans` and its ``fit``.
+    First "init", then "assign" and "update" in turn; :meth:`KMeans.fit` runs
+    the same loop, so its result is the last state. ``centers`` has shape
+    (n_clusters, n_features); the other parameters are as in :class:`KMeans`.
     """
-    n_clusters = np.shape(centers)[0]
-    X, weights = check_kmeans_data(X, n_clusters, sample_weight, "lloyd_steps")
-    centers = check_init(centers, X, n_clusters, "lloyd_steps")
-    check_lloyd_params(max_iter, tol, "lloyd_steps")
+    X, weights, centers = checks.check_run_inputs(X, np.shape(centers)[0], centers, sample_weight,
+                                                  "lloyd_steps", max_iter=max_iter, tol=tol)
     work = speed.WorkingData.of(X, weights, tol)
     sums = point_sums(work.X, work.weights)
     for step in _lloyd(work.X, work.inward(centers), sums, max_iter=max_iter, abs_tol=work.abs_tol):
@@ -290,9 +245,8 @@ def lloyd_steps(
 
 
 def same_partition(labels: np.ndarray, other: np.ndarray, n_clusters: int) -> bool:
-    """Whether each cluster of ``labels`` lies inside one cluster of ``other``:
-    for two runs with k non-empty clusters each, the same partition up to the
-    numbering of the clusters (scikit-learn's test, one way round as theirs)."""
+    """Whether each cluster of ``labels`` lies inside one cluster of ``other``: for two
+    runs with k non-empty clusters each, the same partition numbered differently."""
     mapping = np.full(n_clusters, -1, dtype=np.intp)
     mapping[labels] = other
     return bool(np.array_equal(mapping[labels], other))
@@ -303,38 +257,36 @@ def best_of_runs(X, n_clusters: int, *, init="k-means++", n_init: int = 1, rando
                  ) -> tuple[list[LloydState], int]:
     """Run Lloyd's algorithm ``n_init`` times from different starts; say which run to keep.
 
-    The starts are drawn one after the other from one random generator. A
-    later run replaces the best so far only if its inertia is lower *and* its
-    partition differs: two runs that end in the same clusters, numbered
-    differently, differ in inertia only by rounding (as in scikit-learn).
-    The parameters are as in :class:`KMeans` and its ``fit`` (``n_init`` a
-    number). Returns the last :class:`LloydState` of every run, in order, and
-    the index of the run kept (what :class:`KMeans` reports).
+    The starts come one after the other from one random generator. A later
+    run replaces the best so far only if its inertia is lower *and* its
+    partition differs (the same clusters numbered differently differ only by
+    rounding; scikit-learn's rule). Parameters as in :class:`KMeans`. Returns
+    the last :class:`LloydState` of every run and the index of the run kept.
     """
-    X, weights = check_kmeans_data(X, n_clusters, sample_weight, "best_of_runs")
-    init = check_init(init, X, n_clusters, "best_of_runs")
-    check_lloyd_params(max_iter, tol, "best_of_runs", n_init)
+    X, weights, init = checks.check_run_inputs(X, n_clusters, init, sample_weight, "best_of_runs",
+                                               max_iter=max_iter, tol=tol, n_init=n_init)
+    rng = checks.check_random_state(random_state)
+    return _best_of_runs(X, weights, n_clusters, init, n_init, rng, max_iter=max_iter, tol=tol)
+
+
+def _best_of_runs(X, weights, n_clusters, init, n_init, rng, *, max_iter, tol):
+    """:func:`best_of_runs` on checked input (``init`` a method's name or centres)."""
     work = speed.WorkingData.of(X, weights, tol, collapse=True)
-    with blas_threads_for(work.X.shape, n_clusters):
-        return _runs(work, n_clusters, init, n_init, check_random_state(random_state), max_iter)
-
-
-def _runs(work, n_clusters, init, n_init, rng, max_iter) -> tuple[list[LloydState], int]:
-    """:func:`best_of_runs` on checked input, in working coordinates (``work``)."""
     sums = point_sums(work.X, work.weights)
     finals, inertias, best = [], [], 0
-    for run in range(n_init):
-        if isinstance(init, str):
-            start = _init_centroids(work.X, n_clusters, init, work.weights, rng)
-        else:
-            start = work.inward(init)
-        steps = _lloyd(work.X, start, sums, max_iter=max_iter, abs_tol=work.abs_tol)
-        final = deque(steps, maxlen=1).pop()  # the last half-step
-        finals.append(final)
-        inertias.append(inertia(work.X, final.labels, final.centers, work.weights))
-        lower = inertias[run] < inertias[best]
-        if lower and not same_partition(final.labels, finals[best].labels, n_clusters):
-            best = run
+    with blas_threads_for(work.X.shape, n_clusters):
+        for run in range(n_init):
+            if isinstance(init, str):
+                start = _init_centroids(work.X, n_clusters, init, work.weights, rng)
+            else:
+                start = work.inward(init)
+            steps = _lloyd(work.X, start, sums, max_iter=max_iter, abs_tol=work.abs_tol)
+            final = deque(steps, maxlen=1).pop()  # the last half-step
+            finals.append(final)
+            inertias.append(inertia(work.X, final.labels, final.centers, work.weights))
+            lower = inertias[run] < inertias[best]
+            if lower and not same_partition(final.labels, finals[best].labels, n_clusters):
+                best = run
     runs = [work.outward_state(final, value) for final, value in zip(finals, inertias, strict=True)]
     return runs, best
 
@@ -342,7 +294,8 @@ def _runs(work, n_clusters, init, n_init, rng, max_iter) -> tuple[list[LloydStat
 # -- 5. The estimator -----------------------------------------------------------
 
 
-class KMeans(ClassNamePrefixFeaturesOutMixin, TransformerMixin, ClusterMixin, BaseEstimator):
+class KMeans(base.ClassNamePrefixFeaturesOutMixin, base.TransformerMixin, base.ClusterMixin,
+             base.BaseEstimator):
     """k-means clustering with scikit-learn's interface.
 
     Parameters
@@ -353,9 +306,8 @@ class KMeans(ClassNamePrefixFeaturesOutMixin, TransformerMixin, ClusterMixin, Ba
         How to pick starting centres (see :func:`init_centroids`), or the
         starting centres themselves.
     n_init : "auto" or int, default="auto"
-        How many runs from different starts (see :func:`best_of_runs`):
-        "auto" is 1 for "k-means++", 10 for "random"; an array is one start,
-        so one run.
+        Runs from different starts: "auto" is 1 for "k-means++", 10 for
+        "random"; an array is one start, so one run.
     max_iter : int, default=300
         The most assign/update iterations in one run.
     tol : float, default=1e-4
@@ -379,76 +331,67 @@ class KMeans(ClassNamePrefixFeaturesOutMixin, TransformerMixin, ClusterMixin, Ba
     Notes
     -----
     The same ``random_state`` draws the same starts as scikit-learn, runs the
-    same steps and keeps the same run, so ``labels_``, ``n_iter_`` and
-    ``inertia_`` (up to rounding) equal scikit-learn's: on the chapter's five
-    blobs, moons and ellipsoids, k from 1 to 10, seeds 0 to 4, either init
-    (``tests/test_kmeans_parity.py``). They can differ only where:
+    same steps and keeps the same run: ``labels_``, ``n_iter_`` and
+    ``inertia_`` (up to rounding) equal scikit-learn's on the chapter's five
+    blobs, moons and ellipsoids, k 1 to 10, seeds 0 to 4, either init
+    (``tests/test_kmeans_parity.py``). They can differ only where
 
     - ``X`` has 20,000 rows or more, at most 80% distinct (a photo's pixels):
-      ``fit`` clusters the distinct rows weighted by their counts (the same
+      the distinct rows are clustered, weighted by their counts (the same
       objective), so a seed draws its starts among other rows;
     - ``X`` is float32: we sum in float64, scikit-learn in float32, and the
       rounding can tip a point lying on a tie;
     - a cluster stays empty because every point sits on its centre: ours sits
       on the heaviest cluster's mean, scikit-learn's on its weighted *sum*
       when the heaviest cluster comes later in the numbering;
-    - a point is equidistant from two centres up to the last bit: the matrix
-      products round in another order than scikit-learn's kernel.
+    - a point is equidistant from two centres up to the last bit.
 
-    As scikit-learn's KMeans, a run stopped by ``max_iter`` gives no warning:
-    compare ``n_iter_`` with ``max_iter``. Data beyond 2**50 in magnitude (or
-    below 2**-50) is scaled by a power of two first (exact), so squares never
-    overflow; an inertia beyond the largest float64 raises a ``ValueError``.
+    As in scikit-learn, stopping at ``max_iter`` does not warn. Data of
+    magnitude above 2**50 or below 2**-50 is scaled by a power of two (exact)
+    so that squares never overflow; an inertia beyond float64 raises a ``ValueError``.
     """
 
     def __init__(self, n_clusters=8, *, init="k-means++", n_init="auto", max_iter=300,
                  tol=1e-4, random_state=None):
-        self.n_clusters = n_clusters
-        self.init = init
-        self.n_init = n_init
-        self.max_iter = max_iter
-        self.tol = tol
-        self.random_state = random_state
+        self.n_clusters, self.init, self.n_init = n_clusters, init, n_init
+        self.max_iter, self.tol, self.random_state = max_iter, tol, random_state
 
     def fit(self, X, y=None, sample_weight=None):
-        """Cluster ``X`` of shape (n_samples, n_features): run Lloyd's algorithm
-        ``n_init`` times and keep the best run. ``sample_weight``, of shape
-        (n_samples,), says how much each point counts in the means and the
-        inertia (default: 1 each); ``y`` is ignored. Returns the fitted estimator.
-        """
-        check_kmeans_params(self)
-        X = check_data(self, X)
-        self._n_init = resolve_n_init(self.init, self.n_init)  # as scikit-learn records it
-        runs, best = best_of_runs(X, self.n_clusters, init=self.init, n_init=self._n_init,
-                                  random_state=self.random_state, sample_weight=sample_weight,
-                                  max_iter=self.max_iter, tol=self.tol)
+        """Cluster ``X`` (n_samples, n_features): ``n_init`` runs, keep the best.
+        ``sample_weight`` (n_samples,) says how much each point counts (default
+        1 each); ``y`` is ignored."""
+        checks.check_kmeans_params(self)
+        X = checks.check_data(self, X)
+        weights, init = checks.check_weights_and_init(X, self.n_clusters, self.init,
+                                                      sample_weight, "KMeans")
+        self._n_init = checks.resolve_n_init(self.init, self.n_init)  # as scikit-learn records it
+        rng = checks.check_random_state(self.random_state)
+        runs, best = _best_of_runs(X, weights, self.n_clusters, init, self._n_init, rng,
+                                   max_iter=self.max_iter, tol=self.tol)
         kept = runs[best]
-        check_finite_inertia(kept.inertia)
+        checks.check_finite_inertia(kept.inertia)
         self.labels_, self.cluster_centers_ = kept.labels, kept.centers
         self.inertia_, self.n_iter_ = kept.inertia, kept.iteration
         self._n_features_out = self.n_clusters
-        warn_if_fewer_clusters(self.labels_, self.n_clusters)
+        checks.warn_if_fewer_clusters(self.labels_, self.n_clusters)
         return self
 
     def _check_new_data(self, X) -> np.ndarray:
         check_is_fitted(self)
-        return check_data(self, X, reset=False)
+        return checks.check_data(self, X, reset=False)
 
     def predict(self, X):
         """The label of the nearest centre for each row of ``X``."""
         return speed.predict_labels(self._check_new_data(X), self.cluster_centers_)
 
     def transform(self, X):
-        """Distance from each row of ``X`` to every centre, shape (n_samples, n_clusters).
-
-        With k much smaller than the number of features this is a strong
-        reduction of dimension; the distances can also serve as new features.
-        """
+        """Distance from each row of ``X`` to every centre, shape (n_samples, n_clusters):
+        new features, far fewer than the old ones when k is small."""
         return speed.distances_to_centers(self._check_new_data(X), self.cluster_centers_)
 
     def score(self, X, y=None, sample_weight=None):
         """Minus the inertia of ``X`` with the fitted centres (higher is better)."""
         X = self._check_new_data(X)
-        weights = check_sample_weight(sample_weight, X)
+        weights = checks.check_sample_weight(sample_weight, X)
         labels = speed.predict_labels(X, self.cluster_centers_)
         return -inertia(X, labels, self.cluster_centers_, weights)

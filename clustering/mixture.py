@@ -22,8 +22,8 @@ Two numerical habits keep this stable, as in scikit-learn:
 * Densities are handled as logarithms, because the density of a far-away point
   underflows to 0 long before its logarithm causes any trouble. They are added
   up with NumPy's ``logaddexp`` (``log(e^a + e^b)`` without overflow), one
-  component at a time: as exact as ``scipy.special.logsumexp`` and, on these
-  arrays of a few columns, 3 to 90 times faster (measured here).
+  component at a time: as exact as ``scipy.special.logsumexp`` and far faster on
+  the E-step's arrays of a few columns (1250 x 3: 25 µs against 194 µs here).
 * A covariance ``S`` is never inverted. We factor ``S = L Lᵀ`` (Cholesky) and keep
   ``P = L⁻ᵀ``, the *Cholesky factor of the precision* ``S⁻¹ = P Pᵀ``; then the
   squared Mahalanobis distance ``(x - μ)ᵀ S⁻¹ (x - μ)`` is ``‖(x - μ) P‖²`` and the
@@ -426,11 +426,11 @@ class GaussianMixture(DensityMixin, BaseEstimator):
         for _ in range(self.max_iter):
             previous = lower_bound
             log_density, log_resp = log_responsibilities(X, params, self.covariance_type)
-            if not np.all(np.isfinite(log_density)):
+            lower_bound = float(log_density.mean())
+            if not math.isfinite(lower_bound):  # some log density overflowed, or is NaN
                 raise ValueError(TOO_SPREAD_MESSAGE)
             params = estimate_gaussians(X, np.exp(log_resp), self.reg_covar, self.covariance_type)
             params = params._replace(weights=params.weights / params.weights.sum())
-            lower_bound = float(log_density.mean())
             lower_bounds.append(lower_bound)
             if abs(lower_bound - previous) < self.tol:
                 return params, lower_bounds, True

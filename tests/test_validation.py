@@ -1,7 +1,12 @@
 import numpy as np
 import pytest
 
-from clustering._validation import check_in_range, check_one_of, check_sample_weight
+from clustering._validation import (
+    check_in_range,
+    check_one_of,
+    check_run_inputs,
+    check_sample_weight,
+)
 
 
 @pytest.mark.parametrize(
@@ -98,3 +103,31 @@ def test_dbscan_refuses_non_finite_eps(value):
 
     with pytest.raises(ValueError, match=f"'eps' parameter of DBSCAN .* Got {value} instead"):
         DBSCAN(eps=value).fit(np.zeros((3, 2)))
+
+
+def test_check_run_inputs_returns_checked_data_weights_and_init():
+    X, weights, init = check_run_inputs(
+        [[0, 1], [2, 3], [4, 5]], 2, "random", [1, 2, 3], "best_of_runs", max_iter=10, tol=0
+    )
+    assert X.dtype == np.float64 and X.flags.c_contiguous
+    assert weights.tolist() == [1, 2, 3] and init == "random"
+    centers = np.array([[0.0, 0.0], [1.0, 1.0]])
+    _, _, checked = check_run_inputs(np.ones((3, 2)), 2, centers, None, "lloyd_steps",
+                                     max_iter=10, tol=0)
+    np.testing.assert_array_equal(checked, centers)
+    assert checked is not centers  # a copy: the run never writes into the caller's centres
+
+
+@pytest.mark.parametrize(
+    ("X", "n_clusters", "init", "max_iter", "message"),
+    [
+        ([[np.nan, 1.0]], 1, "random", 10, "NaN"),
+        (np.ones((3, 2)), 4, "random", 10, "n_samples=3 should be >= n_clusters=4"),
+        (np.ones((3, 2)), 2, np.ones((2, 3)), 10, "shape of the initial centers"),
+        (np.ones((3, 2)), 2, "kmeans", 10, "The 'init' parameter of best_of_runs"),
+        (np.ones((3, 2)), 2, "random", 0, "The 'max_iter' parameter of best_of_runs"),
+    ],
+)
+def test_check_run_inputs_refuses_in_scikit_learns_words(X, n_clusters, init, max_iter, message):
+    with pytest.raises(ValueError, match=message):
+        check_run_inputs(X, n_clusters, init, None, "best_of_runs", max_iter=max_iter, tol=0)
