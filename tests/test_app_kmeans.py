@@ -103,6 +103,19 @@ def map_structure(app) -> list[tuple[str, str]]:
     return [(t.get("type", "scatter"), t["name"]) for t in chart(app, "vor_map")["data"]]
 
 
+def test_voronoi_map_keeps_its_height_across_data_sets_and_new_points(voronoi):
+    # A chart that changes height is resized in the browser, costing a second draw.
+    heights = set()
+    for dataset in DATASETS:
+        voronoi.selectbox(key="vor_data").set_value(dataset).run()
+        heights.add(chart(voronoi, "vor_map")["layout"]["height"])
+    voronoi.session_state["vor_new_points_saved"] = pd.DataFrame({"x1": [15.0], "x2": [-15.0]})
+    voronoi.run()
+    heights.add(chart(voronoi, "vor_map")["layout"]["height"])
+    assert not voronoi.exception
+    assert len(heights) == 1
+
+
 def test_voronoi_map_keeps_its_traces_across_k_and_new_points(voronoi):
     """The same traces in the same order, so that the browser updates the map in place."""
     before = map_structure(voronoi)

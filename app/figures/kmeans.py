@@ -47,6 +47,10 @@ RESTARTS_WIDTH = 860  # about the width in pixels of the restarts panels, all to
 REGION_RESOLUTION = 200  # grid points along the longer side of a region map
 LABEL_SHIFT = 18  # pixels between a new instance and its number
 LEGEND_ROOM = 60  # pixels under a map for its legend, below the x tick labels
+# One shape (height / width) for the Voronoi map whatever the data: a map as tall
+# as its data changes height with the data set, and the browser then resizes the
+# WebGL chart, which costs about as much again as drawing it.
+MAP_SHAPE = 0.55
 # Fixed room for a map's tick labels. Plotly's automatic margins measure the
 # labels once drawn and, when they need room, draw the whole figure again: on a
 # change of data set that second pass cost the browser 80-190 ms.

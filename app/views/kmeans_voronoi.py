@@ -6,8 +6,9 @@ import plotly.graph_objects as go
 import streamlit as st
 from components.live_chart import live_chart
 from data import DATASETS, cluster_colors
-from figures.grid import Grid, grid_over, padded_box
+from figures.grid import Grid, grid_over, padded_box, shaped
 from figures.kmeans import (
+    MAP_SHAPE,
     REGION_RESOLUTION,
     Partition,
     failure_figure,
@@ -16,7 +17,7 @@ from figures.kmeans import (
     voronoi_figure,
 )
 from figures.palette import match_colors
-from layout import FIGURE_AND_SIDE, fit_screen
+from layout import FIGURE_AND_SIDE, MAP_PLOT_WIDTH, fit_screen
 from limits import FAILURE_VIEWS, FIGURES, K_CURVES, VORONOI_FITS
 from new_points import parse_points
 from safe_text import escape_markdown
@@ -127,7 +128,7 @@ def map_view(
     model = fit(dataset, k, init, n_init, seed)
     centers = model.cluster_centers_
     drawn = picture(dataset)
-    box = padded_box(drawn.points, drawn.project(centers), new_points)
+    box = shaped(padded_box(drawn.points, drawn.project(centers), new_points), MAP_SHAPE)
     grid, regions = voronoi_regions(dataset, k, init, n_init, seed, box)
     figure = voronoi_figure(
         drawn.points,
@@ -140,7 +141,7 @@ def map_view(
         title=f"k-means with k = {k} on {shown_name(dataset)}",
         max_clusters=K_RANGE[-1],
     )
-    return fit_screen(figure)
+    return fit_screen(figure, plot_width=MAP_PLOT_WIDTH)
 
 
 @st.cache_resource(max_entries=FIGURES, show_spinner=False)
