@@ -27,7 +27,7 @@ import numpy as np
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from figures.grid import Box, Grid, padded_box
+from figures.grid import Box, Grid, padded_box, shaped
 from figures.palette import (
     CENTROID,
     CENTROID_COLOR,
@@ -47,10 +47,12 @@ RESTARTS_WIDTH = 860  # about the width in pixels of the restarts panels, all to
 REGION_RESOLUTION = 200  # grid points along the longer side of a region map
 LABEL_SHIFT = 18  # pixels between a new instance and its number
 LEGEND_ROOM = 60  # pixels under a map for its legend, below the x tick labels
-# One shape (height / width) for the Voronoi map whatever the data: a map as tall
-# as its data changes height with the data set, and the browser then resizes the
-# WebGL chart, which costs about as much again as drawing it.
+# One shape (height / width) for the Voronoi map, and one for the restarts
+# panels, whatever the data: a map as tall as its data changes height with the
+# data set, and the browser then resizes the WebGL chart, which costs about as
+# much again as drawing it. Panels in rows of two or three are narrow: taller.
 MAP_SHAPE = 0.55
+PANEL_SHAPE = 0.7
 # Fixed room for a map's tick labels. Plotly's automatic margins measure the
 # labels once drawn and, when they need room, draw the whole figure again: on a
 # change of data set that second pass cost the browser 80-190 ms.
@@ -561,10 +563,9 @@ def restarts_figure(
     shown = panel_sample(len(X))
     n_cols = min(len(runs), 3 if len(runs) != 4 else 2)
     n_rows = -(-len(runs) // n_cols)
-    box = padded_box(X)
-    (x0, x1), (y0, y1) = box
-    # Each panel as tall as its share of the page's width and the data's shape ask.
-    panel_height = int(np.clip(RESTARTS_WIDTH / n_cols * (y1 - y0) / (x1 - x0), 160, 320))
+    box = shaped(padded_box(X), PANEL_SHAPE)  # one height for every data set: no resize
+    # Each panel as tall as its share of the page's width and the panels' shape ask.
+    panel_height = int(np.clip(RESTARTS_WIDTH / n_cols * PANEL_SHAPE, 160, 320))
     titles = [
         f"{'★ ' if i == best else ''}run {i + 1} · inertia {run.inertia:.1f}"
         for i, run in enumerate(runs)
