@@ -43,7 +43,12 @@ def fit_screen(
 
 
 def height_for_width(figure: go.Figure, plot_width: int) -> int:
-    """The height at which an equal-scale plot ``plot_width`` pixels wide fills its area."""
+    """The height at which an equal-scale plot ``plot_width`` pixels wide fills its area.
+
+    Axes whose margins are fixed (``automargin=False``) already hold their tick
+    labels in the margins; others get :data:`AXES_ROOM` more.
+    """
     (x0, x1), (y0, y1) = figure.layout.xaxis.range, figure.layout.yaxis.range
     margin = figure.layout.margin
-    return round(plot_width * (y1 - y0) / (x1 - x0)) + (margin.t or 0) + (margin.b or 0) + AXES_ROOM
+    axes_room = 0 if figure.layout.xaxis.automargin is False else AXES_ROOM
+    return round(plot_width * (y1 - y0) / (x1 - x0)) + (margin.t or 0) + (margin.b or 0) + axes_room

@@ -103,6 +103,19 @@ def map_structure(app) -> list[tuple[str, str]]:
     return [(t.get("type", "scatter"), t["name"]) for t in chart(app, "vor_map")["data"]]
 
 
+def test_voronoi_map_keeps_its_height_across_data_sets_and_new_points(voronoi):
+    # A chart that changes height is resized in the browser, costing a second draw.
+    heights = set()
+    for dataset in DATASETS:
+        voronoi.selectbox(key="vor_data").set_value(dataset).run()
+        heights.add(chart(voronoi, "vor_map")["layout"]["height"])
+    voronoi.session_state["vor_new_points_saved"] = pd.DataFrame({"x1": [15.0], "x2": [-15.0]})
+    voronoi.run()
+    heights.add(chart(voronoi, "vor_map")["layout"]["height"])
+    assert not voronoi.exception
+    assert len(heights) == 1
+
+
 def test_voronoi_map_keeps_its_traces_across_k_and_new_points(voronoi):
     """The same traces in the same order, so that the browser updates the map in place."""
     before = map_structure(voronoi)
@@ -118,7 +131,7 @@ def test_voronoi_map_keeps_its_traces_across_k_and_new_points(voronoi):
 
 def test_voronoi_table_shows_predict_and_transform_of_the_library(voronoi, blobs):
     model = KMeans(5, init="random", n_init=10, random_state=42).fit(blobs)
-    table = voronoi.dataframe[1].value
+    table = voronoi.table[0].value
     assert table["cluster (predict)"].tolist() == model.predict(X_NEW).tolist()
     distances = table[[f"distance to {j}" for j in range(5)]].to_numpy()
     assert np.allclose(distances, model.transform(X_NEW).round(2))
@@ -204,13 +217,55 @@ def test_voronoi_failure_case_shows_kmeans_beside_the_true_groups(voronoi):
     assert titles[0].startswith("k-means' clusters") and titles[1].startswith("the true groups")
 
 
+def test_voronoi_new_instances_go_into_the_link_and_come_back_from_it(app_at, voronoi, blobs):
+    assert "vor_new" not in voronoi.query_params  # the chapter's instances need no link value
+    edited = pd.DataFrame({"x1": [0.5, -1.25, np.nan], "x2": [2.0, 1.0, 3.0]})
+    voronoi.session_state["vor_new_points_saved"] = edited
+    voronoi.run()
+    link = voronoi.query_params["vor_new"]
+    assert link == "0.5, 2; -1.25, 1"  # the incomplete row waits in the table, not in the link
+
+    again = app_at(VORONOI)
+    again.query_params = {"vor_new": link}
+    again.run()
+    assert not again.exception
+    assert again.table[0].value[["x1", "x2"]].to_numpy().tolist() == [[0.5, 2.0], [-1.25, 1.0]]
+    model = KMeans(5, init="random", n_init=10, random_state=42).fit(blobs)
+    shown = again.table[0].value["cluster (predict)"].tolist()
+    assert shown == model.predict(np.array([[0.5, 2.0], [-1.25, 1.0]])).tolist()
+
+
+@pytest.mark.parametrize(
+    ("value", "why"),
+    [("1, 2; oops", "point 2"), ("1, 2; 300, 0", "too far"), ("1, 2, 3", "exactly 2")],
+)
+def test_voronoi_bad_new_instances_in_a_link_are_named_and_the_chapters_shown(app_at, value, why):
+    app = app_at(VORONOI)
+    app.query_params = {"vor_new": value}
+    app.run()
+    assert not app.exception
+    assert any(why in toast.value and "new instances" in toast.value for toast in app.toast)
+    shown = app.table[0].value[["x1", "x2"]].to_numpy()
+    assert shown.tolist() == [[0.0, 2.0], [3.0, 2.0], [-3.0, 3.0], [-3.0, 2.5]]
+    assert "vor_new" not in app.query_params
+
+
+def test_voronoi_an_empty_link_value_means_no_new_instances(app_at):
+    app = app_at(VORONOI)
+    app.query_params = {"vor_new": ""}
+    app.run()
+    assert not app.exception
+    assert len(app.table) == 0  # no prediction table without instances
+    assert len(app.session_state["vor_new_points_saved"]) == 0
+
+
 def test_voronoi_incomplete_new_point_is_reported_and_kept(voronoi):
     edited = pd.DataFrame({"x1": [0.0, 1.0, np.nan], "x2": [2.0, np.nan, 1.0]})
     voronoi.session_state["vor_new_points_saved"] = edited
     voronoi.run()
     assert not voronoi.exception
     assert "Row(s) 1, 2" in voronoi.error[0].value
-    assert len(voronoi.dataframe[1].value) == 1
+    assert len(voronoi.table[0].value) == 1
     assert voronoi.session_state["vor_new_points_saved"].shape == (3, 2)
 
 
@@ -356,7 +411,7 @@ def test_restarts_keep_the_run_kmeans_n_init_keeps(steps, blobs):
     spec = chart(steps, "steps_restarts")
     titles = [a["text"] for a in spec["layout"]["annotations"]]
     assert len(titles) == 5
-    kept = [t for t in titles if t.startswith("★ kept")]
+    kept = [t for t in titles if t.startswith("★ run")]
     assert len(kept) == 1
     expected = KMeans(5, init="random", n_init=5, random_state=42).fit(blobs).inertia_
     assert kept[0].endswith(f"inertia {expected:.1f}")

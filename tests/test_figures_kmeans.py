@@ -248,13 +248,26 @@ def test_restarts_figure_marks_only_the_best_run_and_is_readable(three_blobs):
     ]
     figure = restarts_figure(X, runs, best=1, colors=[[color] for color in SHUFFLED[:4]])
     titles = [a.text for a in figure.layout.annotations]
-    assert [t.startswith("★ kept") for t in titles] == [False, True, False, False]
+    assert [t.startswith("★ run") for t in titles] == [False, True, False, False]
     # Four runs in two rows of two, each panel about 300 px tall, titles projector-sized.
     assert figure.layout.height >= 600
     assert all(a.font.size >= 14 for a in figure.layout.annotations)
     # Each run's points take that run's colours (label 0 is the second band after grey).
     scales = [t.marker.colorscale for t in figure.data if t.marker.colorscale]
     assert [scale[2][1] for scale in scales] == SHUFFLED[:4]
+
+
+@pytest.mark.parametrize("stretch", [(1.0, 1.0), (4.0, 1.0), (1.0, 4.0)])
+def test_restarts_panels_keep_their_height_whatever_the_datas_shape(three_blobs, stretch):
+    # A chart that changes height is resized in the browser, costing a second draw.
+    X = three_blobs[0] * np.array(stretch)
+    runs = [SimpleNamespace(labels=np.zeros(len(X), dtype=int), centers=X[:1], inertia=1.0)] * 3
+    figure = restarts_figure(X, runs, best=0, colors=[[PALETTE[0]]] * 3)
+    square = restarts_figure(three_blobs[0], runs, best=0, colors=[[PALETTE[0]]] * 3)
+    assert figure.layout.height == square.layout.height
+    (x0, x1), (y0, y1) = figure.layout.xaxis.range, figure.layout.yaxis.range
+    assert x0 <= X[:, 0].min() and X[:, 0].max() <= x1  # every point still in the panel
+    assert y0 <= X[:, 1].min() and X[:, 1].max() <= y1
 
 
 def test_restarts_panels_draw_the_same_even_sample_of_a_large_data_set():

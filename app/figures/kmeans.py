@@ -9,6 +9,13 @@ functions and pass the arrays.
 Colours come from :mod:`figures.palette`: each figure gets ``colors``, the
 colour of each cluster number, so the same clusters have the same colours on
 every page.
+
+Points, centroids and new instances are WebGL traces (``go.Scattergl``). As
+SVG, every point is an element of the page, and a change of k or of the seed
+redrew some 10,000 attributes: about 160 ms of the browser's time for the
+five blobs' 2,000 points, against about 50 ms on one WebGL canvas. Marks that
+must show above the points are WebGL traces too, because the WebGL canvas
+lies over the figure's SVG layer. Curves with a handful of points stay SVG.
 """
 
 from __future__ import annotations
@@ -20,7 +27,7 @@ import numpy as np
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from figures.grid import Box, Grid, padded_box
+from figures.grid import Box, Grid, padded_box, shaped
 from figures.palette import (
     CENTROID,
     CENTROID_COLOR,
@@ -40,10 +47,23 @@ RESTARTS_WIDTH = 860  # about the width in pixels of the restarts panels, all to
 REGION_RESOLUTION = 200  # grid points along the longer side of a region map
 LABEL_SHIFT = 18  # pixels between a new instance and its number
 LEGEND_ROOM = 60  # pixels under a map for its legend, below the x tick labels
+# One shape (height / width) for the Voronoi map, and one for the restarts
+# panels, whatever the data: a map as tall as its data changes height with the
+# data set, and the browser then resizes the WebGL chart, which costs about as
+# much again as drawing it. Panels in rows of two or three are narrow: taller.
+MAP_SHAPE = 0.55
+PANEL_SHAPE = 0.7
+# Fixed room for a map's tick labels. Plotly's automatic margins measure the
+# labels once drawn and, when they need room, draw the whole figure again: on a
+# change of data set that second pass cost the browser 80-190 ms.
+TICK_ROOM_LEFT = 45  # pixels: a y label such as "−0.5" in the tick font
+TICK_ROOM_BELOW = 30  # pixels: one row of x labels
+# Map axes are numbers: said outright, Plotly skips guessing each axis's type
+# from the data (it tried every value as a date: ~40 ms for the restarts panels).
+LINEAR = {"type": "linear"}
 # Points drawn in each restarts panel: a panel is about 280 px wide, where a
-# few hundred points show the clusters as well as thousands, and the browser
-# draws every point as an SVG element (2,000 points in each of six panels took
-# the step page well over its 250 ms budget).
+# few hundred points show the clusters as well as thousands (2,000 points in
+# each of six panels took the step page well over its 250 ms budget).
 RESTART_PANEL_POINTS = 500
 
 
@@ -61,7 +81,7 @@ def cluster_traces(
     colors: Sequence[str],
     showlegend: bool = True,
     n_traces: int = 0,
-) -> list[go.Scatter]:
+) -> list[go.Scattergl]:
     """One scatter trace per cluster ``0 .. len(colors)-1`` (empty clusters get an empty trace).
 
     ``n_traces`` pads the list with empty, legend-less traces up to that
@@ -70,7 +90,7 @@ def cluster_traces(
     """
     n_clusters = len(colors)
     return [
-        go.Scatter(
+        go.Scattergl(
             x=X[labels == cluster, 0],
             y=X[labels == cluster, 1],
             mode="markers",
@@ -87,9 +107,9 @@ def cluster_traces(
     ]
 
 
-def centroid_trace(centers: np.ndarray, name: str = "centroids") -> go.Scatter:
+def centroid_trace(centers: np.ndarray, name: str = "centroids") -> go.Scattergl:
     """The centroids as white discs with a black cross, visible on any region colour."""
-    return go.Scatter(
+    return go.Scattergl(
         x=centers[:, 0],
         y=centers[:, 1],
         mode="markers",
@@ -142,16 +162,24 @@ def map_layout(fig: go.Figure, box: Box, title: str = "") -> go.Figure:
 
     Equal scales keep the Voronoi borders perpendicular to the segments
     between centroids; the height follows the box's shape so the plot fills
-    its column instead of floating in white space.
+    its column instead of floating in white space. The margins are fixed (see
+    :data:`TICK_ROOM_LEFT`), so a new figure is drawn in one pass.
     """
     (x0, x1), (y0, y1) = box
-    height = int(np.clip(MAP_WIDTH * (y1 - y0) / (x1 - x0), 300, 640)) + 40 + LEGEND_ROOM
-    fig.update_xaxes(range=[x0, x1], constrain="domain", showgrid=False)
-    fig.update_yaxes(range=[y0, y1], scaleanchor="x", scaleratio=1, constrain="domain")
+    height = int(np.clip(MAP_WIDTH * (y1 - y0) / (x1 - x0), 200, 640)) + 40 + LEGEND_ROOM
+    fig.update_xaxes(LINEAR, range=[x0, x1], constrain="domain", showgrid=False, automargin=False)
+    fig.update_yaxes(
+        LINEAR, range=[y0, y1], scaleanchor="x", scaleratio=1, constrain="domain", automargin=False
+    )
     fig.update_layout(
         title={"text": title, "x": 0, "xanchor": "left"} if title else None,
-        height=height,
-        margin={"l": 10, "r": 10, "t": 40 if title else 10, "b": LEGEND_ROOM},
+        height=height + TICK_ROOM_BELOW,
+        margin={
+            "l": TICK_ROOM_LEFT,
+            "r": 10,
+            "t": 40 if title else 10,
+            "b": LEGEND_ROOM + TICK_ROOM_BELOW,
+        },
         plot_bgcolor="white",
         legend=below_legend(),
     )
@@ -178,8 +206,11 @@ def equal_panels(fig: go.Figure, box: Box, n_panels: int, n_cols: int) -> None:
     for panel in range(n_panels):
         row, col = divmod(panel, n_cols)
         anchor = "x" if panel == 0 else f"x{panel + 1}"
-        fig.update_xaxes(range=box[0], constrain="domain", showgrid=False, row=row + 1, col=col + 1)
+        fig.update_xaxes(
+            LINEAR, range=box[0], constrain="domain", showgrid=False, row=row + 1, col=col + 1
+        )
         fig.update_yaxes(
+            LINEAR,
             range=box[1],
             scaleanchor=anchor,
             scaleratio=1,
@@ -238,9 +269,9 @@ def voronoi_figure(
     return map_layout(fig, box, title)
 
 
-def new_points_trace(points: np.ndarray) -> go.Scatter:
+def new_points_trace(points: np.ndarray) -> go.Scattergl:
     """New instances as black stars (their numbers are annotations, see below)."""
-    return go.Scatter(
+    return go.Scattergl(
         x=points[:, 0],
         y=points[:, 1],
         mode="markers",
@@ -532,12 +563,11 @@ def restarts_figure(
     shown = panel_sample(len(X))
     n_cols = min(len(runs), 3 if len(runs) != 4 else 2)
     n_rows = -(-len(runs) // n_cols)
-    box = padded_box(X)
-    (x0, x1), (y0, y1) = box
-    # Each panel as tall as its share of the page's width and the data's shape ask.
-    panel_height = int(np.clip(RESTARTS_WIDTH / n_cols * (y1 - y0) / (x1 - x0), 160, 320))
+    box = shaped(padded_box(X), PANEL_SHAPE)  # one height for every data set: no resize
+    # Each panel as tall as its share of the page's width and the panels' shape ask.
+    panel_height = int(np.clip(RESTARTS_WIDTH / n_cols * PANEL_SHAPE, 160, 320))
     titles = [
-        f"{'★ kept · ' if i == best else ''}run {i + 1}: inertia {run.inertia:.1f}"
+        f"{'★ ' if i == best else ''}run {i + 1} · inertia {run.inertia:.1f}"
         for i, run in enumerate(runs)
     ]
     fig = make_subplots(
@@ -550,7 +580,7 @@ def restarts_figure(
     for i, (run, run_colors) in enumerate(zip(runs, colors, strict=True)):
         row, col = divmod(i, n_cols)
         fig.add_trace(
-            go.Scatter(
+            go.Scattergl(
                 x=screen_coordinates(X[shown, 0]),
                 y=screen_coordinates(X[shown, 1]),
                 mode="markers",

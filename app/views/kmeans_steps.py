@@ -214,7 +214,7 @@ def restarts_section(dataset: str, steps_data: str, k: int, method: str, seed: i
     )
     st.markdown(
         f"{starts_in_words(method, seed, n_runs)} It keeps the run with the lowest inertia, "
-        f"run {best + 1} ({runs[best].inertia:.1f}): inertia is the measure that decides "
+        f"run {best + 1} ★ ({runs[best].inertia:.1f}): inertia is the measure that decides "
         f"which solution is best.{sampled_note}"
     )
     st.code(kmeans_code(method, dataset, k, n_runs, seed), language="python")

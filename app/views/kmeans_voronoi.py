@@ -6,8 +6,9 @@ import plotly.graph_objects as go
 import streamlit as st
 from components.live_chart import live_chart
 from data import DATASETS, cluster_colors
-from figures.grid import Grid, grid_over, padded_box
+from figures.grid import Grid, grid_over, padded_box, shaped
 from figures.kmeans import (
+    MAP_SHAPE,
     REGION_RESOLUTION,
     Partition,
     failure_figure,
@@ -16,9 +17,11 @@ from figures.kmeans import (
     voronoi_figure,
 )
 from figures.palette import match_colors
-from layout import FIGURE_AND_SIDE, fit_screen
+from layout import FIGURE_AND_SIDE, MAP_PLOT_WIDTH, fit_screen
 from limits import FAILURE_VIEWS, FIGURES, K_CURVES, VORONOI_FITS
-from state import scenario
+from new_points import parse_points
+from safe_text import escape_markdown
+from state import drop_from_link, scenario
 from your_data import (
     choices,
     clicked_start,
@@ -53,6 +56,7 @@ INTRODUCTION = (
     "tessellation**. Move k and watch the regions split and merge."
 )
 NEW_POINTS_KEY = "vor_new_points_saved"
+NEW_POINTS_URL_KEY = "vor_new"  # the new instances in the link: "x1, x2; x1, x2"
 # New points far outside the data would shrink the map to a dot: keep them near it.
 COORDINATE_RANGE = {"min_value": -20.0, "max_value": 20.0}
 
@@ -124,7 +128,7 @@ def map_view(
     model = fit(dataset, k, init, n_init, seed)
     centers = model.cluster_centers_
     drawn = picture(dataset)
-    box = padded_box(drawn.points, drawn.project(centers), new_points)
+    box = shaped(padded_box(drawn.points, drawn.project(centers), new_points), MAP_SHAPE)
     grid, regions = voronoi_regions(dataset, k, init, n_init, seed, box)
     figure = voronoi_figure(
         drawn.points,
@@ -137,7 +141,7 @@ def map_view(
         title=f"k-means with k = {k} on {shown_name(dataset)}",
         max_clusters=K_RANGE[-1],
     )
-    return fit_screen(figure)
+    return fit_screen(figure, plot_width=MAP_PLOT_WIDTH)
 
 
 @st.cache_resource(max_entries=FIGURES, show_spinner=False)
@@ -177,14 +181,48 @@ def scenario_controls() -> tuple[str, int, str, str | int, int]:
     return dataset, k, init, n_init, int(seed)
 
 
+def points_from_link() -> pd.DataFrame:
+    """The new instances the link names, or the chapter's when it names none or bad ones.
+
+    A link whose value is not a list of points within the editor's range is
+    dropped with a message saying why, and the chapter's instances are shown.
+    """
+    text = st.query_params.get(NEW_POINTS_URL_KEY)
+    if text is None:
+        return CHAPTER_X_NEW
+    try:
+        points = parse_points(text, max_coordinate=COORDINATE_RANGE["max_value"])
+    except ValueError as problem:
+        drop_from_link(NEW_POINTS_URL_KEY)
+        st.toast(
+            f"The link's new instances were ignored: {escape_markdown(str(problem))}", icon="⚠️"
+        )
+        return CHAPTER_X_NEW
+    return pd.DataFrame(points, columns=["x1", "x2"])
+
+
+def points_to_link(points: np.ndarray) -> None:
+    """Write the complete new instances into the link; the chapter's need no link value."""
+    if np.array_equal(points, CHAPTER_X_NEW.to_numpy()):
+        if NEW_POINTS_URL_KEY in st.query_params:
+            del st.query_params[NEW_POINTS_URL_KEY]
+        return
+    text = "; ".join(f"{x1:.12g}, {x2:.12g}" for x1, x2 in points)
+    if st.query_params.get(NEW_POINTS_URL_KEY) != text:
+        st.query_params[NEW_POINTS_URL_KEY] = text
+
+
 def new_points_editor() -> np.ndarray:
     """Let the user edit the new instances; return the complete rows as an array.
 
-    The table is kept in ``st.session_state`` so edits survive page switches.
-    Rows with an empty cell are reported and left out, never dropped from the
-    table: the user can finish typing them.
+    The table is kept in ``st.session_state`` so edits survive page switches,
+    and its complete rows are in the link, so a reload or a shared link shows
+    them too. Rows with an empty cell are reported and left out, never
+    dropped from the table: the user can finish typing them.
     """
-    saved = st.session_state.setdefault(NEW_POINTS_KEY, CHAPTER_X_NEW)
+    if NEW_POINTS_KEY not in st.session_state:
+        st.session_state[NEW_POINTS_KEY] = points_from_link()
+    saved = st.session_state[NEW_POINTS_KEY]
     edited = st.data_editor(
         saved,
         key="vor_new_points",
@@ -200,7 +238,9 @@ def new_points_editor() -> np.ndarray:
     if incomplete.any():
         rows = ", ".join(str(i) for i in np.flatnonzero(incomplete))
         st.error(f"Row(s) {rows} miss a coordinate: fill in both x1 and x2 to place them.")
-    return edited.loc[~incomplete, ["x1", "x2"]].to_numpy(dtype=float)
+    complete = edited.loc[~incomplete, ["x1", "x2"]].to_numpy(dtype=float)
+    points_to_link(complete)
+    return complete
 
 
 def prediction_table(model: KMeans, points: np.ndarray, lifted: np.ndarray) -> pd.DataFrame:
@@ -280,7 +320,9 @@ def map_and_new_points(model: KMeans, settings: tuple) -> None:
             "description of the instance (soft clustering)."
         )
         lifted = picture(dataset).lift(new_points)
-        st.dataframe(prediction_table(model, new_points, lifted), hide_index=True)
+        st.table(
+            prediction_table(model, new_points, lifted).style.format(precision=2), hide_index=True
+        )
 
 
 st.title("k-means & Voronoi")
