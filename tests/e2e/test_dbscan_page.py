@@ -45,5 +45,5 @@ def test_eps_0_05_gives_seven_clusters_and_0_2_the_two_moons(app):
 def test_shared_link_reopens_the_view(app):
     app.open("dbscan", "db_eps=0.05&db_new=0%2C%200")
     assert metric_value(app, "Clusters") == "7"
-    assert app.page.get_by_test_id("stDataFrame").count() == 1
+    assert app.page.get_by_test_id("stTable").count() == 1  # the vote on the new point
     assert not app.has_exception()
