@@ -2,7 +2,14 @@
 
 import numpy as np
 import pytest
-from figures.dbscan import CURVE_POINTS, clusters_figure, k_distance_figure, new_points_table
+from figures.dbscan import (
+    CURVE_POINTS,
+    SHAPE_STEP,
+    clusters_figure,
+    k_distance_figure,
+    new_points_table,
+    steady_box,
+)
 from figures.grid import grid_over, padded_box
 from figures.palette import ANOMALY, PALETTE, palette_colors
 from sklearn.cluster import DBSCAN as SklearnDBSCAN
@@ -112,6 +119,22 @@ def test_the_figure_keeps_its_traces_without_regions_or_new_points(moons, fitted
     assert [(t.type, t.name) for t in bare.data] == [(t.type, t.name) for t in full.data]
     (regions,) = [t for t in bare.data if t.name == "decision regions"]
     assert np.size(regions.z) == 0
+
+
+def test_the_map_keeps_its_height_when_another_seed_moves_the_box_a_little():
+    """The box's shape is rounded up, so the chart is not resized on every change."""
+    heights = set()
+    for seed in (42, 43, 44):
+        box = padded_box(make_chapter_moons(1000, 0.05, seed)[0], CHAPTER_X_NEW)
+        (x0, x1), (y0, y1) = steady = steady_box(box)
+        assert steady[0] == box[0]  # as wide as it was
+        assert y0 <= box[1][0] and y1 >= box[1][1]  # it still holds every point
+        assert np.isclose((y0 + y1) / 2, sum(box[1]) / 2)  # grown about its middle
+        shape = (y1 - y0) / (x1 - x0)
+        assert np.isclose(shape / SHAPE_STEP, round(shape / SHAPE_STEP))
+        assert shape - SHAPE_STEP < (box[1][1] - box[1][0]) / (x1 - x0)  # no taller than needed
+        heights.add(round(shape, 6))
+    assert len(heights) == 1
 
 
 def test_k_distance_figure_marks_the_core_points(moons):

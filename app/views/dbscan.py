@@ -5,7 +5,13 @@ import plotly.graph_objects as go
 import streamlit as st
 from components.live_chart import live_chart
 from data import load_points
-from figures.dbscan import REGION_RESOLUTION, clusters_figure, k_distance_figure, new_points_table
+from figures.dbscan import (
+    REGION_RESOLUTION,
+    clusters_figure,
+    k_distance_figure,
+    new_points_table,
+    steady_box,
+)
 from figures.grid import Grid, grid_over, padded_box
 from figures.palette import palette_colors
 from layout import FIGURE_AND_SIDE, MAP_PLOT_WIDTH, fit_screen
@@ -178,7 +184,7 @@ def map_and_votes(name: str, data: tuple, eps: float, min_samples: int, votes_se
     X_new, new_points_error = new_points_or_error(new_text)
 
     classifier, regions, new_votes = None, None, None
-    box = padded_box(drawn.points, X_new)
+    box = steady_box(padded_box(drawn.points, X_new))
     if len(dbscan.core_sample_indices_):
         classifier = fit_classifier(data, eps, min_samples, n_neighbors, limit)
         if show_regions:
@@ -247,31 +253,33 @@ eps = controls[4].slider(
 eps = round(float(eps), 2)
 dbscan = fit_dbscan(data, eps, min_samples)
 
-map_section = st.container()  # filled last, once the section it writes the vote into exists
-st.markdown(
-    "DBSCAN calls a point a **core point** when at least `min_samples` points (itself "
-    "included) lie within `eps` of it. Chains of core points closer than `eps` form one "
-    "cluster, of any shape; a **border point** is within `eps` of a core point without being "
-    "one; every other point is an **anomaly**."
-)
-
-report(name, dbscan.labels_, prefix="db", extension=by_nearest_core(dbscan))
-
-st.subheader("Choosing eps: the k-distance curve")
-curve, explanation = st.columns([2, 1], gap="large")
-with curve:
-    distances = k_distance_curve(data, min(min_samples, len(X)))
-    live_chart(k_distance_figure(distances, eps, min_samples), key="db_kdist_chart")
-with explanation:
-    st.markdown(
-        f"Each point's distance to its k-th nearest point, k = min_samples = {min_samples} "
-        "(the point itself counts as the first, as in `min_samples`), sorted. "
-        "Points under the dashed `eps` line are core points. "
-        "Inside dense clusters the curve stays low and flat; it shoots up at the anomalies. "
-        "An `eps` just below that bend keeps the clusters and leaves out the sparse points."
-    )
-
+# The sections in page order; the map is filled first (the main figure starts
+# drawing first) and writes the vote into its section at the bottom.
+map_section, eps_section = st.container(), st.container()
 st.subheader("Which cluster would a new point join?")
 vote_section = st.container()
 with map_section:
     map_and_votes(name, data, eps, min_samples, vote_section)
+
+with eps_section:
+    st.markdown(
+        "DBSCAN calls a point a **core point** when at least `min_samples` points (itself "
+        "included) lie within `eps` of it. Chains of core points closer than `eps` form one "
+        "cluster, of any shape; a **border point** is within `eps` of a core point without "
+        "being one; every other point is an **anomaly**."
+    )
+    report(name, dbscan.labels_, prefix="db", extension=by_nearest_core(dbscan))
+
+    st.subheader("Choosing eps: the k-distance curve")
+    curve, explanation = st.columns([2, 1], gap="large")
+    with curve:
+        distances = k_distance_curve(data, min(min_samples, len(X)))
+        live_chart(k_distance_figure(distances, eps, min_samples), key="db_kdist_chart")
+    with explanation:
+        st.markdown(
+            f"Each point's distance to its k-th nearest point, k = min_samples = {min_samples} "
+            "(the point itself counts as the first, as in `min_samples`), sorted. "
+            "Points under the dashed `eps` line are core points. "
+            "Inside dense clusters the curve stays low and flat; it shoots up at the anomalies. "
+            "An `eps` just below that bend keeps the clusters and leaves out the sparse points."
+        )
