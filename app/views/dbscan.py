@@ -69,6 +69,14 @@ def k_distance_curve(data: tuple, k: int) -> np.ndarray:
     return k_distances(load_data(data), k)
 
 
+@st.cache_resource(show_spinner=False, max_entries=FIGURES)
+def k_distance_view(data: tuple, eps: float, min_samples: int) -> go.Figure:
+    """The k-distance figure, built once per setting: the chart is sent again only when
+    this object changes, and building a figure costs more than the curve."""
+    k = min(min_samples, len(load_data(data)))
+    return k_distance_figure(k_distance_curve(data, k), eps, min_samples)
+
+
 @st.cache_resource(show_spinner=False, max_entries=DBSCAN_FITS)
 def fit_classifier(data: tuple, eps, min_samples, n_neighbors, max_distance):
     return classifier_from_dbscan(fit_dbscan(data, eps, min_samples), n_neighbors, max_distance)
@@ -273,8 +281,7 @@ with eps_section:
     st.subheader("Choosing eps: the k-distance curve")
     curve, explanation = st.columns([2, 1], gap="large")
     with curve:
-        distances = k_distance_curve(data, min(min_samples, len(X)))
-        live_chart(k_distance_figure(distances, eps, min_samples), key="db_kdist_chart")
+        live_chart(k_distance_view(data, eps, min_samples), key="db_kdist_chart")
     with explanation:
         st.markdown(
             f"Each point's distance to its k-th nearest point, k = min_samples = {min_samples} "
