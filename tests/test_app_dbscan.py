@@ -91,9 +91,12 @@ def test_data_and_dbscan_widgets(page, widget, key, value, data):
     ],
 )
 def test_other_data_sets(page, name, data):
+    moons_height = live_chart(page, "db_clusters_chart")["layout"]["height"]
     page.selectbox(key="db_data").set_value(name).run()
     assert not page.exception
     assert shown_counts(page) == library_counts(data, 0.2, 5)
+    # The map keeps its shape, so the browser redraws it without resizing the chart.
+    assert live_chart(page, "db_clusters_chart")["layout"]["height"] == moons_height
     if name == "five blobs":
         page.slider(key="db_blobs_n").set_value(1000).run()
         assert shown_counts(page) == library_counts(make_five_blobs(1000, 42)[0], 0.2, 5)

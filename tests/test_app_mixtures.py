@@ -71,6 +71,10 @@ def density_traces(app):
     return chart_traces(app, 0)
 
 
+def density_height(app) -> int:
+    return next(iter(live_charts(app).values()))["layout"]["height"]
+
+
 def computing(app) -> bool:
     return any(info.value.startswith("Computing…") for info in app.info)
 
@@ -175,9 +179,13 @@ def test_the_curve_is_computed_in_the_background_and_shown_when_ready(app_at):
     ],
 )
 def test_each_scenario_widget_reruns_and_matches_the_library(page, kind, key, value, setting):
+    height = density_height(page)
     getattr(page, kind)(key=key).set_value(value).run()
     settings = dict(DEFAULTS, **{setting: value})
     assert_page_shows(page, settings)
+    if setting != "k":  # more components, more legend rows
+        # The shaded area keeps its shape, so the browser never resizes the chart.
+        assert density_height(page) == height
     # The note "this is the chapter's fit" shows for the chapter's model only.
     assert bool(page.info) == (setting == "percent")
 

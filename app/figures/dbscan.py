@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from figures.grid import Box, Grid
+from figures.grid import Grid
 from figures.kmeans import below_legend, map_layout, region_heatmap
 from figures.palette import (
     ANOMALY,
@@ -29,28 +29,13 @@ from figures.theme import POINT_SIZE, SMALL_POINT_SIZE, themed
 CURVE_POINTS = 600  # points a k-distance curve is drawn through: about one a pixel
 REGION_RESOLUTION = 100  # a k-nearest-neighbour vote per grid point: the page's main cost
 PLURALS = {"core": "core points", "border": "border points", "anomaly": "anomalies"}
-# The map's height follows its box's shape (height / width), rounded up to this step.
-SHAPE_STEP = 0.1
+# The map's shape (height / width), whatever the data: the chapter's sets span
+# 0.53 (moons) to 0.77 (the blobs); one shape keeps the chart's height.
+MAP_SHAPE = 0.7
 NUMBER_SHIFT = 7  # pixels from a new point's star to its number's corner
 KIND_LEGEND_COLOR = "#555555"  # legend markers show a kind's shape and size, not a cluster
 CORE = {"size": POINT_SIZE + 3, "line": {"width": 0.8, "color": "white"}}
 BORDER = {"size": SMALL_POINT_SIZE, "line": POINT_RIM}
-
-
-def steady_box(box: Box, step: float = SHAPE_STEP) -> Box:
-    """``box`` made taller, about its middle, until its height is a multiple of ``step``
-    times its width.
-
-    The map is as tall as its box's shape asks. Another seed, noise, number of
-    points or new point moves the box a little; with its shape rounded up the
-    map keeps its height, and the browser redraws the points without resizing
-    the chart, which costs about as much as the redraw itself.
-    """
-    (x0, x1), (y0, y1) = box
-    width, height = x1 - x0, y1 - y0
-    rounded = np.ceil(height / width / step - 1e-9) * step * width
-    grow = (rounded - height) / 2
-    return (x0, x1), (float(y0 - grow), float(y1 + grow))
 
 
 def cluster_colorscale(colors: Sequence[str]) -> dict:

@@ -29,6 +29,21 @@ def padded_box(*arrays: np.ndarray | None, margin: float = MARGIN) -> Box:
     return (float(low[0]), float(high[0])), (float(low[1]), float(high[1]))
 
 
+def shaped(box: Box, shape: float) -> Box:
+    """``box`` grown about its middle, in one direction, until its height is ``shape``
+    times its width.
+
+    A map as tall as its data's shape changes height with the data; a chart that
+    changes height is resized in the browser, which costs about as much again as
+    drawing it. A page whose maps all have one shape keeps one height.
+    """
+    (x0, x1), (y0, y1) = box
+    width, height = x1 - x0, y1 - y0
+    grow_x = max(height / shape - width, 0.0) / 2
+    grow_y = max(shape * width - height, 0.0) / 2
+    return (float(x0 - grow_x), float(x1 + grow_x)), (float(y0 - grow_y), float(y1 + grow_y))
+
+
 class Grid(NamedTuple):
     """Grid axes over a box: ``xs`` along x, ``ys`` along y, cells square."""
 

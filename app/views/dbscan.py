@@ -6,13 +6,13 @@ import streamlit as st
 from components.live_chart import live_chart
 from data import load_points
 from figures.dbscan import (
+    MAP_SHAPE,
     REGION_RESOLUTION,
     clusters_figure,
     k_distance_figure,
     new_points_table,
-    steady_box,
 )
-from figures.grid import Grid, grid_over, padded_box
+from figures.grid import Grid, grid_over, padded_box, shaped
 from figures.palette import palette_colors
 from layout import FIGURE_AND_SIDE, MAP_PLOT_WIDTH, fit_screen
 from limits import DBSCAN_DATA, DBSCAN_FITS, FIGURES, NEW_POINTS_MAX_CHARS
@@ -192,7 +192,7 @@ def map_and_votes(name: str, data: tuple, eps: float, min_samples: int, votes_se
     X_new, new_points_error = new_points_or_error(new_text)
 
     classifier, regions, new_votes = None, None, None
-    box = steady_box(padded_box(drawn.points, X_new))
+    box = shaped(padded_box(drawn.points, X_new), MAP_SHAPE)
     if len(dbscan.core_sample_indices_):
         classifier = fit_classifier(data, eps, min_samples, n_neighbors, limit)
         if show_regions:

@@ -5,9 +5,10 @@ import pandas as pd
 import streamlit as st
 from components.live_chart import live_chart
 from data import cluster_colors
-from figures.grid import grid_over, padded_box
+from figures.grid import grid_over, padded_box, shaped
 from figures.mixture import (
     GRID_RESOLUTION,
+    GRID_SHAPE,
     MARGIN,
     DensityGrid,
     criteria_figure,
@@ -85,7 +86,7 @@ def density_grid(
     ``_model`` is that setting's fit (not hashed: the settings name it).
     """
     drawn = picture(name)
-    grid = grid_over(padded_box(drawn.points, margin=MARGIN), GRID_RESOLUTION)
+    grid = grid_over(shaped(padded_box(drawn.points, margin=MARGIN), GRID_SHAPE), GRID_RESOLUTION)
     points = drawn.lift(grid.points)
     neg_log_density = -_model.score_samples(points)
     return DensityGrid(grid, grid.reshape(neg_log_density), grid.reshape(_model.predict(points)))
