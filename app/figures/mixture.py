@@ -46,10 +46,10 @@ SHADING_SMOOTHING = "fast"
 # equal scales show more than the grid, the white beyond it looks the same.
 MARGIN = 0.5
 # The shaded area's shape (height / width), whatever the data: the chapter's sets
-# span 0.50 (five blobs) to 0.77 (the ellipsoidal blobs). One shape keeps the
-# chart's height when the data set changes (resizing a chart costs about as much
-# as drawing it again), and the wide margin leaves room to grow either way.
-GRID_SHAPE = 0.6
+# span 0.50 (five blobs) to 0.77 (the ellipsoidal blobs, the page's first). One
+# shape keeps the chart's height when the data set changes (resizing a chart costs
+# about as much as drawing it again).
+GRID_SHAPE = 0.75
 BOUNDARY_LINE = {"color": CENTROID_COLOR, "dash": "dash", "width": 2}
 # Fixed room around the plot (px). Plotly's automatic margins let the colour
 # bar, the legend and the plot resize one another; on wide data (the five blobs)
