@@ -19,6 +19,7 @@ from limits import DBSCAN_DATA, DBSCAN_FITS, FIGURES, NEW_POINTS_MAX_CHARS
 from new_points import parse_points
 from safe_text import escape_markdown
 from state import scenario
+from streamlit.delta_generator import DeltaGenerator
 from your_data import (
     by_nearest_core,
     choices,
@@ -153,7 +154,13 @@ def new_points_or_error(text: str) -> tuple[np.ndarray | None, str | None]:
         return None, f"New points: {error} Separate points with ';' and coordinates with ','."
 
 
-def show_votes(n_neighbors: int, X_new, new_points_error, classifier, new_votes) -> None:
+def show_votes(
+    n_neighbors: int,
+    X_new: np.ndarray | None,
+    new_points_error: str | None,
+    classifier: NeighborsVoteClassifier | None,
+    new_votes: dict | None,
+) -> None:
     """How the core points vote, and the vote on each new point (or why there is none)."""
     st.markdown(
         "DBSCAN has no `predict`. As in the chapter, the core points vote: a new point joins "
@@ -173,7 +180,9 @@ def show_votes(n_neighbors: int, X_new, new_points_error, classifier, new_votes)
 
 
 @st.fragment
-def map_and_votes(name: str, data: tuple, eps: float, min_samples: int, votes_section) -> None:
+def map_and_votes(
+    name: str, data: tuple, eps: float, min_samples: int, votes_section: DeltaGenerator
+) -> None:
     """The clusters map beside the fit's counts and the vote's settings; the vote below.
 
     A fragment: the new points, the voters, the max distance and the shading
