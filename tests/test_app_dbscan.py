@@ -49,7 +49,7 @@ def test_defaults_are_the_chapters_eps_0_2_model(page):
     assert shown_counts(page) == library_counts(moons(), 0.2, 5)
     assert shown_counts(page)["Clusters"] == 2
     assert "two moons" in page.info[0].value
-    table = page.dataframe[0].value
+    table = page.table[0].value
     knn = classifier_from_dbscan(DBSCAN(eps=0.2).fit(moons()), n_neighbors=50)
     np.testing.assert_array_equal(table["cluster"], knn.predict(CHAPTER_X_NEW))
     np.testing.assert_allclose(
@@ -91,9 +91,12 @@ def test_data_and_dbscan_widgets(page, widget, key, value, data):
     ],
 )
 def test_other_data_sets(page, name, data):
+    moons_height = live_chart(page, "db_clusters_chart")["layout"]["height"]
     page.selectbox(key="db_data").set_value(name).run()
     assert not page.exception
     assert shown_counts(page) == library_counts(data, 0.2, 5)
+    # The map keeps its shape, so the browser redraws it without resizing the chart.
+    assert live_chart(page, "db_clusters_chart")["layout"]["height"] == moons_height
     if name == "five blobs":
         page.slider(key="db_blobs_n").set_value(1000).run()
         assert shown_counts(page) == library_counts(make_five_blobs(1000, 42)[0], 0.2, 5)
@@ -105,7 +108,7 @@ def test_neighbours_and_max_distance(page):
     page.slider(key="db_max_distance").set_value(0.2).run()
     assert not page.exception
     knn = classifier_from_dbscan(DBSCAN(eps=0.2).fit(moons()), n_neighbors=10, max_distance=0.2)
-    table = page.dataframe[0].value
+    table = page.table[0].value
     np.testing.assert_array_equal(table["cluster"], knn.predict(CHAPTER_X_NEW))
     assert table["cluster"].tolist()[0] == -1 and table["cluster"].tolist()[3] == -1
 
@@ -128,13 +131,13 @@ def test_regions_toggle_removes_the_shading(page):
     assert shaded_cells(page) == 0
     # The map keeps its traces (an empty region map), so the browser updates it in place.
     assert len(live_chart(page, "db_clusters_chart")["data"]) == traces_before
-    assert len(page.dataframe) == 1  # the new points are still classified
+    assert len(page.table) == 1  # the new points are still classified
 
 
 def test_new_points_text(page):
     page.text_input(key="db_new").set_value("0, 0; 1.5, -0.4").run()
     assert not page.exception
-    assert page.dataframe[0].value[["x", "y"]].values.tolist() == [[0, 0], [1.5, -0.4]]
+    assert page.table[0].value[["x", "y"]].values.tolist() == [[0, 0], [1.5, -0.4]]
 
 
 def test_bad_new_points_show_an_error_and_keep_the_text(page):

@@ -2,13 +2,24 @@
 
 import numpy as np
 import pytest
-from figures.dbscan import CURVE_POINTS, clusters_figure, k_distance_figure, new_points_table
-from figures.grid import grid_over, padded_box
+from figures.dbscan import (
+    CURVE_POINTS,
+    clusters_figure,
+    k_distance_figure,
+    new_points_table,
+)
+from figures.grid import grid_over, padded_box, shaped
 from figures.palette import ANOMALY, PALETTE, palette_colors
 from sklearn.cluster import DBSCAN as SklearnDBSCAN
 from sklearn.neighbors import NearestNeighbors
 
-from clustering import DBSCAN, classifier_from_dbscan, k_distances, make_chapter_moons
+from clustering import (
+    DBSCAN,
+    classifier_from_dbscan,
+    k_distances,
+    make_chapter_moons,
+    make_ellipsoidal_blobs,
+)
 from clustering.dbscan import point_kinds
 
 CHAPTER_X_NEW = np.array([[-0.5, 0], [0, 0.5], [1, -0.1], [2, 1]])
@@ -95,7 +106,9 @@ def test_clusters_figure_draws_each_kind_of_point_as_given(moons, fitted):
 def test_the_legend_shows_kinds_of_point_by_their_marks_not_a_cluster_colour(moons, fitted):
     figure = figure_of(moons, *fitted)
     # Plotly lists scatter traces in the legend unless told not to (a heatmap only when told).
-    legend = {t.name: t for t in figure.data if t.type == "scatter" and t.showlegend is not False}
+    # The kinds' entries are SVG traces that draw nothing; the new points' stars are WebGL.
+    shown = [t for t in figure.data if t.type in ("scatter", "scattergl")]
+    legend = {t.name: t for t in shown if t.showlegend is not False}
     assert set(legend) == {"core point", "border point", "anomaly", "new points"}
     core, border = legend["core point"].marker, legend["border point"].marker
     assert core.size > border.size
@@ -110,6 +123,19 @@ def test_the_figure_keeps_its_traces_without_regions_or_new_points(moons, fitted
     assert [(t.type, t.name) for t in bare.data] == [(t.type, t.name) for t in full.data]
     (regions,) = [t for t in bare.data if t.name == "decision regions"]
     assert np.size(regions.z) == 0
+
+
+@pytest.mark.parametrize("shape", [0.6, 0.7])
+def test_a_shaped_box_holds_the_data_and_has_the_shape_asked_for(shape):
+    """Grown about its middle in one direction only: a page's maps keep one height."""
+    for data in (make_chapter_moons(1000, 0.05, 42)[0], make_ellipsoidal_blobs()[0]):
+        box = padded_box(data)
+        (x0, x1), (y0, y1) = shaped(box, shape)
+        assert np.isclose((y1 - y0) / (x1 - x0), shape)
+        assert x0 <= box[0][0] and x1 >= box[0][1] and y0 <= box[1][0] and y1 >= box[1][1]
+        assert np.allclose([x0 + x1, y0 + y1], [sum(box[0]), sum(box[1])])  # same middle
+        grown_x, grown_y = (x1 - x0) > box[0][1] - box[0][0], (y1 - y0) > box[1][1] - box[1][0]
+        assert not (grown_x and grown_y)
 
 
 def test_k_distance_figure_marks_the_core_points(moons):

@@ -69,7 +69,13 @@ def test_density_figure_shows_the_models_density_and_responsibilities(X, curve):
     np.testing.assert_array_equal(sampled.marker.color, y_new)
     # The shading is a heatmap the browser only paints, the boundaries lines it only draws:
     # nothing is left for Plotly to contour.
-    assert {trace.type for trace in figure.data} == {"heatmap", "scatter"}
+    assert {trace.type for trace in figure.data} == {"heatmap", "scatter", "scattergl"}
+    # The points are WebGL, and so is every mark drawn over them: a browser draws all
+    # WebGL traces above the SVG ones. SVG keeps the lines and the legend-only entry.
+    assert {t.name for t in figure.data if t.type == "scatter"} == {
+        "decision boundary",
+        legend.name,
+    }
     (boundary,) = traces_named(figure, "decision boundary")
     assert_on_borders(boundary, density)
 

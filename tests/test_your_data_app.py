@@ -216,7 +216,7 @@ def test_dbscan_page_clusters_all_the_standardised_features(
     # The chapter's new points are places on the drawn plane: the core points vote on them there.
     X_new = np.array([[-0.5, 0.0], [0.0, 0.5], [1.0, -0.1], [2.0, 1.0]])
     classifier = classifier_from_dbscan(DBSCAN(eps=0.5).fit(expected_X), 50, None)
-    votes = next(d.value for d in app.dataframe if "nearest core sample" in d.value.columns)
+    votes = next(d.value for d in app.table if "nearest core sample" in d.value.columns)
     lifted = feature_plane.inverse_transform(X_new)
     np.testing.assert_array_equal(votes["cluster"], classifier.predict(lifted))
     np.testing.assert_allclose(
@@ -252,7 +252,7 @@ def test_mixtures_page_clusters_all_the_standardised_features(
     means = trace(live_chart(app, "gm_density"), "component means")
     drawn = np.column_stack([array(means["x"]), array(means["y"])])
     np.testing.assert_allclose(drawn, feature_plane.transform(model.means_), atol=1e-6)
-    learned = next(d.value for d in app.dataframe if "weight" in d.value.columns)
+    learned = next(d.value for d in app.table if "weight" in d.value.columns)
     means_shown = learned[["mean x₁", "mean x₂", "mean x₃"]].to_numpy()
     np.testing.assert_allclose(means_shown, model.means_, atol=1e-9)  # every feature's mean
     layout = live_chart(app, "gm_density")["layout"]

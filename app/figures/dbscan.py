@@ -29,6 +29,10 @@ from figures.theme import POINT_SIZE, SMALL_POINT_SIZE, themed
 CURVE_POINTS = 600  # points a k-distance curve is drawn through: about one a pixel
 REGION_RESOLUTION = 100  # a k-nearest-neighbour vote per grid point: the page's main cost
 PLURALS = {"core": "core points", "border": "border points", "anomaly": "anomalies"}
+# The map's shape (height / width), whatever the data: the chapter's sets span
+# 0.53 (moons) to 0.77 (the blobs); one shape keeps the chart's height.
+MAP_SHAPE = 0.7
+NUMBER_SHIFT = 7  # pixels from a new point's star to its number's corner
 KIND_LEGEND_COLOR = "#555555"  # legend markers show a kind's shape and size, not a cluster
 CORE = {"size": POINT_SIZE + 3, "line": {"width": 0.8, "color": "white"}}
 BORDER = {"size": SMALL_POINT_SIZE, "line": POINT_RIM}
@@ -44,15 +48,17 @@ def cluster_colorscale(colors: Sequence[str]) -> dict:
     return {"colorscale": stepped_colorscale(bands), "cmin": -0.5, "cmax": len(bands) - 0.5}
 
 
-def points_trace(X: np.ndarray, labels: np.ndarray, kind: str, marker: dict) -> go.Scatter:
+def points_trace(X: np.ndarray, labels: np.ndarray, kind: str, marker: dict) -> go.Scattergl:
     """One kind of training point (core, border or anomaly), hover showing its cluster.
 
-    The legend shows the kinds from :func:`kind_legend`, not from these traces,
-    whose colours vary point by point.
+    Drawn with WebGL: a thousand points as SVG are a thousand page elements that
+    the browser rebuilds on every change of the figure, which cost most of a
+    slider move. The legend shows the kinds from :func:`kind_legend`, not from
+    these traces, whose colours vary point by point.
     """
     # Single precision and small integers: half the bytes for the browser to decode,
     # and hover shows three decimals.
-    return go.Scatter(
+    return go.Scattergl(
         x=X[:, 0].astype(np.float32),
         y=X[:, 1].astype(np.float32),
         mode="markers",
@@ -131,24 +137,52 @@ def clusters_figure(
     ]
     traces.append(new_points_trace(X_new, new_clusters))
     figure = map_layout(go.Figure(data=traces), box)
-    figure.update_layout(legend=below_legend(itemsizing="trace"))
+    figure.update_layout(
+        legend=below_legend(itemsizing="trace"), annotations=new_point_numbers(X_new)
+    )
     return figure
 
 
-def new_points_trace(X_new: np.ndarray, clusters: np.ndarray) -> go.Scatter:
-    """The new points as numbered black stars; hover shows the cluster the vote gives."""
-    return go.Scatter(
+def new_points_trace(X_new: np.ndarray, clusters: np.ndarray) -> go.Scattergl:
+    """The new points as numbered black stars; hover shows the cluster the vote gives.
+
+    WebGL like the data's points: the browser draws WebGL traces above every
+    SVG one, so an SVG star would hide under the points. Their numbers are
+    annotations (:func:`new_point_numbers`); ``text`` only feeds the hover.
+    """
+    return go.Scattergl(
         x=X_new[:, 0],
         y=X_new[:, 1],
-        mode="markers+text",
+        mode="markers",
         name="new points",
         text=[str(i) for i in range(len(X_new))],
-        textposition="top right",
-        textfont={"size": 16, "color": "black"},
         marker=NEW_POINT,
         customdata=clusters,
         hovertemplate="new point %{text}: cluster %{customdata}<extra></extra>",
     )
+
+
+def new_point_numbers(X_new: np.ndarray) -> list[dict]:
+    """Each new point's number, above and to the right of its star, on a light label.
+
+    Annotations rather than the trace's own text: they are drawn above every
+    trace, and WebGL text would make the browser read pixels back on every draw.
+    """
+    return [
+        {
+            "x": float(x),
+            "y": float(y),
+            "text": str(number),
+            "showarrow": False,
+            "xanchor": "left",
+            "yanchor": "bottom",
+            "xshift": NUMBER_SHIFT,
+            "yshift": NUMBER_SHIFT,
+            "font": {"size": 16, "color": "black"},
+            "bgcolor": "rgba(255,255,255,0.7)",
+        }
+        for number, (x, y) in enumerate(np.asarray(X_new, dtype=float))
+    ]
 
 
 def k_distance_figure(distances: np.ndarray, eps: float, k: int) -> go.Figure:

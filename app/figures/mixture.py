@@ -45,6 +45,11 @@ SHADING_SMOOTHING = "fast"
 # faded to white at its edge, so where the page's column is narrower than PLOT_WIDTH and
 # equal scales show more than the grid, the white beyond it looks the same.
 MARGIN = 0.5
+# The shaded area's shape (height / width), whatever the data: the chapter's sets
+# span 0.50 (five blobs) to 0.77 (the ellipsoidal blobs, the page's first). One
+# shape keeps the chart's height when the data set changes (resizing a chart costs
+# about as much as drawing it again).
+GRID_SHAPE = 0.75
 BOUNDARY_LINE = {"color": CENTROID_COLOR, "dash": "dash", "width": 2}
 # Fixed room around the plot (px). Plotly's automatic margins let the colour
 # bar, the legend and the plot resize one another; on wide data (the five blobs)
@@ -174,10 +179,12 @@ def _boundaries(density: DensityGrid, n_components: int) -> go.Scatter:
 
 def _points(
     X: np.ndarray, proba: np.ndarray, colors: Sequence[str], n_traces: int
-) -> list[go.Scatter]:
+) -> list[go.Scattergl]:
     """The data, one trace per most likely component; hovering shows ``predict_proba``.
 
-    Padded to ``n_traces`` (empty, legend-less traces beyond k).
+    Padded to ``n_traces`` (empty, legend-less traces beyond k). Drawn with
+    WebGL: as SVG, every point is a page element the browser rebuilds whenever
+    the figure changes, which cost most of a control's redraw.
     """
     lines = "<br>".join(
         f"P(component {j}) = %{{customdata[{j}]:.3f}}" for j in range(proba.shape[1])
@@ -185,7 +192,7 @@ def _points(
     labels = proba.argmax(axis=1)
     n_components = proba.shape[1]
     return [
-        go.Scatter(
+        go.Scattergl(
             x=X[labels == component, 0],
             y=X[labels == component, 1],
             mode="markers",
@@ -203,8 +210,12 @@ def _points(
     ]
 
 
-def _means(means: np.ndarray) -> go.Scatter:
-    return go.Scatter(
+# The marks drawn over the points are WebGL too: the browser draws every WebGL
+# trace above every SVG one, so an SVG mark would hide under the points.
+
+
+def _means(means: np.ndarray) -> go.Scattergl:
+    return go.Scattergl(
         x=means[:, 0],
         y=means[:, 1],
         mode="markers",
@@ -215,8 +226,8 @@ def _means(means: np.ndarray) -> go.Scatter:
     )
 
 
-def _anomalies(X: np.ndarray) -> go.Scatter:
-    return go.Scatter(
+def _anomalies(X: np.ndarray) -> go.Scattergl:
+    return go.Scattergl(
         x=X[:, 0],
         y=X[:, 1],
         mode="markers",
@@ -227,9 +238,9 @@ def _anomalies(X: np.ndarray) -> go.Scatter:
     )
 
 
-def _samples(X_new: np.ndarray, y_new: np.ndarray, colors: Sequence[str]) -> go.Scatter:
+def _samples(X_new: np.ndarray, y_new: np.ndarray, colors: Sequence[str]) -> go.Scattergl:
     """Points drawn from the model, as diamonds in the colour of the component that made them."""
-    return go.Scatter(
+    return go.Scattergl(
         x=X_new[:, 0],
         y=X_new[:, 1],
         mode="markers",

@@ -1,12 +1,14 @@
 """Gaussian mixtures: EM's density contours, soft assignments, anomalies and the choice of k."""
 
 import numpy as np
+import pandas as pd
 import streamlit as st
 from components.live_chart import live_chart
 from data import cluster_colors
-from figures.grid import grid_over, padded_box
+from figures.grid import grid_over, padded_box, shaped
 from figures.mixture import (
     GRID_RESOLUTION,
+    GRID_SHAPE,
     MARGIN,
     DensityGrid,
     criteria_figure,
@@ -84,7 +86,7 @@ def density_grid(
     ``_model`` is that setting's fit (not hashed: the settings name it).
     """
     drawn = picture(name)
-    grid = grid_over(padded_box(drawn.points, margin=MARGIN), GRID_RESOLUTION)
+    grid = grid_over(shaped(padded_box(drawn.points, margin=MARGIN), GRID_SHAPE), GRID_RESOLUTION)
     points = drawn.lift(grid.points)
     neg_log_density = -_model.score_samples(points)
     return DensityGrid(grid, grid.reshape(neg_log_density), grid.reshape(_model.predict(points)))
@@ -275,17 +277,12 @@ st.markdown(
 table_column, criteria_column = st.columns(2)
 with table_column:
     st.subheader("What EM learned")
-    parameters = parameter_rows(model)
-    st.dataframe(
-        parameters,
-        hide_index=True,
-        column_config={
-            name: st.column_config.NumberColumn(format="%.3f")
-            for name in parameters[0]
-            if name != "component"
-        },
-        key="gm_parameters",
-    )
+    # A plain table, drawn with the rest of the page (a data grid fills its cells a
+    # moment later: one more redraw on every change). It scrolls sideways when a
+    # table of many features is wider than the column.
+    parameters = pd.DataFrame(parameter_rows(model))
+    numbers = parameters.columns.drop("component")
+    st.table(parameters.style.format("{:.3f}", subset=numbers), hide_index=True)
     st.markdown(
         f"Covariance type **{covariance_type}**: {COVARIANCE_HELP[covariance_type]}. "
         f"Mean log-likelihood per point (`lower_bound_`): {model.lower_bound_:.4f}. "

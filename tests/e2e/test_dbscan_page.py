@@ -39,11 +39,30 @@ def test_eps_0_05_gives_seven_clusters_and_0_2_the_two_moons(app):
     app.screenshot("dbscan-eps-0.2")
     assert metric_value(app, "Clusters") == "2"
     assert metric_value(app, "Anomalies") == "0"
+    assert vote_clusters(app) == [1, 0, 1, 0]
+
+    # The vote's settings rerun the map's part of the page alone, and that part
+    # writes the vote into its table further down: the far new points 0 and 3
+    # become anomalies there.
+    app.page.get_by_test_id("stMain").get_by_text("Use a max distance").click()
+    app.wait_idle()
+    assert vote_clusters(app) == [-1, 0, 1, -1]
+    assert metric_value(app, "Clusters") == "2"
     assert not app.has_exception()
+
+
+def vote_clusters(app) -> list[int]:
+    """The cluster column of the new points' table (the page has that one table)."""
+    table = app.page.get_by_test_id("stTable")
+    assert table.count() == 1
+    headers = [text.strip() for text in table.locator("thead th").all_inner_texts()]
+    column = headers.index("cluster")
+    rows = table.locator("tbody tr").all()
+    return [int(row.locator("th, td").nth(column).inner_text()) for row in rows]
 
 
 def test_shared_link_reopens_the_view(app):
     app.open("dbscan", "db_eps=0.05&db_new=0%2C%200")
     assert metric_value(app, "Clusters") == "7"
-    assert app.page.get_by_test_id("stDataFrame").count() == 1
+    assert app.page.get_by_test_id("stTable").count() == 1  # the vote on the new point
     assert not app.has_exception()

@@ -17,8 +17,8 @@ CURVE_TIMEOUT = 60.0
 
 
 def parameter_table(app) -> list[list[float]]:
-    """The parameters table as the browser has it (the grid's accessible cells)."""
-    cells = app.page.get_by_test_id("stDataFrame").locator("table td").all_inner_texts()
+    """The parameters table as the browser has it (its cells, shown to three decimals)."""
+    cells = app.page.get_by_test_id("stTable").locator("table td").all_inner_texts()
     values = [float(cell) for cell in cells]
     return [values[i : i + COLUMNS] for i in range(0, len(values), COLUMNS)]
 
@@ -26,8 +26,8 @@ def parameter_table(app) -> list[list[float]]:
 def table_once(app, ready) -> list[list[float]]:
     """The parameters table, as soon as ``ready(table)`` holds.
 
-    The data grid draws its cells a moment after the script run ends, so the
-    table is read again until it is there (or the time is up).
+    Read again until it is there (or the time is up): the page's idle check
+    does not look at the table, so it is not relied on to have drawn it.
     """
     deadline = time.monotonic() + TABLE_TIMEOUT
     table = parameter_table(app)
