@@ -101,6 +101,9 @@ def test_clusters_figure_draws_each_kind_of_point_as_given(moons, fitted):
     assert np.isnan(regions).any()  # beyond the max distance: left blank
     assert set(np.unique(regions[~np.isnan(regions)])) <= set(range(7))
     assert list(traces["new points"].customdata) == classifier.predict(CHAPTER_X_NEW).tolist()
+    numbers = [(a.x, a.y, a.text) for a in figure.layout.annotations]  # numbered as in the table
+    expected = [(x, y, f"<b>{i}</b>") for i, (x, y) in enumerate(CHAPTER_X_NEW.tolist())]
+    assert numbers == expected
 
 
 def test_the_legend_shows_kinds_of_point_by_their_marks_not_a_cluster_colour(moons, fitted):

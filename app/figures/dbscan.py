@@ -15,7 +15,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from figures.grid import Grid
-from figures.kmeans import below_legend, map_layout, region_heatmap
+from figures.kmeans import below_legend, map_layout, new_point_numbers, region_heatmap
 from figures.palette import (
     ANOMALY,
     CURVE_COLOR,
@@ -32,7 +32,6 @@ PLURALS = {"core": "core points", "border": "border points", "anomaly": "anomali
 # The map's shape (height / width), whatever the data: the chapter's sets span
 # 0.53 (moons) to 0.77 (the blobs); one shape keeps the chart's height.
 MAP_SHAPE = 0.7
-NUMBER_SHIFT = 7  # pixels from a new point's star to its number's corner
 KIND_LEGEND_COLOR = "#555555"  # legend markers show a kind's shape and size, not a cluster
 CORE = {"size": POINT_SIZE + 3, "line": {"width": 0.8, "color": "white"}}
 BORDER = {"size": SMALL_POINT_SIZE, "line": POINT_RIM}
@@ -148,7 +147,7 @@ def new_points_trace(X_new: np.ndarray, clusters: np.ndarray) -> go.Scattergl:
 
     WebGL like the data's points: the browser draws WebGL traces above every
     SVG one, so an SVG star would hide under the points. Their numbers are
-    annotations (:func:`new_point_numbers`); ``text`` only feeds the hover.
+    annotations (:func:`figures.kmeans.new_point_numbers`); ``text`` only feeds the hover.
     """
     return go.Scattergl(
         x=X_new[:, 0],
@@ -160,29 +159,6 @@ def new_points_trace(X_new: np.ndarray, clusters: np.ndarray) -> go.Scattergl:
         customdata=clusters,
         hovertemplate="new point %{text}: cluster %{customdata}<extra></extra>",
     )
-
-
-def new_point_numbers(X_new: np.ndarray) -> list[dict]:
-    """Each new point's number, above and to the right of its star, on a light label.
-
-    Annotations rather than the trace's own text: they are drawn above every
-    trace, and WebGL text would make the browser read pixels back on every draw.
-    """
-    return [
-        {
-            "x": float(x),
-            "y": float(y),
-            "text": str(number),
-            "showarrow": False,
-            "xanchor": "left",
-            "yanchor": "bottom",
-            "xshift": NUMBER_SHIFT,
-            "yshift": NUMBER_SHIFT,
-            "font": {"size": 16, "color": "black"},
-            "bgcolor": "rgba(255,255,255,0.7)",
-        }
-        for number, (x, y) in enumerate(np.asarray(X_new, dtype=float))
-    ]
 
 
 def k_distance_figure(distances: np.ndarray, eps: float, k: int) -> go.Figure:

@@ -282,15 +282,20 @@ def new_points_trace(points: np.ndarray) -> go.Scattergl:
     )
 
 
-def new_point_numbers(points: np.ndarray, centers: np.ndarray) -> list[dict]:
+def new_point_numbers(points: np.ndarray, centers: np.ndarray | None = None) -> list[dict]:
     """Each new instance's number on a white label, set on the side away from its nearest centroid.
 
-    Labels are drawn above every trace, and pushing each one away from the
-    nearest centroid keeps it off the centroid's marker.
+    Labels are drawn above every trace (WebGL ones included, whose own text
+    would make the browser read pixels back), and pushing each one away from
+    the nearest centroid keeps it off the centroid's marker. Without centroids
+    each number sits above and to the right of its point.
     """
     numbers = []
     for number, point in enumerate(np.asarray(points, dtype=float)):
-        away = point - centers[np.argmin(((centers - point) ** 2).sum(axis=1))]
+        if centers is None or len(centers) == 0:
+            away = np.array([0.7, 0.7])
+        else:
+            away = point - centers[np.argmin(((centers - point) ** 2).sum(axis=1))]
         length = np.hypot(*away)
         dx, dy = away / length if length > 0 else (-0.7, -0.7)
         numbers.append(
