@@ -179,16 +179,16 @@ def show_votes(
         st.table(new_points_table(X_new, **new_votes), hide_index=False)
 
 
-@st.fragment
 def map_and_votes(
     name: str, data: tuple, eps: float, min_samples: int, votes_section: DeltaGenerator
 ) -> None:
-    """The clusters map beside the fit's counts and the vote's settings; the vote below.
+    """The clusters map beside the fit's counts and the vote's settings; the vote below,
+    written into ``votes_section`` further down the page.
 
-    A fragment: the new points, the voters, the max distance and the shading
-    change only the map and the vote, so moving them reruns this part alone (and
-    ``votes_section``, further down the page, where the vote is written), not
-    the k-distance curve and the explanations in between.
+    Not a fragment: a fragment that writes into a section outside itself left
+    a browser tab disconnected for good once in a CI run, when its rerun and a
+    whole page's met. Every figure here is cached per setting, so a whole run
+    sends the browser only what changed.
     """
     dbscan = fit_dbscan(data, eps, min_samples)
     kinds = point_kinds(dbscan)

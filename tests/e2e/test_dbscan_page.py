@@ -41,9 +41,8 @@ def test_eps_0_05_gives_seven_clusters_and_0_2_the_two_moons(app):
     assert metric_value(app, "Anomalies") == "0"
     assert vote_clusters(app) == [1, 0, 1, 0]
 
-    # The vote's settings rerun the map's part of the page alone, and that part
-    # writes the vote into its table further down: the far new points 0 and 3
-    # become anomalies there.
+    # The map's part of the page writes the vote into its table further down:
+    # with a max distance the far new points 0 and 3 become anomalies there.
     app.page.get_by_test_id("stMain").get_by_text("Use a max distance").click()
     app.wait_idle()
     assert vote_clusters(app) == [-1, 0, 1, -1]
