@@ -57,7 +57,9 @@ import streamlit as st
 from limits import POOL_QUEUE, POOL_RESULTS
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
-POLL_SECONDS = 0.25
+POLL_SECONDS = 0.25  # how often a page looks whether its result is in, on a quiet server
+POLLS_PER_SECOND = 20  # ... and at most this often for all waiting pages together
+MAX_POLL_SECONDS = 1.5
 DEBOUNCE_SECONDS = 0.3  # a pause this long after a key press is when a retrain starts
 SLOW_JOB_SECONDS = 2.0  # a kind of job this slow (median of its recent runs) is "slow"
 CATCHING_UP_SECONDS = 1.0  # ready this long and still waiting: the page says so
@@ -231,6 +233,18 @@ class LatestJobs:
             f"The server is busy: your results are catching up ({ahead} "
             f"{'request' if ahead == 1 else 'requests'} ahead of yours)."
         )
+
+    def poll_seconds(self) -> float:
+        """How often a page waiting for a result should look whether it is in.
+
+        Each look is a (small) run of the page's script, and a server runs
+        scripts on about one core: thirty pages looking four times a second
+        took a third of it while a class typed. So the waiting pages share
+        ``POLLS_PER_SECOND`` looks, each at least every ``MAX_POLL_SECONDS``.
+        """
+        with self._cond:
+            waiting = sum(not job.done() for job in self._latest.values())
+        return min(max(POLL_SECONDS, waiting / POLLS_PER_SECOND), MAX_POLL_SECONDS)
 
     def stats(self) -> dict[str, Any]:
         """Counts since start, what is queued and running now, and recent median times."""
@@ -511,15 +525,19 @@ def shared_pool() -> LatestJobs:
     )
 
 
-@st.fragment(run_every=POLL_SECONDS)
 def rerun_when_done(future: Future) -> None:
     """Look at ``future`` a few times a second; rerun the whole page once it is done.
 
     Call it on a run that had to show "computing…": the rerun it triggers then
     finds the result ready and shows it. Meanwhile it keeps the request
     wanted, asks again if the pool was full, and says so when results are
-    late because the server is busy.
+    late because the server is busy. How often it looks is the pool's
+    :meth:`LatestJobs.poll_seconds`, decided at each run of the page.
     """
+    st.fragment(_look_until_done, run_every=shared_pool().poll_seconds())(future)
+
+
+def _look_until_done(future: Future) -> None:
     pool = shared_pool()
     future = pool.refresh(future)
     if future.done():

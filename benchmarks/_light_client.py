@@ -46,6 +46,7 @@ from websockets.asyncio.client import connect
 FINISHED = ForwardMsg.ScriptFinishedStatus.Value("FINISHED_SUCCESSFULLY")
 FRAGMENT_FINISHED = ForwardMsg.ScriptFinishedStatus.Value("FINISHED_FRAGMENT_RUN_SUCCESSFULLY")
 TEXT_ELEMENTS = ("markdown", "alert", "text", "heading", "toast", "code")
+MAX_WAIT_SECONDS = 1.5  # the grid's MAX_WAIT_MS
 MAX_MESSAGE_BYTES = 200 * 2**20  # a page's first run can be a few MB of deltas
 
 
@@ -113,6 +114,9 @@ class LightTab:
         self._changed = asyncio.Condition()
         self._socket = None
         self._reader: asyncio.Task | None = None
+        self._running = False  # a run was asked for or is under way (the tab's script state)
+        self._waiting: asyncio.Task | None = None  # sends the grid's newest state when idle
+        self._unsent: dict[str, str] = {}  # component key -> its newest state, not yet sent
 
     # ----- what a person does -------------------------------------------------------------
 
@@ -132,9 +136,33 @@ class LightTab:
         await self._send_rerun(page_name=page)
 
     async def set_component_state(self, key: str, state_json: str) -> None:
-        """What a component's ``setStateValue`` does: its whole state, then a rerun."""
-        widget = self._widget(key)
-        widget.json_value = state_json
+        """What the label grid does after a key: its whole state, then a rerun.
+
+        As the grid does (``app/components/label_grid.js``), one state at a
+        time: while a run is under way the newest state waits, and goes when
+        that run has ended, or after ``MAX_WAIT_SECONDS``.
+        """
+        self._unsent[key] = state_json
+        if not self._running and self._waiting is None:
+            await self._send_unsent()
+        elif self._waiting is None:
+            self._waiting = asyncio.create_task(self._send_when_idle())
+
+    async def _send_when_idle(self) -> None:
+        async with self._changed:
+            try:
+                await asyncio.wait_for(
+                    self._changed.wait_for(lambda: not self._running), MAX_WAIT_SECONDS
+                )
+            except TimeoutError:
+                pass
+        self._waiting = None
+        await self._send_unsent()
+
+    async def _send_unsent(self) -> None:
+        for key, state_json in self._unsent.items():
+            self._widget(key).json_value = state_json
+        self._unsent.clear()
         await self._send_rerun()
 
     async def move_slider(self, key: str, value: float) -> None:
@@ -171,6 +199,8 @@ class LightTab:
 
     async def close(self) -> None:
         self._cancel_timers()
+        if self._waiting is not None:
+            self._waiting.cancel()
         if self._socket is not None:
             await self._socket.close()
         if self._reader is not None:
@@ -195,6 +225,7 @@ class LightTab:
         rerun.is_auto_rerun = auto
         rerun.context_info.timezone = "UTC"
         rerun.context_info.locale = "en-US"
+        self._running = True
         await self._socket.send(message.SerializeToString())
 
     async def _read_forever(self) -> None:
@@ -207,6 +238,7 @@ class LightTab:
     async def _handle(self, message: ForwardMsg) -> None:
         kind = message.WhichOneof("type")
         if kind == "new_session":
+            self._running = True
             self._run_started = time.time()
             if not message.metadata.run.fragment_ids:
                 self._cancel_timers()  # as the browser does: a full run asks for them again
@@ -224,12 +256,14 @@ class LightTab:
             self._start_timer(message.auto_rerun.fragment_id, message.auto_rerun.interval)
         elif kind == "stop_auto_rerun":
             self._cancel_timers(message.stop_auto_rerun.fragment_ids)
-        elif kind == "script_finished" and message.script_finished in (FINISHED, FRAGMENT_FINISHED):
+        elif kind == "script_finished":
             async with self._changed:
-                finished = Run(
-                    self._run_started, time.time(), dict(self.query), dict(self._elements)
-                )
-                self.runs.append(finished)
+                self._running = False
+                if message.script_finished in (FINISHED, FRAGMENT_FINISHED):
+                    finished = Run(
+                        self._run_started, time.time(), dict(self.query), dict(self._elements)
+                    )
+                    self.runs.append(finished)
                 self._changed.notify_all()
 
     def _take_element(self, path: tuple[int, ...], element) -> None:

@@ -9,6 +9,7 @@ from labelling import UNLABELLED, LabelBoard, to_url
 from streamlit.components.v2.bidi_component.serialization import BidiComponentSerde
 from streamlit.proto.BackMsg_pb2 import BackMsg
 from streamlit.proto.Element_pb2 import Element
+from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
 from benchmarks._app import rerun_time
 from benchmarks._light_client import LightTab, board_json
@@ -119,3 +120,36 @@ def test_the_light_client_reruns_with_the_widget_states_a_tab_sends():
         {w.id: w for w in first.widget_states.widgets}[slider.slider.id].double_array_value.data
     ) == [99]  # a shown widget's value goes with every rerun, as the browser sends it
     assert parse_qs(second.query_string) == {"semi_labels": ["...."], "semi_percentile": ["98"]}
+
+
+def test_the_light_client_sends_the_grids_newest_state_once_the_run_under_way_ends():
+    tab = LightTab("http://127.0.0.1:1")
+    tab._socket = SentMessages()
+    grid = Element()
+    grid.bidi_component.id = "$$ID-0123abcd-semi_grid"
+    tab._take_element((0, 2), grid)
+    finished = ForwardMsg()
+    finished.script_finished = ForwardMsg.ScriptFinishedStatus.Value("FINISHED_SUCCESSFULLY")
+
+    def labels_sent() -> list[list[int]]:
+        return [
+            json.loads(message.rerun_script.widget_states.widgets[0].json_value)["board"]["labels"]
+            for message in tab._socket.sent
+        ]
+
+    async def type_three_keys_during_one_run() -> list[list[list[int]]]:
+        seen = []
+        for count in (1, 2, 3):
+            labels = [1] * count + [-1] * (4 - count)
+            await tab.set_component_state("semi_grid", board_json("semi:4:42", labels, count))
+            await asyncio.sleep(0.01)
+            seen.append(labels_sent())
+        await tab._handle(finished)  # the run the first key started ends
+        await asyncio.sleep(0.05)
+        seen.append(labels_sent())
+        return seen
+
+    with ThreadPoolExecutor(max_workers=1) as thread:
+        seen = thread.submit(asyncio.run, type_three_keys_during_one_run()).result()
+    first = [[1, -1, -1, -1]]
+    assert seen == [first, first, first, [*first, [1, 1, 1, -1]]]  # the second key's never goes

@@ -316,3 +316,27 @@ def test_a_new_session_rebuilds_the_scenario_from_the_link_and_says_so(app_at):
     app.slider(key="semi_percentile").set_value(80).run()
     assert app.query_params["semi_labels"] == labels
     assert not app.toast  # said once, when the session began
+
+
+def test_waiting_pages_share_a_budget_of_looks_and_each_looks_at_least_every_so_often():
+    pool = LatestJobs(max_queued=1000)
+    try:
+        release = occupy(pool)
+        assert pool.poll_seconds() == jobs.POLL_SECONDS  # one page waits: it looks often
+        few = round(jobs.POLLS_PER_SECOND * jobs.POLL_SECONDS) - 1
+        for session in range(few):
+            pool.request(("few", session), str, session, session=f"s{session}")
+        assert pool.poll_seconds() == jobs.POLL_SECONDS
+        for session in range(few, 2 * jobs.POLLS_PER_SECOND):
+            pool.request(("many", session), str, session, session=f"s{session}")
+        waiting = 2 * jobs.POLLS_PER_SECOND + 1  # and the blocker's session
+        assert pool.poll_seconds() == pytest.approx(
+            min(waiting / jobs.POLLS_PER_SECOND, jobs.MAX_POLL_SECONDS)
+        )
+        for session in range(2 * jobs.POLLS_PER_SECOND, 10 * jobs.POLLS_PER_SECOND):
+            pool.request(("crowd", session), str, session, session=f"s{session}")
+        assert pool.poll_seconds() == jobs.MAX_POLL_SECONDS  # nobody waits longer than this
+        release.set()
+        wait_until(lambda: pool.poll_seconds() == jobs.POLL_SECONDS, "the pages' looks speed up")
+    finally:
+        pool.shutdown()

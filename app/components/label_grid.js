@@ -20,6 +20,53 @@ let keyOwner = null; // id of the grid that keys go to (the one last touched)
 const REMOUNT_GAP_MS = 1000;
 let orphaned = null; // {at, path} when the last grid left the page
 
+// One vector in flight. Each vector sent makes Streamlit rerun the page, and a
+// vector sent while the page still runs for the previous one stops that run
+// half done: on a busy server every key would start a run that never ends. So
+// while the page runs, a grid's newest copy waits and goes as soon as the run
+// is over. The keys themselves are shown at once, and only the last copy
+// matters: it holds every key before it. A copy waits at most MAX_WAIT_MS.
+const MAX_WAIT_MS = 1500;
+const LOOK_EVERY_MS = 40;
+const SENT_SETTLE_MS = 120; // the page's state may take a frame or two to say "rerun requested"
+const waiting = new Map(); // grid -> its send, waiting for the page's run to end
+let waitStart = 0;
+let lastSentAt = -Infinity;
+
+function pageRunning() {
+  if (performance.now() - lastSentAt < SENT_SETTLE_MS) return true;
+  const app = document.querySelector('[data-testid="stApp"]');
+  const state = app && app.getAttribute("data-test-script-state");
+  return state === "running" || state === "rerunRequested";
+}
+
+function sendNow(send) {
+  lastSentAt = performance.now();
+  send();
+}
+
+function lookAgain() {
+  if (pageRunning() && performance.now() - waitStart < MAX_WAIT_MS) {
+    setTimeout(lookAgain, LOOK_EVERY_MS);
+    return;
+  }
+  const sends = [...waiting.values()];
+  waiting.clear();
+  sends.forEach(sendNow);
+}
+
+function whenPageIdle(grid, send) {
+  if (waiting.size === 0 && !pageRunning()) {
+    sendNow(send);
+    return;
+  }
+  if (waiting.size === 0) {
+    waitStart = performance.now();
+    setTimeout(lookAgain, LOOK_EVERY_MS);
+  }
+  waiting.set(grid, send);
+}
+
 // Elements in which a key belongs to the element, not to the grid.
 const TYPING_ROLES = new Set(["slider", "textbox", "combobox", "spinbutton", "listbox", "searchbox"]);
 const NON_TEXT_INPUTS = new Set(["button", "checkbox", "radio", "submit", "reset", "file", "color", "image"]);
@@ -299,9 +346,13 @@ class Grid {
     if (moved && fromKeys) this.keepInView(copy.cursor);
   }
 
+  // Send the copy to Python, or, while the page is still running for an earlier
+  // one, let the newest copy wait for that run to finish (see whenPageIdle).
   send() {
-    const { revision, labels, cursor } = this.copy;
-    this.setStateValue("board", { grid: this.gridId, revision, labels, cursor });
+    whenPageIdle(this, () => {
+      const { revision, labels, cursor } = this.copy;
+      this.setStateValue("board", { grid: this.gridId, revision, labels, cursor });
+    });
   }
 
   claimKeys() {
@@ -350,6 +401,7 @@ class Grid {
   }
 
   destroy() {
+    waiting.delete(this); // a grid mounted again sends its copy if Python's differs
     mounted.delete(this);
     gridsByParent.delete(this.parent);
     this.root.remove();

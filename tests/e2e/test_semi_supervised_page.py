@@ -12,6 +12,7 @@ from urllib.parse import parse_qs, urlparse
 import pytest
 from labelling import to_csv
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
+from streamlit.proto.BackMsg_pb2 import BackMsg
 
 from clustering.datasets import load_digits_split
 from clustering.semi_supervised import representatives
@@ -132,6 +133,35 @@ def test_type_all_50_labels_30_ms_apart_five_times(app, truth):
     app.page.locator(GRID).scroll_into_view_if_needed()
     app.page.screenshot(path=str(ARTIFACTS / "semi-desktop-1280x720.png"))
     app.screenshot("semi-desktop-full")
+
+
+def asks_for_a_page_run(frame: bytes | str) -> bool:
+    """The websocket frame is a tab's request to run the whole page (not a fragment)."""
+    if isinstance(frame, str):
+        return False
+    message = BackMsg()
+    message.ParseFromString(frame)
+    return message.WhichOneof("type") == "rerun_script" and not message.rerun_script.fragment_id
+
+
+def test_while_the_page_runs_the_grid_sends_only_its_newest_labels(app, truth):
+    """Keys typed while the page still runs for an earlier one are not each sent: the
+    newest vector waits for that run to end. (Each vector sent reruns the page, and one
+    sent while it runs stops that run half done.)"""
+    open_grid(app)
+    sent = []
+    app.page.on("websocket", lambda socket: socket.on("framesent", lambda f: sent.append(f)))
+    app.page.reload()  # the page's websocket opens again, now watched
+    app.page.locator(f'{GRID}[data-ready="true"]').wait_for(state="attached", timeout=60_000)
+    app.wait_idle()
+    before = len(sent)
+    typed = text(truth[:30]) + "." * (K - 30)
+    type_digits(app, truth[:30], gap_ms=20)
+    app.page.wait_for_url(lambda url: f"semi_labels={typed}" in url, timeout=30_000)
+    app.wait_idle()
+    reruns = sum(map(asks_for_a_page_run, sent[before:]))
+    assert 1 <= reruns <= 15, reruns  # at most one per two keys, here about one per run
+    assert_everywhere(app, typed)
 
 
 # Where tile ``index``, the pad and the pad's ``digit`` key are on screen, in one round trip,
