@@ -20,6 +20,14 @@ never a delta. Python stores it with :meth:`LabelBoard.take`, idempotently
 interrupting reruns can neither lose nor reorder a label: whichever rerun
 comes last carries the latest whole vector.
 
+One vector is in flight at a time. Each vector sent reruns the page, and a
+vector sent while the page still runs for the previous one would stop that
+run half done: with a class typing on one server, every key started a run
+that never finished. So while the page runs, the grid's newest vector waits
+and goes as soon as the run has ended (at most 1.5 s later). Keys are shown
+on the tiles at once either way, and the last vector holds every key before
+it, so a waiting vector loses nothing; on an idle server the wait is one run.
+
 Python's copy is authoritative when Python itself replaces the labels (an
 import, the true labels, clear all): :meth:`LabelBoard.replace` bumps the
 board's ``revision``. Python sends, with every rerun, the grid id, its
