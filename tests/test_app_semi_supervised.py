@@ -446,3 +446,17 @@ def test_a_label_change_shows_the_last_results_marked_as_updating_until_retraine
     settle(app)
     assert table(app) != before
     assert "Retraining on your latest labels..." not in [c.value for c in app.caption]
+
+
+def test_before_a_round_the_page_asks_for_labels_only_while_fewer_than_two_are_given(app_at):
+    app = open_page(app_at)
+
+    def captions() -> list[str]:
+        return [caption.value for caption in app.caption]
+
+    assert "Label at least two representatives first, then start a round." in captions()
+    assert app.button(key="semi_active_start").disabled
+    send(app, [3, 8] + [-1] * (K - 2), cursor=2)
+    assert not app.button(key="semi_active_start").disabled
+    assert "Label at least two representatives first, then start a round." not in captions()
+    assert any("the button above picks the 10 digits" in text for text in captions())

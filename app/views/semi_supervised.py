@@ -410,7 +410,7 @@ def show_active_round(
     if note is not None:
         st.warning(note)
     if hand is None:
-        st.caption("Label at least two representatives first, then start a round.")
+        st.caption(round_hint(board.n_labelled))
         st.query_params.pop(ROUND_URL_KEY, None)
         return
     rows = tuple(active["rows"])
@@ -442,6 +442,13 @@ def show_active_round(
     )
     if not fresh:
         st.caption("Retraining on your latest labels...")
+
+
+def round_hint(n_labelled: int) -> str:
+    """What to do before an active-learning round exists, for this many labels given."""
+    if n_labelled < 2:
+        return "Label at least two representatives first, then start a round."
+    return "No round yet: the button above picks the 10 digits to label next."
 
 
 def _percent(value: float) -> str:
