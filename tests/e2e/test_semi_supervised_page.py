@@ -107,6 +107,14 @@ def assert_everywhere(app, expected: str) -> None:
     assert csv_labels(app) == expected
 
 
+def results_caught_up(app) -> None:
+    """Until the page is idle and no longer says it is (re)training on the labels."""
+    main = app.page.get_by_test_id("stMain")
+    for wording in ("Training the classifier", "Retraining on your latest labels"):
+        main.get_by_text(wording).first.wait_for(state="detached", timeout=60_000)
+    app.wait_idle()
+
+
 def clear_all(app) -> None:
     app.page.get_by_role("button", name="Clear all").click()
     wait_for_grid(app, "." * K, 0)
@@ -244,7 +252,10 @@ def test_import_a_file_then_type_the_rest(app, truth, rows, tmp_path):
     open_grid(app)
     type_digits(app, [7, 7])  # typed before the import, which then replaces them
     wait_for_grid(app, "77" + "." * (K - 2), 2)
-    app.wait_idle()  # picking a file takes a person seconds; the uploader ignores mid-rerun files
+    # Picking a file takes a person seconds, and Streamlit's uploader drops a file picked
+    # while the page runs: wait until the results have caught up (their poller's last
+    # rerun of the page comes after the page first looks idle).
+    results_caught_up(app)
     app.page.get_by_test_id("stFileUploader").locator("input[type=file]").set_input_files(path)
     wait_for_grid(app, text(imported), 0)  # the cursor on the first unlabelled digit
     app.wait_idle()
