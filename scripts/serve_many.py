@@ -32,9 +32,10 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))  # run as a script: the repository's packages
-from benchmarks._server import wait_for_health  # noqa: E402
+sys.path.append(str(ROOT / "app"))  # and the app's modules, as the app imports them
+from jobs import LOG_ENV, WORKERS_ENV  # noqa: E402
 
-WORKERS_ENV = "CLUSTERING_WORKERS"  # how many worker processes app/jobs.py starts
+from benchmarks._server import wait_for_health  # noqa: E402
 
 TEMPLATE = Path(__file__).resolve().parent / "nginx.conf.template"
 FIRST_PORT = 8601
@@ -96,12 +97,15 @@ def ports_in(candidates: range, count: int) -> list[int]:
 
 
 def workers_per_replica(replicas: int, cores: int | None = None) -> int:
-    """Worker processes for each replica's pool: the machine's cores shared out, at least one.
+    """Worker processes for each replica's pool: the machine's cores shared out, at least one
+    (unless ``CLUSTERING_WORKERS`` is set, which every replica then takes as it is).
 
     Each replica has its own pool. With one worker per core in each, three
     replicas on two cores ran six workers that slowed one another (the
     seed averages took 11 s instead of 3.5 s).
     """
+    if os.environ.get(WORKERS_ENV):
+        return int(os.environ[WORKERS_ENV])
     cores = cores or os.cpu_count() or 1
     return max(1, cores // replicas)
 
@@ -120,7 +124,7 @@ def start_replicas(
         for port in ports:
             env = {WORKERS_ENV: str(workers)}
             if jobs_log:
-                env["CLUSTERING_JOBS_LOG"] = str(run_dir / f"jobs-{port}.jsonl")
+                env[LOG_ENV] = str(run_dir / f"jobs-{port}.jsonl")
             started.append((port, start_app(port, run_dir / f"app-{port}.log", env)))
         for port, process in started:
             wait_for_health(

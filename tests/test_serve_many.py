@@ -5,14 +5,19 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "scripts"))
 
-from serve_many import nginx_config, workers_per_replica
+from serve_many import WORKERS_ENV, nginx_config, workers_per_replica
 
 
-def test_replicas_share_the_cores_between_their_worker_pools_and_keep_at_least_one():
+def test_replicas_share_the_cores_between_their_worker_pools_and_keep_at_least_one(
+    monkeypatch,
+):
+    monkeypatch.delenv(WORKERS_ENV, raising=False)
     assert workers_per_replica(1, cores=2) == 2
     assert workers_per_replica(2, cores=2) == 1
     assert workers_per_replica(3, cores=2) == 1  # never none: retrains need a worker
     assert workers_per_replica(3, cores=12) == 4
+    monkeypatch.setenv(WORKERS_ENV, "3")  # an operator's own choice is kept
+    assert workers_per_replica(3, cores=2) == 3
 
 
 def test_nginx_sends_every_request_of_one_browser_to_the_same_replica(tmp_path):
